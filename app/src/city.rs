@@ -1,0 +1,241 @@
+//! A member city's pages: overview, map, calendar and pact, under `/cities/{slug}`.
+
+use crate::i18n::*;
+use crate::layout::{href, lang, ErrorContent, PageMeta};
+use crate::AppError;
+use domain::CityDetail;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+#[server]
+pub async fn get_city(slug: String) -> Result<CityDetail, AppError> {
+    Ok(crate::db()?.city(&slug).await?)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Overview,
+    Map,
+    Calendar,
+    Pact,
+}
+
+impl Section {
+    const ALL: [Section; 4] = [
+        Section::Overview,
+        Section::Map,
+        Section::Calendar,
+        Section::Pact,
+    ];
+
+    fn path(self, slug: &str) -> String {
+        match self {
+            Section::Overview => format!("cities/{slug}"),
+            Section::Map => format!("cities/{slug}/map"),
+            Section::Calendar => format!("cities/{slug}/calendar"),
+            Section::Pact => format!("cities/{slug}/pact"),
+        }
+    }
+}
+
+#[component]
+pub fn CityOverviewPage() -> impl IntoView {
+    view! { <CityFrame section=Section::Overview /> }
+}
+
+#[component]
+pub fn CityMapPage() -> impl IntoView {
+    view! { <CityFrame section=Section::Map /> }
+}
+
+#[component]
+pub fn CityCalendarPage() -> impl IntoView {
+    view! { <CityFrame section=Section::Calendar /> }
+}
+
+#[component]
+pub fn CityPactPage() -> impl IntoView {
+    view! { <CityFrame section=Section::Pact /> }
+}
+
+/// Loads the city once and renders its heading, section navigation and the chosen section.
+#[component]
+fn CityFrame(section: Section) -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let city = Resource::new(slug, get_city);
+    view! {
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match city.await {
+                    Ok(d) => view! { <CityView detail=d section /> }.into_any(),
+                    Err(e) => view! { <ErrorContent error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CityView(detail: CityDetail, section: Section) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = detail.city.name.clone();
+    let country = detail.city.country_name.clone();
+    let slug = detail.city.slug.clone();
+    let section_title = move || -> String {
+        let city = name.get(lang()).to_owned();
+        let part = match section {
+            Section::Overview => return city,
+            Section::Map => t_string!(i18n, city_map),
+            Section::Calendar => t_string!(i18n, city_calendar),
+            Section::Pact => t_string!(i18n, city_pact),
+        };
+        format!("{part} · {city}")
+    };
+    let description = {
+        let (name, country) = (detail.city.name.clone(), country.clone());
+        move || {
+            td_string!(
+                i18n.get_locale(),
+                city_description,
+                city = name.get(lang()),
+                country = country.get(lang())
+            )
+            .to_string()
+        }
+    };
+    let heading = {
+        let name = detail.city.name.clone();
+        move || name.get(lang()).to_owned()
+    };
+    view! {
+        <PageMeta title=Signal::derive(section_title) description=Signal::derive(description) />
+        <header class="page-header">
+            <h1>{heading}</h1>
+            <p class="muted">{move || country.get(lang()).to_owned()}</p>
+        </header>
+        <nav class="tabs" aria-label=move || t_string!(i18n, city_sections_label)>
+            <ul>
+                {Section::ALL.into_iter().map(|s| {
+                    let link = s.path(&slug);
+                    let label = move || match s {
+                        Section::Overview => t_string!(i18n, city_overview),
+                        Section::Map => t_string!(i18n, city_map),
+                        Section::Calendar => t_string!(i18n, city_calendar),
+                        Section::Pact => t_string!(i18n, city_pact),
+                    };
+                    view! {
+                        <li>
+                            <a href=move || href(&link) aria-current=(s == section).then_some("page")>{label}</a>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </nav>
+        {match section {
+            Section::Overview => view! { <Overview detail /> }.into_any(),
+            Section::Map => view! { <Whereabouts detail /> }.into_any(),
+            Section::Calendar => view! { <p class="empty-state">{t!(i18n, city_calendar_empty)}</p> }.into_any(),
+            Section::Pact => view! { <Pact detail /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn Overview(detail: CityDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let c = detail.city;
+    let country = c.country_name.clone();
+    view! {
+        <dl class="facts">
+            <div><dt>{t!(i18n, city_country)}</dt><dd>{move || country.get(lang()).to_owned()}</dd></div>
+            <div><dt>{t!(i18n, city_timezone)}</dt><dd>{c.timezone.clone()}</dd></div>
+            {c.joined.map(|y| view! { <div><dt>{t!(i18n, city_joined)}</dt><dd>{y}</dd></div> })}
+        </dl>
+        <h2>{t!(i18n, city_clusters)}</h2>
+        {if c.clusters.is_empty() {
+            view! { <p>{t!(i18n, city_no_clusters)}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="link-list">
+                    {c.clusters.into_iter().map(|k| {
+                        let link = format!("clusters/{}", k.slug);
+                        let name = k.name.clone();
+                        view! {
+                            <li>
+                                <a href=move || href(&link)>{move || name.get(lang()).to_owned()}</a>
+                                {k.lead.then(|| view! { " " <span class="badge">{t!(i18n, lead)}</span> })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        <h2>{t!(i18n, city_sectors)}</h2>
+        {if detail.sectors.is_empty() {
+            view! { <p>{t!(i18n, city_no_sectors)}</p> }.into_any()
+        } else {
+            view! {
+                <p>{t!(i18n, city_sectors_intro)}</p>
+                <ul class="tags">
+                    {detail.sectors.into_iter().map(|s| view! { <li>{move || s.name.get(lang()).to_owned()}</li> }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn Whereabouts(detail: CityDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let c = detail.city;
+    let (lat, lon) = (c.latitude, c.longitude);
+    view! {
+        <p>{t!(i18n, city_map_intro)}</p>
+        <dl class="facts">
+            <div>
+                <dt>{t!(i18n, city_coordinates)}</dt>
+                <dd>
+                    {format!("{lat:.4}")} " " {t!(i18n, latitude)} ", "
+                    {format!("{lon:.4}")} " " {t!(i18n, longitude)}
+                </dd>
+            </div>
+            <div><dt>{t!(i18n, city_timezone)}</dt><dd>{c.timezone}</dd></div>
+        </dl>
+    }
+}
+
+#[component]
+fn Pact(detail: CityDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    match detail.pact {
+        None => view! { <p>{t!(i18n, city_no_pact)}</p> }.into_any(),
+        Some(p) => {
+            let title = p.title.clone();
+            view! {
+                <h2>{move || title.get(lang()).to_owned()}</h2>
+                {p.signed_on.map(|date| {
+                    view! { <p>{t!(i18n, city_pact_signed, date = move || date.clone())}</p> }
+                })}
+                <h3>{t!(i18n, city_partners)}</h3>
+                <ul class="partners">
+                    {p.partners.into_iter().map(|partner| {
+                        let role = partner.role.clone();
+                        let name = partner.name.clone();
+                        view! {
+                            <li>
+                                {match partner.website {
+                                    Some(url) => view! { <a href=url rel="external">{name}</a> }.into_any(),
+                                    None => view! { <strong>{name}</strong> }.into_any(),
+                                }}
+                                <span class="muted">" — " {move || role.get(lang()).to_owned()}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }
+            .into_any()
+        }
+    }
+}

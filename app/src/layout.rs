@@ -1,0 +1,226 @@
+//! The page chrome shared by every page: skip link, header with navigation and language
+//! switcher, main landmark, footer; plus the helpers pages use for links, titles and statuses.
+
+use crate::i18n::*;
+use crate::AppError;
+use leptos::prelude::*;
+use leptos_meta::{Html, Link, Meta, Title};
+use leptos_router::components::{Outlet, A};
+use leptos_router::hooks::use_location;
+
+/// The current locale's code, as used in paths and `lang` attributes.
+pub fn lang() -> &'static str {
+    use_i18n().get_locale().as_str()
+}
+
+/// A path within the site in the current language, e.g. `/it/map`.
+pub fn href(path: &str) -> String {
+    localized(use_i18n().get_locale_untracked(), path)
+}
+
+fn localized(locale: Locale, path: &str) -> String {
+    let path = path.trim_start_matches('/');
+    if path.is_empty() {
+        format!("/{}", locale.as_str())
+    } else {
+        format!("/{}/{path}", locale.as_str())
+    }
+}
+
+/// Splits a leading locale segment off a path: `/it/map` gives (Some(it), "/map").
+fn split_locale(path: &str) -> (Option<Locale>, &str) {
+    let Some(trimmed) = path.strip_prefix('/') else {
+        return (None, path);
+    };
+    let first = trimmed.split('/').next().unwrap_or("");
+    match Locale::get_all().iter().find(|l| l.as_str() == first) {
+        Some(l) => (Some(*l), &trimmed[first.len()..]),
+        None => (None, path),
+    }
+}
+
+/// Sets the HTTP status of the page being rendered on the server.
+pub fn set_status(status: http::StatusCode) {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = status;
+}
+
+/// Title, description and the social-card tags of a page.
+#[component]
+pub fn PageMeta(
+    #[prop(into)] title: Signal<String>,
+    #[prop(into)] description: Signal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let full_title = move || format!("{} · {}", title.get(), t_string!(i18n, site_name));
+    let site = use_context::<crate::SiteInfo>();
+    let location = use_location();
+    // Each page mounts its own PageMeta, so the path read once here stays right.
+    let canonical = format!(
+        "{}{}",
+        site.map(|s| s.public_url).unwrap_or_default(),
+        location.pathname.get_untracked()
+    );
+    view! {
+        <Title text=full_title />
+        <Meta name="description" content=move || description.get() />
+        <Meta property="og:title" content=move || title.get() />
+        <Meta property="og:description" content=move || description.get() />
+        <Meta property="og:type" content="website" />
+        <Meta property="og:url" content=canonical.clone() />
+        <Link rel="canonical" href=canonical />
+    }
+}
+
+/// Links to the same page in every language, keeping the query string.
+#[component]
+fn LanguageSwitcher() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    view! {
+        <nav class="languages" aria-label=move || t_string!(i18n, language_label)>
+            <ul>
+                {Locale::get_all()
+                    .iter()
+                    .map(|&locale| {
+                        let target = move || {
+                            let path = location.pathname.get();
+                            let (_, rest) = split_locale(&path);
+                            let search = location.search.get();
+                            let query = if search.is_empty() { String::new() } else { format!("?{search}") };
+                            format!("{}{query}", localized(locale, rest))
+                        };
+                        let current = move || (i18n.get_locale() == locale).then_some("true");
+                        let label = td_string!(locale, language_name);
+                        view! {
+                            <li>
+                                <a
+                                    href=target
+                                    hreflang=locale.as_str()
+                                    lang=locale.as_str()
+                                    aria-current=current
+                                    rel="alternate"
+                                >
+                                    {label}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+#[component]
+fn Chrome(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let dir = move || i18n.get_locale().direction().as_str();
+    view! {
+        <Html attr:lang=lang attr:dir=dir />
+        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <header class="site-header">
+            <div class="site-header__inner">
+                <a class="brand" href=move || href("")>
+                    <img src="/favicon.svg" alt="" width="32" height="32" />
+                    <span>{t!(i18n, site_name)}</span>
+                </a>
+                <nav class="main-nav" aria-label=move || t_string!(i18n, nav_label)>
+                    <ul>
+                        <li><A href=move || href("")>{t!(i18n, nav_home)}</A></li>
+                        <li><A href=move || href("map")>{t!(i18n, nav_map)}</A></li>
+                        <li><A href=move || href("calendar")>{t!(i18n, nav_calendar)}</A></li>
+                        <li><A href=move || href("pact")>{t!(i18n, nav_pact)}</A></li>
+                    </ul>
+                </nav>
+                <LanguageSwitcher />
+            </div>
+        </header>
+        <main id="main" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <p>{t!(i18n, footer_about)}</p>
+            <p>{t!(i18n, footer_data)}</p>
+        </footer>
+    }
+}
+
+/// The layout of every routed page.
+#[component]
+pub fn Layout() -> impl IntoView {
+    view! { <Chrome><Outlet /></Chrome> }
+}
+
+/// Shown for unknown paths and records, with status 404.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    // The router's fallback sits outside the locale routes, so the language comes from the path.
+    let location = use_location();
+    if let (Some(locale), _) = split_locale(&location.pathname.get_untracked()) {
+        use_i18n().set_locale(locale);
+    }
+    view! { <Chrome><NotFoundContent /></Chrome> }
+}
+
+#[component]
+pub fn NotFoundContent() -> impl IntoView {
+    set_status(http::StatusCode::NOT_FOUND);
+    let i18n = use_i18n();
+    view! {
+        <PageMeta
+            title=Signal::derive(move || t_string!(i18n, not_found_title).to_owned())
+            description=Signal::derive(move || t_string!(i18n, not_found_text).to_owned())
+        />
+        <Meta name="robots" content="noindex" />
+        <h1>{t!(i18n, not_found_title)}</h1>
+        <p>{t!(i18n, not_found_text)}</p>
+        <p><a href=move || href("")>{t!(i18n, not_found_home)}</a></p>
+    }
+}
+
+/// What a page shows when its data could not be loaded.
+#[component]
+pub fn ErrorContent(error: AppError) -> impl IntoView {
+    if error == AppError::NotFound {
+        return view! { <NotFoundContent /> }.into_any();
+    }
+    set_status(error.status());
+    let i18n = use_i18n();
+    view! {
+        <h1>{t!(i18n, error_title)}</h1>
+        <p role="alert">{t!(i18n, error_text)}</p>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locale_prefixes_are_split_off() {
+        assert_eq!(split_locale("/it/map"), (Some(Locale::it), "/map"));
+        assert_eq!(
+            split_locale("/en/cities/lucca/pact"),
+            (Some(Locale::en), "/cities/lucca/pact")
+        );
+        assert_eq!(split_locale("/it"), (Some(Locale::it), ""));
+        assert_eq!(split_locale("/it/"), (Some(Locale::it), "/"));
+        assert_eq!(split_locale("/map"), (None, "/map"));
+        assert_eq!(split_locale("/italy"), (None, "/italy"));
+        assert_eq!(split_locale("/"), (None, "/"));
+    }
+
+    #[test]
+    fn localized_paths_always_carry_the_locale() {
+        assert_eq!(localized(Locale::it, "map"), "/it/map");
+        assert_eq!(localized(Locale::en, "/cities/lucca"), "/en/cities/lucca");
+        assert_eq!(localized(Locale::it, ""), "/it");
+        assert_eq!(localized(Locale::en, "/"), "/en");
+    }
+}

@@ -1,0 +1,292 @@
+//! Reads of the network aggregate: clusters, member cities, their roles, sectors and pacts.
+
+use crate::{on_pool, Db, DbError};
+use domain::{
+    CityDetail, CityRef, CitySummary, ClusterDetail, ClusterRole, ClusterSummary, Localized,
+    NetworkOverview, PactPartner, PactSummary, Sector,
+};
+use std::collections::HashMap;
+
+#[derive(sqlx::FromRow)]
+struct ClusterRow {
+    id: i64,
+    slug: String,
+    name_en: String,
+    name_it: String,
+    description_en: String,
+    description_it: String,
+    members: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct LeadRow {
+    cluster_id: i64,
+    slug: String,
+    name_en: String,
+    name_it: String,
+    country: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct CityRow {
+    id: i64,
+    slug: String,
+    name_en: String,
+    name_it: String,
+    country: String,
+    country_en: String,
+    country_it: String,
+    latitude: f64,
+    longitude: f64,
+    timezone: String,
+    joined: Option<i32>,
+}
+
+#[derive(sqlx::FromRow)]
+struct MembershipRow {
+    city_id: i64,
+    slug: String,
+    name_en: String,
+    name_it: String,
+    role: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SectorRow {
+    slug: String,
+    name_en: String,
+    name_it: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct PactRow {
+    id: i64,
+    title_en: String,
+    title_it: String,
+    signed_on: Option<chrono::NaiveDate>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PartnerRow {
+    name: String,
+    role_en: String,
+    role_it: String,
+    website: Option<String>,
+}
+
+const CITY_COLUMNS: &str = "ci.id, ci.slug, ci.name_en, ci.name_it, ci.country, ci.country_en, \
+     ci.country_it, ci.latitude, ci.longitude, ci.timezone, ci.joined";
+
+impl Db {
+    pub async fn network_overview(&self) -> Result<NetworkOverview, DbError> {
+        let (cities, countries): (i64, i64) = on_pool!(self, |pool| {
+            sqlx::query_as("SELECT COUNT(*), COUNT(DISTINCT country) FROM cities")
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(NetworkOverview {
+            cities,
+            countries,
+            clusters: self.clusters().await?,
+        })
+    }
+
+    /// All clusters in their canonical order, with member counts and lead cities.
+    pub async fn clusters(&self) -> Result<Vec<ClusterSummary>, DbError> {
+        let rows: Vec<ClusterRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT c.id, c.slug, c.name_en, c.name_it, c.description_en, c.description_it, \
+                        (SELECT COUNT(*) FROM city_clusters cc WHERE cc.cluster_id = c.id) AS members \
+                 FROM clusters c ORDER BY c.position",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        let leads: Vec<LeadRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT cc.cluster_id, ci.slug, ci.name_en, ci.name_it, ci.country \
+                 FROM city_clusters cc JOIN cities ci ON ci.id = cc.city_id \
+                 WHERE cc.role = 'lead' ORDER BY ci.name_en",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        let mut leads_by_cluster: HashMap<i64, Vec<CityRef>> = HashMap::new();
+        for l in leads {
+            leads_by_cluster
+                .entry(l.cluster_id)
+                .or_default()
+                .push(CityRef {
+                    slug: l.slug,
+                    name: Localized::new(l.name_en, l.name_it),
+                    country: l.country,
+                });
+        }
+        Ok(rows
+            .into_iter()
+            .map(|r| ClusterSummary {
+                leads: leads_by_cluster.remove(&r.id).unwrap_or_default(),
+                slug: r.slug,
+                name: Localized::new(r.name_en, r.name_it),
+                description: Localized::new(r.description_en, r.description_it),
+                members: r.members,
+            })
+            .collect())
+    }
+
+    /// Member cities, optionally only those of one cluster, sorted by English name.
+    pub async fn cities(&self, cluster: Option<&str>) -> Result<Vec<CitySummary>, DbError> {
+        let sql = format!(
+            "SELECT {CITY_COLUMNS} FROM cities ci \
+             WHERE $1 IS NULL OR ci.id IN ( \
+                 SELECT cc.city_id FROM city_clusters cc \
+                 JOIN clusters cl ON cl.id = cc.cluster_id WHERE cl.slug = $1) \
+             ORDER BY ci.name_en"
+        );
+        let rows: Vec<CityRow> = on_pool!(self, |pool| {
+            sqlx::query_as(&sql).bind(cluster).fetch_all(pool).await?
+        });
+        self.with_memberships(rows).await
+    }
+
+    pub async fn city(&self, slug: &str) -> Result<CityDetail, DbError> {
+        let sql = format!("SELECT {CITY_COLUMNS} FROM cities ci WHERE ci.slug = $1");
+        let row: CityRow = on_pool!(self, |pool| {
+            sqlx::query_as(&sql)
+                .bind(slug)
+                .fetch_optional(pool)
+                .await?
+                .ok_or(DbError::NotFound)?
+        });
+        let city_id = row.id;
+        let city = self
+            .with_memberships(vec![row])
+            .await?
+            .pop()
+            .ok_or(DbError::NotFound)?;
+        let sectors: Vec<SectorRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT slug, name_en, name_it FROM sectors WHERE city_id = $1 ORDER BY position",
+            )
+            .bind(city_id)
+            .fetch_all(pool)
+            .await?
+        });
+        let pact: Option<PactRow> = on_pool!(self, |pool| {
+            sqlx::query_as("SELECT id, title_en, title_it, signed_on FROM pacts WHERE city_id = $1")
+                .bind(city_id)
+                .fetch_optional(pool)
+                .await?
+        });
+        let pact = match pact {
+            None => None,
+            Some(p) => {
+                let partners: Vec<PartnerRow> = on_pool!(self, |pool| {
+                    sqlx::query_as(
+                        "SELECT name, role_en, role_it, website FROM pact_partners \
+                         WHERE pact_id = $1 ORDER BY position",
+                    )
+                    .bind(p.id)
+                    .fetch_all(pool)
+                    .await?
+                });
+                Some(PactSummary {
+                    title: Localized::new(p.title_en, p.title_it),
+                    signed_on: p.signed_on.map(|d| d.to_string()),
+                    partners: partners
+                        .into_iter()
+                        .map(|r| PactPartner {
+                            name: r.name,
+                            role: Localized::new(r.role_en, r.role_it),
+                            website: r.website,
+                        })
+                        .collect(),
+                })
+            }
+        };
+        Ok(CityDetail {
+            city,
+            sectors: sectors
+                .into_iter()
+                .map(|s| Sector {
+                    slug: s.slug,
+                    name: Localized::new(s.name_en, s.name_it),
+                })
+                .collect(),
+            pact,
+        })
+    }
+
+    pub async fn cluster(&self, slug: &str) -> Result<ClusterDetail, DbError> {
+        let cluster = self
+            .clusters()
+            .await?
+            .into_iter()
+            .find(|c| c.slug == slug)
+            .ok_or(DbError::NotFound)?;
+        let cities = self.cities(Some(slug)).await?;
+        Ok(ClusterDetail { cluster, cities })
+    }
+
+    /// Cities that have published a pact for lifelong learning, by English name.
+    pub async fn cities_with_pact(&self) -> Result<Vec<CityRef>, DbError> {
+        let rows: Vec<(String, String, String, String)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT ci.slug, ci.name_en, ci.name_it, ci.country FROM cities ci \
+                 JOIN pacts p ON p.city_id = ci.id ORDER BY ci.name_en",
+            )
+            .fetch_all(pool)
+            .await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(slug, en, it, country)| CityRef {
+                slug,
+                name: Localized::new(en, it),
+                country,
+            })
+            .collect())
+    }
+
+    /// Attaches cluster roles to `rows`. A single city reads only its own memberships; a list
+    /// reads them all in one query rather than one query per city.
+    async fn with_memberships(&self, rows: Vec<CityRow>) -> Result<Vec<CitySummary>, DbError> {
+        let only: Option<i64> = match rows.as_slice() {
+            [one] => Some(one.id),
+            _ => None,
+        };
+        let memberships: Vec<MembershipRow> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT cc.city_id, cl.slug, cl.name_en, cl.name_it, cc.role \
+                 FROM city_clusters cc JOIN clusters cl ON cl.id = cc.cluster_id \
+                 WHERE $1 IS NULL OR cc.city_id = $1 \
+                 ORDER BY cl.position",
+            )
+            .bind(only)
+            .fetch_all(pool)
+            .await?
+        });
+        let mut by_city: HashMap<i64, Vec<ClusterRole>> = HashMap::new();
+        for m in memberships {
+            by_city.entry(m.city_id).or_default().push(ClusterRole {
+                slug: m.slug,
+                name: Localized::new(m.name_en, m.name_it),
+                lead: m.role == "lead",
+            });
+        }
+        Ok(rows
+            .into_iter()
+            .map(|r| CitySummary {
+                clusters: by_city.remove(&r.id).unwrap_or_default(),
+                slug: r.slug,
+                name: Localized::new(r.name_en, r.name_it),
+                country: r.country,
+                country_name: Localized::new(r.country_en, r.country_it),
+                latitude: r.latitude,
+                longitude: r.longitude,
+                timezone: r.timezone,
+                joined: r.joined,
+            })
+            .collect())
+    }
+}

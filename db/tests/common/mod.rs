@@ -1,0 +1,101 @@
+//! Throwaway databases for the storage suite: a SQLite file in a temp dir, and a fresh
+//! PostgreSQL database (dropped afterwards, even when the test fails) when a server answers.
+
+use db::Db;
+use sqlx::Connection;
+
+/// Where to create test databases; `TEST_POSTGRES_URL` overrides the machine's default server.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+pub struct TestDb {
+    pub db: Db,
+    pub name: &'static str,
+    _guard: Guard,
+}
+
+enum Guard {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, database: String },
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        if let Guard::Postgres {
+            admin_url,
+            database,
+        } = self
+        {
+            let (admin_url, database) = (admin_url.clone(), database.clone());
+            // Drop runs outside any async context we could use, so a short-lived runtime on its
+            // own thread removes the database.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                rt.block_on(async {
+                    if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
+                        let _ = sqlx::query(&format!(
+                            "DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)"
+                        ))
+                        .execute(&mut conn)
+                        .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+pub async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite:{}", dir.path().join("test.db").display());
+    let db = Db::connect(&url).await.expect("open sqlite");
+    db.migrate().await.expect("migrate sqlite");
+    TestDb {
+        db,
+        name: "sqlite",
+        _guard: Guard::Sqlite(dir),
+    }
+}
+
+/// A fresh PostgreSQL database, or None (said loudly) when no server is reachable.
+pub async fn postgres() -> Option<TestDb> {
+    let admin_url = postgres_admin_url();
+    let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("\n*** SKIPPING the PostgreSQL half: cannot reach {admin_url}: {e} ***\n");
+            return None;
+        }
+    };
+    let database = format!("lc_test_{}", uuid::Uuid::new_v4().simple());
+    sqlx::query(&format!("CREATE DATABASE \"{database}\""))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+    let guard = Guard::Postgres {
+        admin_url: admin_url.clone(),
+        database: database.clone(),
+    };
+    let mut url = url::Url::parse(&admin_url).expect("TEST_POSTGRES_URL is a URL");
+    url.set_path(&database);
+    let db = Db::connect(url.as_str()).await.expect("open postgres");
+    db.migrate().await.expect("migrate postgres");
+    Some(TestDb {
+        db,
+        name: "postgres",
+        _guard: guard,
+    })
+}
+
+/// Every backend this machine offers: SQLite always, PostgreSQL when reachable.
+pub async fn backends() -> Vec<TestDb> {
+    let mut all = vec![sqlite().await];
+    all.extend(postgres().await);
+    all
+}

@@ -1,0 +1,242 @@
+//! One storage story, told against every backend: SQLite always, PostgreSQL when reachable.
+
+mod common;
+
+use db::roster::{self, ImportError};
+use db::DbError;
+
+#[tokio::test]
+async fn migrations_seed_the_seven_clusters() {
+    for t in common::backends().await {
+        let clusters = t.db.clusters().await.unwrap();
+        let slugs: Vec<&str> = clusters.iter().map(|c| c.slug.as_str()).collect();
+        assert_eq!(
+            slugs,
+            [
+                "sustainable-development",
+                "equity-inclusion",
+                "planning-monitoring",
+                "global-citizenship",
+                "entrepreneurship",
+                "health-wellbeing",
+                "literacy"
+            ],
+            "{}",
+            t.name
+        );
+        assert!(clusters.iter().all(|c| c.members == 0), "{}", t.name);
+        // Applying migrations again is a no-op.
+        t.db.migrate().await.unwrap();
+        t.db.ping().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn demo_data_loads_once_and_reads_back() {
+    for t in common::backends().await {
+        let first = db::demo::load(&t.db).await.unwrap();
+        assert!(first.cities >= 60, "{}: {first:?}", t.name);
+        assert_eq!((first.sectors, first.partners), (7, 5), "{}", t.name);
+        let second = db::demo::load(&t.db).await.unwrap();
+        assert_eq!(
+            second,
+            Default::default(),
+            "{}: second load must add nothing",
+            t.name
+        );
+
+        let overview = t.db.network_overview().await.unwrap();
+        assert_eq!(overview.cities as usize, first.cities, "{}", t.name);
+        assert!(overview.countries >= 30, "{}", t.name);
+        let entrepreneurship = overview
+            .clusters
+            .iter()
+            .find(|c| c.slug == "entrepreneurship")
+            .unwrap();
+        let mut leads: Vec<&str> = entrepreneurship
+            .leads
+            .iter()
+            .map(|c| c.slug.as_str())
+            .collect();
+        leads.sort();
+        assert_eq!(leads, ["chengdu", "torino"], "{}", t.name);
+
+        let lucca = t.db.city("lucca").await.unwrap();
+        assert_eq!(lucca.city.country, "IT", "{}", t.name);
+        assert_eq!(lucca.city.timezone, "Europe/Rome", "{}", t.name);
+        assert_eq!(lucca.sectors.len(), 7, "{}", t.name);
+        assert_eq!(
+            lucca.sectors[3].name.it,
+            "Associazioni delle politiche di genere"
+        );
+        let pact = lucca.pact.expect("Lucca has a pact");
+        assert_eq!(pact.signed_on.as_deref(), Some("2020-12-30"), "{}", t.name);
+        let partners: Vec<&str> = pact.partners.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            partners,
+            [
+                "Comune di Lucca",
+                "Club UNESCO di Lucca",
+                "Ufficio scolastico territoriale",
+                "Provincia di Lucca",
+                "Centro per l'impiego"
+            ],
+            "{}",
+            t.name
+        );
+        let with_pact = t.db.cities_with_pact().await.unwrap();
+        assert_eq!(with_pact.len(), 1, "{}", t.name);
+        assert_eq!(with_pact[0].slug, "lucca");
+
+        for slug in [
+            "torino", "chengdu", "lucca", "fermo", "palermo", "trieste", "yeonsu",
+        ] {
+            t.db.city(slug)
+                .await
+                .unwrap_or_else(|e| panic!("{}: {slug}: {e}", t.name));
+        }
+    }
+}
+
+#[tokio::test]
+async fn cities_filter_by_cluster_and_unknown_records_are_not_found() {
+    for t in common::backends().await {
+        db::demo::load(&t.db).await.unwrap();
+        let all = t.db.cities(None).await.unwrap();
+        let entrepreneurship = t.db.cities(Some("entrepreneurship")).await.unwrap();
+        assert!(entrepreneurship.len() < all.len(), "{}", t.name);
+        assert!(
+            entrepreneurship
+                .iter()
+                .all(|c| c.clusters.iter().any(|k| k.slug == "entrepreneurship")),
+            "{}",
+            t.name
+        );
+        let torino = entrepreneurship
+            .iter()
+            .find(|c| c.slug == "torino")
+            .unwrap();
+        assert!(torino
+            .clusters
+            .iter()
+            .any(|k| k.slug == "entrepreneurship" && k.lead));
+        assert!(t
+            .db
+            .cities(Some("no-such-cluster"))
+            .await
+            .unwrap()
+            .is_empty());
+
+        assert!(
+            matches!(t.db.city("atlantis").await, Err(DbError::NotFound)),
+            "{}",
+            t.name
+        );
+        assert!(
+            matches!(t.db.cluster("nope").await, Err(DbError::NotFound)),
+            "{}",
+            t.name
+        );
+        let cluster = t.db.cluster("health-wellbeing").await.unwrap();
+        assert_eq!(
+            cluster.cities.len() as i64,
+            cluster.cluster.members,
+            "{}",
+            t.name
+        );
+    }
+}
+
+const HEADER: &str = "slug,name_en,name_it,country,country_en,country_it,latitude,longitude,timezone,joined,clusters,geonames_id\n";
+
+#[tokio::test]
+async fn roster_import_adds_updates_and_replaces_memberships() {
+    for t in common::backends().await {
+        db::demo::load(&t.db).await.unwrap();
+        let before = t.db.network_overview().await.unwrap().cities;
+        let csv = format!(
+            "{HEADER}\
+             torino,Turin,Torino,IT,Italy,Italia,45.0705,7.6868,Europe/Rome,2016,entrepreneurship:lead;literacy,3165524\n\
+             new-town,New Town,Città Nuova,NZ,New Zealand,Nuova Zelanda,-41.2866,174.7756,Pacific/Auckland,2025,literacy,\n"
+        );
+        let cities = roster::parse(csv.as_bytes()).unwrap();
+        let report = t.db.import_roster(&cities).await.unwrap();
+        assert_eq!(
+            (report.inserted, report.updated, report.memberships),
+            (1, 1, 3),
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            t.db.network_overview().await.unwrap().cities,
+            before + 1,
+            "{}",
+            t.name
+        );
+
+        let torino = t.db.city("torino").await.unwrap().city;
+        let clusters: Vec<(&str, bool)> = torino
+            .clusters
+            .iter()
+            .map(|k| (k.slug.as_str(), k.lead))
+            .collect();
+        assert_eq!(
+            clusters,
+            [("entrepreneurship", true), ("literacy", false)],
+            "{}",
+            t.name
+        );
+        let nz = t.db.city("new-town").await.unwrap().city;
+        assert_eq!(
+            (nz.timezone.as_str(), nz.joined),
+            ("Pacific/Auckland", Some(2025))
+        );
+        assert_eq!(nz.name.it, "Città Nuova");
+    }
+}
+
+#[tokio::test]
+async fn roster_import_with_an_unknown_cluster_writes_nothing() {
+    for t in common::backends().await {
+        let csv = format!(
+            "{HEADER}\
+             alpha,Alpha,,IT,Italy,,45,7,Europe/Rome,,literacy,\n\
+             beta,Beta,,IT,Italy,,45,7,Europe/Rome,,astrology:lead,\n"
+        );
+        let cities = roster::parse(csv.as_bytes()).unwrap();
+        match t.db.import_roster(&cities).await {
+            Err(ImportError::Rows(rows)) => {
+                assert_eq!(rows.len(), 1, "{}", t.name);
+                assert_eq!(rows[0].line, 3, "{}", t.name);
+                assert!(rows[0].message.contains("astrology"), "{}", t.name);
+            }
+            other => panic!("{}: expected a row error, got {other:?}", t.name),
+        }
+        assert_eq!(
+            t.db.network_overview().await.unwrap().cities,
+            0,
+            "{}",
+            t.name
+        );
+    }
+}
+
+/// Two instances starting together on one database must not duplicate the demo data.
+#[tokio::test]
+async fn concurrent_demo_loads_leave_one_copy() {
+    for t in common::backends().await {
+        let (a, b) = tokio::join!(db::demo::load(&t.db), db::demo::load(&t.db));
+        a.unwrap();
+        b.unwrap();
+        let lucca = t.db.city("lucca").await.unwrap();
+        assert_eq!(lucca.sectors.len(), 7, "{}", t.name);
+        assert_eq!(lucca.pact.unwrap().partners.len(), 5, "{}", t.name);
+        let roster_rows = roster::parse(db::demo::ROSTER.as_bytes()).unwrap().len() as i64;
+        assert_eq!(
+            t.db.network_overview().await.unwrap().cities,
+            roster_rows,
+            "{}",
+            t.name
+        );
+    }
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test of Learning City: Rust unit and integration tests (SQLite always, PostgreSQL
+# when a server answers), then the browser tests against the real server in Chromium.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+# shellcheck source=install-tools.sh
+source scripts/install-tools.sh
+scripts/install-browser.sh
+
+export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -d "$TEST_POSTGRES_URL"; then
+  printf '\n\033[1;31m*** PostgreSQL is not reachable at %s: the PostgreSQL half of the storage tests will be SKIPPED ***\033[0m\n\n' "$TEST_POSTGRES_URL"
+fi
+
+say "Rust tests (cargo test)"
+cargo test --locked
+
+say "building the site for the browser tests (cargo leptos build)"
+cargo leptos build
+
+target="${CARGO_TARGET_DIR:-$here/target}"
+work="$(mktemp -d)"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+say "starting learning-city on 127.0.0.1:$port over a fresh SQLite database"
+LEPTOS_SITE_ADDR="127.0.0.1:$port" \
+LEPTOS_SITE_ROOT="$here/target/site" \
+LEPTOS_OUTPUT_NAME=learning-city \
+DATABASE_URL="sqlite:$work/learning-city.db" \
+RUST_LOG="${RUST_LOG:-warn}" \
+  "$target/debug/learning-city" > "$work/server.log" 2>&1 &
+server=$!
+cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  kill -0 "$server" 2>/dev/null || { cat "$work/server.log"; exit 1; }
+  sleep 0.2
+done
+
+say "browser tests (Chromium, node --test)"
+(cd end2end && BASE_URL="http://127.0.0.1:$port" npm test) || { echo "--- server log"; tail -50 "$work/server.log"; exit 1; }
+say "all tests passed"

@@ -1,0 +1,245 @@
+//! Configuration from environment variables, each with a documented default (see README.md).
+//! A bad value stops start-up with one line naming the variable.
+
+use leptos::config::LeptosOptions;
+use secrecy::{ExposeSecret, SecretString};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use url::Url;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/learning-city.db";
+const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(var: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            var,
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Everything the server needs to start. Secrets are wrapped so that `Debug` never prints them.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: SecretString,
+    pub site_addr: SocketAddr,
+    pub public_url: Url,
+    pub smtp_url: Option<SecretString>,
+    pub load_demo_data: bool,
+    pub log_format: LogFormat,
+    pub leptos: LeptosOptions,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Reads settings through `get`, so tests can pass their own environment.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        if db::backend_of(&database_url).is_none() {
+            return Err(ConfigError::new(
+                "DATABASE_URL",
+                "must start with sqlite: or postgres://",
+            ));
+        }
+
+        let site_addr: SocketAddr = get("LEPTOS_SITE_ADDR")
+            .unwrap_or_else(|| DEFAULT_SITE_ADDR.to_owned())
+            .parse()
+            .map_err(|_| {
+                ConfigError::new("LEPTOS_SITE_ADDR", "must be an address like 127.0.0.1:3000")
+            })?;
+
+        let public_url = match get("PUBLIC_URL") {
+            Some(raw) => parse_public_url(&raw)?,
+            None => Url::parse(&format!("http://{site_addr}/"))
+                .map_err(|e| ConfigError::new("PUBLIC_URL", e.to_string()))?,
+        };
+
+        let smtp_url = match get("SMTP_URL") {
+            None => None,
+            Some(raw) => {
+                let url = Url::parse(&raw).map_err(|_| {
+                    ConfigError::new("SMTP_URL", "must be a URL like smtp://user:pass@host:587")
+                })?;
+                if !matches!(url.scheme(), "smtp" | "smtps") || url.host_str().is_none() {
+                    return Err(ConfigError::new(
+                        "SMTP_URL",
+                        "must be a URL like smtp://user:pass@host:587 (scheme smtp or smtps)",
+                    ));
+                }
+                Some(SecretString::from(raw))
+            }
+        };
+
+        let load_demo_data = match get("LOAD_DEMO_DATA").as_deref() {
+            None | Some("true") | Some("1") => true,
+            Some("false") | Some("0") => false,
+            Some(_) => return Err(ConfigError::new("LOAD_DEMO_DATA", "must be true or false")),
+        };
+
+        let log_format = match get("LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(_) => return Err(ConfigError::new("LOG_FORMAT", "must be text or json")),
+        };
+
+        let leptos = leptos_options(&get, site_addr)?;
+
+        Ok(Self {
+            database_url: SecretString::from(database_url),
+            site_addr,
+            public_url,
+            smtp_url,
+            load_demo_data,
+            log_format,
+            leptos,
+        })
+    }
+
+    pub fn database_url(&self) -> &str {
+        self.database_url.expose_secret()
+    }
+
+    /// Browsers must only ever reach this site over HTTPS once they have seen it so.
+    pub fn is_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+fn parse_public_url(raw: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(raw).map_err(|_| {
+        ConfigError::new(
+            "PUBLIC_URL",
+            "must be an absolute URL like https://learning.example.org",
+        )
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(ConfigError::new(
+            "PUBLIC_URL",
+            "must be an http:// or https:// URL with a host",
+        ));
+    }
+    Ok(url)
+}
+
+/// cargo-leptos passes the site layout through `LEPTOS_*` variables; a binary started on its
+/// own gets the same layout from these defaults, so `target/release/learning-city` just works.
+fn leptos_options(
+    get: &impl Fn(&str) -> Option<String>,
+    site_addr: SocketAddr,
+) -> Result<LeptosOptions, ConfigError> {
+    let hash_file = get("LEPTOS_HASH_FILE_NAME").unwrap_or_else(|| "hash.txt".to_owned());
+    let hash_files = match get("LEPTOS_HASH_FILES").as_deref() {
+        Some("true") => true,
+        Some("false") => false,
+        Some(_) => {
+            return Err(ConfigError::new(
+                "LEPTOS_HASH_FILES",
+                "must be true or false",
+            ))
+        }
+        // cargo-leptos writes the hash file next to the binary only when it hashed the assets.
+        None => exe_dir()
+            .map(|d| d.join(&hash_file).exists())
+            .unwrap_or(false),
+    };
+    let env = match get("LEPTOS_ENV").as_deref() {
+        None | Some("PROD") | Some("prod") => leptos::config::Env::PROD,
+        Some("DEV") | Some("dev") => leptos::config::Env::DEV,
+        Some(_) => return Err(ConfigError::new("LEPTOS_ENV", "must be DEV or PROD")),
+    };
+    Ok(LeptosOptions::builder()
+        .output_name(get("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "learning-city".to_owned()))
+        .site_root(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()))
+        .site_pkg_dir(get("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".to_owned()))
+        .site_addr(site_addr)
+        .env(env)
+        .hash_files(hash_files)
+        .hash_file(std::sync::Arc::<str>::from(hash_file))
+        .build())
+}
+
+fn exe_dir() -> Option<PathBuf> {
+    std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(PathBuf::from))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_give_a_local_sqlite_site() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_url(), DEFAULT_DATABASE_URL);
+        assert_eq!(c.site_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.public_url.as_str(), "http://127.0.0.1:3000/");
+        assert!(c.smtp_url.is_none());
+        assert!(c.load_demo_data);
+        assert!(!c.is_https());
+        assert_eq!(&*c.leptos.output_name, "learning-city");
+    }
+
+    #[test]
+    fn each_bad_setting_is_named() {
+        let cases = [
+            ("DATABASE_URL", "mysql://x"),
+            ("LEPTOS_SITE_ADDR", "localhost"),
+            ("PUBLIC_URL", "learning.example.org"),
+            ("PUBLIC_URL", "ftp://example.org"),
+            ("SMTP_URL", "mail.example.org"),
+            ("SMTP_URL", "http://mail.example.org"),
+            ("LOAD_DEMO_DATA", "maybe"),
+            ("LOG_FORMAT", "xml"),
+            ("LEPTOS_ENV", "staging"),
+        ];
+        for (var, value) in cases {
+            let err = config(&[(var, value)]).unwrap_err();
+            assert_eq!(err.var, var, "{value}");
+        }
+    }
+
+    #[test]
+    fn postgres_and_https_are_recognised() {
+        let c = config(&[
+            ("DATABASE_URL", "postgres://u:secret@db/lc"),
+            ("PUBLIC_URL", "https://learning.example.org"),
+            ("SMTP_URL", "smtps://u:pw@mail.example.org:465"),
+        ])
+        .unwrap();
+        assert!(c.is_https());
+        assert!(c.smtp_url.is_some());
+        let debug = format!("{c:?}");
+        assert!(!debug.contains("secret"), "{debug}");
+        assert!(!debug.contains("pw@"), "{debug}");
+    }
+}

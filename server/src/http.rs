@@ -1,0 +1,200 @@
+//! The HTTP stack: Leptos pages and server functions, static assets, probes, and the layers every
+//! response passes through (request id, tracing, compression, security and cache headers).
+
+use crate::config::Config;
+use app::{shell, App, SiteInfo};
+use axum::extract::{FromRef, Request, State};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use db::Db;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::time::Duration;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Policy for responses that are not pages (assets, probes, server-function results): nothing
+/// may run, and nothing may frame them. Pages get a stricter one with a per-request nonce.
+const DEFAULT_CSP: &str = "default-src 'none'; img-src 'self' data:; style-src 'self'; \
+     frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub site: SiteInfo,
+}
+
+impl AppState {
+    pub fn new(config: &Config, db: Db) -> Self {
+        Self {
+            leptos_options: config.leptos.clone(),
+            db,
+            site: SiteInfo {
+                public_url: config.public_url.as_str().trim_end_matches('/').to_owned(),
+            },
+        }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let db = state.db.clone();
+        let site = state.site.clone();
+        move || {
+            provide_context(db.clone());
+            provide_context(site.clone());
+            leptos::nonce::provide_nonce();
+        }
+    };
+    let hsts = state
+        .site
+        .public_url
+        .starts_with("https://")
+        .then(|| HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(X_REQUEST_ID.clone(), MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                        let id = req
+                            .headers()
+                            .get(&X_REQUEST_ID)
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("-");
+                        tracing::info_span!("request", request_id = %id, method = %req.method(), uri = %req.uri())
+                    }),
+                )
+                .layer(PropagateRequestIdLayer::new(X_REQUEST_ID.clone()))
+                .layer(CompressionLayer::new())
+                .layer(middleware::from_fn(cache_control))
+                .layer(middleware::from_fn(redirect_status))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::CONTENT_SECURITY_POLICY,
+                    HeaderValue::from_static(DEFAULT_CSP),
+                ))
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::X_CONTENT_TYPE_OPTIONS,
+                    HeaderValue::from_static("nosniff"),
+                ))
+                // same-origin keeps the Referer that no-JS form posts are redirected back to,
+                // and sends nothing to other sites.
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::REFERRER_POLICY,
+                    HeaderValue::from_static("same-origin"),
+                ))
+                .layer(SetResponseHeaderLayer::overriding(
+                    HeaderName::from_static("permissions-policy"),
+                    HeaderValue::from_static(
+                        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+                    ),
+                ))
+                .layer(SetResponseHeaderLayer::overriding(
+                    HeaderName::from_static("cross-origin-opener-policy"),
+                    HeaderValue::from_static("same-origin"),
+                ))
+                .layer(SetResponseHeaderLayer::if_not_present(
+                    header::STRICT_TRANSPORT_SECURITY,
+                    move |_: &Response| hsts.clone(),
+                )),
+        )
+        .with_state(state)
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+async fn readyz(State(db): State<Db>) -> Response {
+    match tokio::time::timeout(Duration::from_secs(2), db.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready").into_response(),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+        Err(_) => {
+            tracing::warn!("readiness check timed out");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response()
+        }
+    }
+}
+
+/// A page that redirects while rendering (the locale negotiation at `/`) comes back from Leptos
+/// with a Location header but status 200, which a browser without JavaScript does not follow.
+/// Server-function calls are left alone: their client reads the Location header itself.
+async fn redirect_status(req: Request, next: Next) -> Response {
+    let page = req.method() == axum::http::Method::GET && !req.uri().path().starts_with("/api/");
+    let mut res = next.run(req).await;
+    if page && res.status() == StatusCode::OK && res.headers().contains_key(header::LOCATION) {
+        *res.status_mut() = StatusCode::SEE_OTHER;
+    }
+    res
+}
+
+/// Hashed bundle files never change under their name, so browsers may keep them for a year;
+/// other static files are revalidated hourly and pages on every visit.
+async fn cache_control(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let mut res = next.run(req).await;
+    if res.headers().contains_key(header::CACHE_CONTROL) {
+        return res;
+    }
+    let value = if !res.status().is_success() {
+        "no-store"
+    } else if path.starts_with("/pkg/") && is_hashed(&path) {
+        "public, max-age=31536000, immutable"
+    } else if path.starts_with("/pkg/") || path.contains('.') {
+        "public, max-age=3600"
+    } else {
+        "no-cache"
+    };
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    res
+}
+
+/// cargo-leptos names hashed files `name.<hash>.ext`.
+fn is_hashed(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    let parts: Vec<&str> = file.split('.').collect();
+    parts.len() >= 3
+        && parts[parts.len() - 2].len() >= 8
+        && parts[parts.len() - 2]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed;
+
+    #[test]
+    fn hashed_asset_names_are_recognised() {
+        assert!(is_hashed("/pkg/learning-city.Xb3kP0aZq1.wasm"));
+        assert!(is_hashed("/pkg/learning-city.a1b2c3d4e5f6.css"));
+        assert!(!is_hashed("/pkg/learning-city.wasm"));
+        assert!(!is_hashed("/pkg/learning-city_bg.wasm"));
+        assert!(!is_hashed("/favicon.ico"));
+    }
+}

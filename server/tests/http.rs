@@ -1,0 +1,371 @@
+//! The real server on a random loopback port over a fresh SQLite file: pages, probes, headers.
+
+use server::config::Config;
+use server::{prepare_database, Application};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+struct TestApp {
+    base: String,
+    client: reqwest::Client,
+    db: db::Db,
+    _dir: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+async fn spawn_app(extra: &[(&str, &str)]) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    std::fs::write(
+        site.join("pkg/learning-city.Ab12Cd34Ef.css"),
+        "body{color:red}".repeat(100),
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("favicon.svg"),
+        "<svg xmlns='http://www.w3.org/2000/svg'/>",
+    )
+    .unwrap();
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
+        ("LEPTOS_SITE_ROOT".into(), site.display().to_string()),
+        ("LEPTOS_HASH_FILES".into(), "false".into()),
+        (
+            "DATABASE_URL".into(),
+            format!("sqlite:{}", dir.path().join("lc.db").display()),
+        ),
+    ]);
+    for (k, v) in extra {
+        vars.insert(k.to_string(), v.to_string());
+    }
+    let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
+    let db = prepare_database(&config).await.unwrap();
+    let app = Application::build(&config, db.clone()).await.unwrap();
+    let base = format!("http://{}", app.addr());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async {
+        let _ = rx.await;
+    }));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        base,
+        client,
+        db,
+        _dir: dir,
+        stop: Some(tx),
+    }
+}
+
+impl TestApp {
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn page(&self, path: &str) -> (u16, String) {
+        let res = self.get(path).await;
+        let status = res.status().as_u16();
+        (status, res.text().await.unwrap())
+    }
+}
+
+#[tokio::test]
+async fn probes_report_liveness_and_readiness() {
+    let app = spawn_app(&[]).await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    app.db.close().await;
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        200,
+        "alive without a database"
+    );
+    assert_eq!(
+        app.get("/readyz").await.status(),
+        503,
+        "not ready without a database"
+    );
+}
+
+#[tokio::test]
+async fn pages_render_in_both_languages_with_demo_data() {
+    let app = spawn_app(&[]).await;
+    let cases = [
+        ("/en", "en", "The Global Network of Learning Cities"),
+        (
+            "/it",
+            "it",
+            "La Rete globale delle città dell&#x27;apprendimento",
+        ),
+        ("/en/map", "en", "Turin"),
+        ("/it/map", "it", "Torino"),
+        ("/en/map?cluster=entrepreneurship", "en", "Chengdu"),
+        ("/en/calendar", "en", "Meetings"),
+        (
+            "/it/pact",
+            "it",
+            "Patti per l&#x27;apprendimento permanente",
+        ),
+        (
+            "/en/clusters/entrepreneurship",
+            "en",
+            "Employment and entrepreneurship",
+        ),
+        ("/en/cities/lucca", "en", "Gender-policy associations"),
+        (
+            "/it/cities/lucca",
+            "it",
+            "Associazioni delle politiche di genere",
+        ),
+        ("/it/cities/lucca/pact", "it", "Club UNESCO di Lucca"),
+        ("/en/cities/yeonsu/map", "en", "Asia/Seoul"),
+        (
+            "/en/cities/torino/calendar",
+            "en",
+            "No meetings are published for this city yet.",
+        ),
+    ];
+    for (path, lang, needle) in cases {
+        let (status, html) = app.page(path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            html.contains(&format!("<html lang=\"{lang}\"")),
+            "{path}: lang"
+        );
+        assert!(html.contains(needle), "{path}: expected {needle:?}");
+        assert!(html.contains("<title>"), "{path}: title");
+        assert!(
+            html.contains("name=\"description\""),
+            "{path}: meta description"
+        );
+        assert!(
+            html.contains("class=\"skip-link\" href=\"#main\""),
+            "{path}: skip link"
+        );
+        assert!(html.contains("<main id=\"main\""), "{path}: main landmark");
+    }
+}
+
+#[tokio::test]
+async fn a_cluster_filter_narrows_the_member_list() {
+    let app = spawn_app(&[]).await;
+    let rows = |html: &str| html.matches("<th scope=\"row\">").count();
+    let (_, all) = app.page("/en/map").await;
+    let (_, filtered) = app.page("/en/map?cluster=entrepreneurship").await;
+    let expected = app.db.cities(Some("entrepreneurship")).await.unwrap().len();
+    assert_eq!(rows(&filtered), expected);
+    assert_eq!(rows(&all), app.db.cities(None).await.unwrap().len());
+    assert!(rows(&filtered) < rows(&all));
+    assert!(filtered.contains("<option value=\"entrepreneurship\" selected"));
+}
+
+#[tokio::test]
+async fn unknown_pages_and_records_are_translated_404s() {
+    let app = spawn_app(&[]).await;
+    for (path, heading) in [
+        ("/en/no-such-page", "Page not found"),
+        ("/it/no-such-page", "Pagina non trovata"),
+        ("/en/cities/atlantis", "Page not found"),
+        ("/it/cities/atlantis/pact", "Pagina non trovata"),
+        ("/en/clusters/astrology", "Page not found"),
+        ("/en/map?cluster=astrology", "Page not found"),
+    ] {
+        let (status, html) = app.page(path).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(html.contains(heading), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_root_negotiates_the_language() {
+    let app = spawn_app(&[]).await;
+    let res = app
+        .client
+        .get(format!("{}/", app.base))
+        .header("accept-language", "it-IT,it;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/it");
+
+    let res = app
+        .client
+        .get(format!("{}/", app.base))
+        .header("accept-language", "en-GB,en;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("<html lang=\"en\""));
+}
+
+#[tokio::test]
+async fn responses_carry_security_headers_and_a_request_id() {
+    let app = spawn_app(&[]).await;
+    let res = app.get("/en").await;
+    let h = res.headers();
+    let csp = h["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(csp.contains("script-src 'self' 'nonce-"), "{csp}");
+    assert!(csp.contains("'wasm-unsafe-eval'"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["referrer-policy"], "same-origin");
+    assert!(h.contains_key("permissions-policy"));
+    assert!(h.contains_key("x-request-id"));
+    assert!(
+        !h.contains_key("strict-transport-security"),
+        "no HSTS over http"
+    );
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains(&format!("nonce=\"{nonce}\"")),
+        "the bootstrap script carries the nonce"
+    );
+
+    let again = app.get("/en").await;
+    assert_ne!(
+        again.headers()["content-security-policy"],
+        csp.as_str(),
+        "a fresh nonce per response"
+    );
+
+    let probe = app.get("/healthz").await;
+    assert!(probe.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .starts_with("default-src 'none'"));
+}
+
+#[tokio::test]
+async fn https_deployments_get_hsts() {
+    let app = spawn_app(&[("PUBLIC_URL", "https://learning.example.org")]).await;
+    let res = app.get("/en").await;
+    assert!(res.headers()["strict-transport-security"]
+        .to_str()
+        .unwrap()
+        .contains("max-age="));
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("https://learning.example.org/en"),
+        "canonical link uses PUBLIC_URL"
+    );
+}
+
+#[tokio::test]
+async fn html_is_compressed_and_hashed_assets_are_cached_for_a_year() {
+    let app = spawn_app(&[]).await;
+    let res = app
+        .client
+        .get(format!("{}/en", app.base))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+
+    let res = app
+        .client
+        .get(format!("{}/pkg/learning-city.Ab12Cd34Ef.css", app.base))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+
+    let res = app.get("/favicon.svg").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "public, max-age=3600");
+}
+
+fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_learning-city"))
+}
+
+#[test]
+fn a_bad_setting_stops_start_up_with_one_line() {
+    let out = std::process::Command::new(binary())
+        .env("DATABASE_URL", "mysql://nope")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("DATABASE_URL"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn the_roster_import_names_bad_lines_and_imports_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_url = format!("sqlite:{}", dir.path().join("lc.db").display());
+    let header = "slug,name_en,name_it,country,country_en,country_it,latitude,longitude,timezone,joined,clusters,geonames_id\n";
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!("{header}good,Good,,IT,Italy,,45,7,Europe/Rome,,,\nbad,Bad,,IT,Italy,,95,7,Europe/Rome,,,\n"),
+    )
+    .unwrap();
+    let run = |file: &PathBuf| {
+        std::process::Command::new(binary())
+            .args(["import-roster", file.to_str().unwrap()])
+            .env("DATABASE_URL", &db_url)
+            .output()
+            .unwrap()
+    };
+    let out = run(&bad);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("line 3: latitude"), "{stderr}");
+
+    let good = dir.path().join("good.csv");
+    std::fs::write(
+        &good,
+        format!("{header}good,Good,,IT,Italy,,45,7,Europe/Rome,,literacy:lead,\n"),
+    )
+    .unwrap();
+    let out = run(&good);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("1 new cities"), "{stdout}");
+
+    // The first run imported nothing: only the good file's city is there.
+    let count = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let db = db::Db::connect(&db_url).await.unwrap();
+        db.network_overview().await.unwrap().cities
+    });
+    assert_eq!(count, 1);
+}
