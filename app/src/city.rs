@@ -1,7 +1,7 @@
 //! A member city's pages: overview, map, calendar and pact, under `/cities/{slug}`.
 
 use crate::i18n::*;
-use crate::layout::{href, lang, ErrorContent, PageMeta};
+use crate::layout::{in_lang, link_to, ErrorContent, PageMeta};
 use crate::AppError;
 use domain::CityDetail;
 use leptos::prelude::*;
@@ -80,11 +80,13 @@ fn CityFrame(section: Section) -> impl IntoView {
 #[component]
 fn CityView(detail: CityDetail, section: Section) -> impl IntoView {
     let i18n = use_i18n();
-    let name = detail.city.name.clone();
-    let country = detail.city.country_name.clone();
+    let name = in_lang(i18n, detail.city.name.clone());
+    let country = in_lang(i18n, detail.city.country_name.clone());
     let slug = detail.city.slug.clone();
-    let section_title = move || -> String {
-        let city = name.get(lang()).to_owned();
+    let section_title = {
+        let name = name.clone();
+        move || -> String {
+        let city = name();
         let part = match section {
             Section::Overview => return city,
             Section::Map => t_string!(i18n, city_map),
@@ -92,28 +94,16 @@ fn CityView(detail: CityDetail, section: Section) -> impl IntoView {
             Section::Pact => t_string!(i18n, city_pact),
         };
         format!("{part} · {city}")
-    };
+    }};
     let description = {
-        let (name, country) = (detail.city.name.clone(), country.clone());
-        move || {
-            td_string!(
-                i18n.get_locale(),
-                city_description,
-                city = name.get(lang()),
-                country = country.get(lang())
-            )
-            .to_string()
-        }
-    };
-    let heading = {
-        let name = detail.city.name.clone();
-        move || name.get(lang()).to_owned()
+        let (name, country) = (name.clone(), country.clone());
+        move || td_string!(i18n.get_locale(), city_description, city = name(), country = country()).to_string()
     };
     view! {
         <PageMeta title=Signal::derive(section_title) description=Signal::derive(description) />
         <header class="page-header">
-            <h1>{heading}</h1>
-            <p class="muted">{move || country.get(lang()).to_owned()}</p>
+            <h1>{name}</h1>
+            <p class="muted">{country}</p>
         </header>
         <nav class="tabs" aria-label=move || t_string!(i18n, city_sections_label)>
             <ul>
@@ -127,7 +117,7 @@ fn CityView(detail: CityDetail, section: Section) -> impl IntoView {
                     };
                     view! {
                         <li>
-                            <a href=move || href(&link) aria-current=(s == section).then_some("page")>{label}</a>
+                            <a href=link_to(i18n, link) aria-current=(s == section).then_some("page")>{label}</a>
                         </li>
                     }
                 }).collect_view()}
@@ -149,7 +139,7 @@ fn Overview(detail: CityDetail) -> impl IntoView {
     let country = c.country_name.clone();
     view! {
         <dl class="facts">
-            <div><dt>{t!(i18n, city_country)}</dt><dd>{move || country.get(lang()).to_owned()}</dd></div>
+            <div><dt>{t!(i18n, city_country)}</dt><dd>{in_lang(i18n, country)}</dd></div>
             <div><dt>{t!(i18n, city_timezone)}</dt><dd>{c.timezone.clone()}</dd></div>
             {c.joined.map(|y| view! { <div><dt>{t!(i18n, city_joined)}</dt><dd>{y}</dd></div> })}
         </dl>
@@ -161,10 +151,9 @@ fn Overview(detail: CityDetail) -> impl IntoView {
                 <ul class="link-list">
                     {c.clusters.into_iter().map(|k| {
                         let link = format!("clusters/{}", k.slug);
-                        let name = k.name.clone();
                         view! {
                             <li>
-                                <a href=move || href(&link)>{move || name.get(lang()).to_owned()}</a>
+                                <a href=link_to(i18n, link)>{in_lang(i18n, k.name)}</a>
                                 {k.lead.then(|| view! { " " <span class="badge">{t!(i18n, lead)}</span> })}
                             </li>
                         }
@@ -179,7 +168,7 @@ fn Overview(detail: CityDetail) -> impl IntoView {
             view! {
                 <p>{t!(i18n, city_sectors_intro)}</p>
                 <ul class="tags">
-                    {detail.sectors.into_iter().map(|s| view! { <li>{move || s.name.get(lang()).to_owned()}</li> }).collect_view()}
+                    {detail.sectors.into_iter().map(|s| view! { <li>{in_lang(i18n, s.name)}</li> }).collect_view()}
                 </ul>
             }.into_any()
         }}
@@ -212,24 +201,22 @@ fn Pact(detail: CityDetail) -> impl IntoView {
     match detail.pact {
         None => view! { <p>{t!(i18n, city_no_pact)}</p> }.into_any(),
         Some(p) => {
-            let title = p.title.clone();
             view! {
-                <h2>{move || title.get(lang()).to_owned()}</h2>
+                <h2>{in_lang(i18n, p.title)}</h2>
                 {p.signed_on.map(|date| {
                     view! { <p>{t!(i18n, city_pact_signed, date = move || date.clone())}</p> }
                 })}
                 <h3>{t!(i18n, city_partners)}</h3>
                 <ul class="partners">
                     {p.partners.into_iter().map(|partner| {
-                        let role = partner.role.clone();
-                        let name = partner.name.clone();
+                        let name = partner.name;
                         view! {
                             <li>
                                 {match partner.website {
                                     Some(url) => view! { <a href=url rel="external">{name}</a> }.into_any(),
                                     None => view! { <strong>{name}</strong> }.into_any(),
                                 }}
-                                <span class="muted">" — " {move || role.get(lang()).to_owned()}</span>
+                                <span class="muted">" — " {in_lang(i18n, partner.role)}</span>
                             </li>
                         }
                     }).collect_view()}

@@ -8,14 +8,26 @@ use leptos_meta::{Html, Link, Meta, Title};
 use leptos_router::components::{Outlet, A};
 use leptos_router::hooks::use_location;
 
-/// The current locale's code, as used in paths and `lang` attributes.
-pub fn lang() -> &'static str {
-    use_i18n().get_locale().as_str()
+/// The i18n context of a component. Closures handed to the view run later (inside `Suspend`,
+/// on a language switch) where no context can be looked up, so each component captures this
+/// once and passes it on.
+pub type I18n = leptos_i18n::I18nContext<Locale>;
+
+/// Text of the data model in the reader's language, following a language switch.
+pub fn in_lang(
+    i18n: I18n,
+    text: domain::Localized,
+) -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    move || text.get(i18n.get_locale().as_str()).to_owned()
 }
 
-/// A path within the site in the current language, e.g. `/it/map`.
-pub fn href(path: &str) -> String {
-    localized(use_i18n().get_locale_untracked(), path)
+/// A path within the site in the reader's language, e.g. `/it/map`.
+pub fn link_to(
+    i18n: I18n,
+    path: impl Into<String>,
+) -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    let path = path.into();
+    move || localized(i18n.get_locale(), &path)
 }
 
 fn localized(locale: Locale, path: &str) -> String {
@@ -120,27 +132,39 @@ fn LanguageSwitcher() -> impl IntoView {
 fn Chrome(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let dir = move || i18n.get_locale().direction().as_str();
+    let lang = move || i18n.get_locale().as_str();
+    let main = NodeRef::<leptos::html::Main>::new();
+    // The router would treat "#main" as a navigation and leave focus on the link; moving focus
+    // is what a keyboard or screen-reader user asked for.
+    let skip = move |ev: leptos::ev::MouseEvent| {
+        if let Some(main) = main.get() {
+            ev.prevent_default();
+            let _ = main.focus();
+            main.scroll_into_view();
+        }
+    };
     view! {
         <Html attr:lang=lang attr:dir=dir />
-        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <a class="skip-link" href="#main" on:click=skip>{t!(i18n, skip_to_content)}</a>
         <header class="site-header">
             <div class="site-header__inner">
-                <a class="brand" href=move || href("")>
+                <a class="brand" href=link_to(i18n, "")>
                     <img src="/favicon.svg" alt="" width="32" height="32" />
                     <span>{t!(i18n, site_name)}</span>
                 </a>
                 <nav class="main-nav" aria-label=move || t_string!(i18n, nav_label)>
                     <ul>
-                        <li><A href=move || href("")>{t!(i18n, nav_home)}</A></li>
-                        <li><A href=move || href("map")>{t!(i18n, nav_map)}</A></li>
-                        <li><A href=move || href("calendar")>{t!(i18n, nav_calendar)}</A></li>
-                        <li><A href=move || href("pact")>{t!(i18n, nav_pact)}</A></li>
+                        // The home path is a prefix of every page: only an exact match is "current".
+                        <li><A href=link_to(i18n, "") exact=true>{t!(i18n, nav_home)}</A></li>
+                        <li><A href=link_to(i18n, "map")>{t!(i18n, nav_map)}</A></li>
+                        <li><A href=link_to(i18n, "calendar")>{t!(i18n, nav_calendar)}</A></li>
+                        <li><A href=link_to(i18n, "pact")>{t!(i18n, nav_pact)}</A></li>
                     </ul>
                 </nav>
                 <LanguageSwitcher />
             </div>
         </header>
-        <main id="main" tabindex="-1">
+        <main id="main" tabindex="-1" node_ref=main>
             {children()}
         </main>
         <footer class="site-footer">
@@ -179,7 +203,7 @@ pub fn NotFoundContent() -> impl IntoView {
         <Meta name="robots" content="noindex" />
         <h1>{t!(i18n, not_found_title)}</h1>
         <p>{t!(i18n, not_found_text)}</p>
-        <p><a href=move || href("")>{t!(i18n, not_found_home)}</a></p>
+        <p><a href=link_to(i18n, "")>{t!(i18n, not_found_home)}</a></p>
     }
 }
 

@@ -1,7 +1,7 @@
 //! The network as a whole: home page with its clusters, the member-city list, cluster pages.
 
 use crate::i18n::*;
-use crate::layout::{href, lang, ErrorContent, PageMeta};
+use crate::layout::{in_lang, link_to, ErrorContent, PageMeta};
 use crate::AppError;
 use domain::{CitySummary, ClusterDetail, ClusterSummary, NetworkOverview};
 use leptos::prelude::*;
@@ -60,9 +60,9 @@ pub fn HomePage() -> impl IntoView {
                             view! {
                                 <p class="stats">{t!(i18n, home_stats, cities = move || cities, countries = move || countries)}</p>
                                 <nav class="actions" aria-label=move || t_string!(i18n, home_actions_label)>
-                                    <a class="button" href=move || href("map")>{t!(i18n, nav_map)}</a>
-                                    <a class="button button--secondary" href=move || href("calendar")>{t!(i18n, nav_calendar)}</a>
-                                    <a class="button button--secondary" href=move || href("pact")>{t!(i18n, nav_pact)}</a>
+                                    <a class="button" href=link_to(i18n, "map")>{t!(i18n, nav_map)}</a>
+                                    <a class="button button--secondary" href=link_to(i18n, "calendar")>{t!(i18n, nav_calendar)}</a>
+                                    <a class="button button--secondary" href=link_to(i18n, "pact")>{t!(i18n, nav_pact)}</a>
                                 </nav>
                                 <h2>{t!(i18n, clusters_heading)}</h2>
                                 <ul class="card-grid">
@@ -84,13 +84,11 @@ fn ClusterCard(cluster: ClusterSummary) -> impl IntoView {
     let i18n = use_i18n();
     let link = format!("clusters/{}", cluster.slug);
     let members = cluster.members;
-    let name = cluster.name.clone();
-    let description = cluster.description.clone();
-    let leads = cluster.leads.clone();
+    let leads = cluster.leads;
     view! {
         <li class="card">
-            <h3><a href=move || href(&link)>{move || name.get(lang()).to_owned()}</a></h3>
-            <p>{move || description.get(lang()).to_owned()}</p>
+            <h3><a href=link_to(i18n, link)>{in_lang(i18n, cluster.name)}</a></h3>
+            <p>{in_lang(i18n, cluster.description)}</p>
             <p class="muted">{t!(i18n, cluster_members, count = move || members)}</p>
             {if leads.is_empty() {
                 view! { <p class="muted">{t!(i18n, cluster_no_lead)}</p> }.into_any()
@@ -105,7 +103,7 @@ fn ClusterCard(cluster: ClusterSummary) -> impl IntoView {
                                 let link = format!("cities/{}", c.slug);
                                 view! {
                                     {(i > 0).then_some(", ")}
-                                    <a href=move || href(&link)>{move || c.name.get(lang()).to_owned()}</a>
+                                    <a href=link_to(i18n, link)>{in_lang(i18n, c.name)}</a>
                                 }
                             })
                             .collect_view()}
@@ -142,11 +140,11 @@ pub fn MembersPage() -> impl IntoView {
                                 <label for="cluster">{t!(i18n, filter_cluster)}</label>
                                 <select id="cluster" name="cluster">
                                     <option value="" selected=selected.is_empty()>{t!(i18n, filter_all_clusters)}</option>
-                                    {m.clusters.iter().map(|c| {
-                                        let name = c.name.clone();
+                                    {m.clusters.into_iter().map(|c| {
+                                        let chosen = c.slug == selected;
                                         view! {
-                                            <option value=c.slug.clone() selected=c.slug == selected>
-                                                {move || name.get(lang()).to_owned()}
+                                            <option value=c.slug selected=chosen>
+                                                {in_lang(i18n, c.name)}
                                             </option>
                                         }
                                     }).collect_view()}
@@ -184,19 +182,16 @@ pub fn CityTable(cities: Vec<CitySummary>) -> impl IntoView {
                         .into_iter()
                         .map(|c| {
                             let link = format!("cities/{}", c.slug);
-                            let name = c.name.clone();
-                            let country = c.country_name.clone();
                             view! {
                                 <tr>
-                                    <th scope="row"><a href=move || href(&link)>{move || name.get(lang()).to_owned()}</a></th>
-                                    <td>{move || country.get(lang()).to_owned()}</td>
+                                    <th scope="row"><a href=link_to(i18n, link)>{in_lang(i18n, c.name)}</a></th>
+                                    <td>{in_lang(i18n, c.country_name)}</td>
                                     <td>
                                         <ul class="tags">
                                             {c.clusters.into_iter().map(|k| {
-                                                let name = k.name.clone();
                                                 view! {
                                                     <li class:lead=k.lead>
-                                                        {move || name.get(lang()).to_owned()}
+                                                        {in_lang(i18n, k.name)}
                                                         {k.lead.then(|| view! { " (" {t!(i18n, lead)} ")" })}
                                                     </li>
                                                 }
@@ -225,16 +220,15 @@ pub fn ClusterPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match cluster.await {
                     Ok(d) => {
-                        let name = d.cluster.name.clone();
-                        let description = d.cluster.description.clone();
-                        let (n1, d1) = (name.clone(), description.clone());
+                        let name = in_lang(i18n, d.cluster.name);
+                        let description = in_lang(i18n, d.cluster.description);
                         view! {
                             <PageMeta
-                                title=Signal::derive(move || n1.get(lang()).to_owned())
-                                description=Signal::derive(move || d1.get(lang()).to_owned())
+                                title=Signal::derive(name.clone())
+                                description=Signal::derive(description.clone())
                             />
-                            <h1>{move || name.get(lang()).to_owned()}</h1>
-                            <p class="lead">{move || description.get(lang()).to_owned()}</p>
+                            <h1>{name}</h1>
+                            <p class="lead">{description}</p>
                             <h2>{t!(i18n, cluster_members_heading)}</h2>
                             <CityTable cities=d.cities />
                         }

@@ -1,7 +1,7 @@
 //! Pacts for lifelong learning: the network-wide list of cities with a pact.
 
 use crate::i18n::*;
-use crate::layout::{href, lang, ErrorContent, PageMeta};
+use crate::layout::{in_lang, link_to, ErrorContent, PageMeta};
 use crate::AppError;
 use domain::CityRef;
 use leptos::prelude::*;
@@ -31,7 +31,7 @@ pub fn NetworkPactPage() -> impl IntoView {
                         <ul class="link-list">
                             {list.into_iter().map(|c| {
                                 let link = format!("cities/{}/pact", c.slug);
-                                view! { <li><a href=move || href(&link)>{move || c.name.get(lang()).to_owned()}</a></li> }
+                                view! { <li><a href=link_to(i18n, link)>{in_lang(i18n, c.name)}</a></li> }
                             }).collect_view()}
                         </ul>
                     }.into_any(),

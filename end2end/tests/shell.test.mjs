@@ -258,6 +258,24 @@ describe('page chrome', { concurrency: 4 }, () => {
     }
   }
 
+  // Only the section a page belongs to is "current"; the home link must not match every page.
+  const CURRENT_CASES = [
+    { path: '/en', current: ['Network'] },
+    { path: '/en/map', current: ['Map'] },
+    { path: '/en/calendar', current: ['Calendar'] },
+    { path: '/en/cities/lucca', current: [] },
+  ];
+  for (const javaScriptEnabled of [false, true]) {
+    for (const c of CURRENT_CASES) {
+      it(`on ${c.path} the main nav marks ${JSON.stringify(c.current)} as current (JavaScript ${javaScriptEnabled ? 'enabled' : 'disabled'})`, () =>
+        withPage({ javaScriptEnabled }, async (page) => {
+          await visit(page, c.path, { waitUntil: javaScriptEnabled ? 'networkidle' : 'load' });
+          const current = await mainNav(page, T.en).locator('a[aria-current="page"]').allTextContents();
+          assert.deepEqual(current.map(squash), c.current);
+        }));
+    }
+  }
+
   it('the stylesheet loads', () =>
     withPage({ javaScriptEnabled: false }, async (page) => {
       const sheets = [];

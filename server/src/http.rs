@@ -142,12 +142,19 @@ async fn readyz(State(db): State<Db>) -> Response {
 
 /// A page that redirects while rendering (the locale negotiation at `/`) comes back from Leptos
 /// with a Location header but status 200, which a browser without JavaScript does not follow.
-/// Server-function calls are left alone: their client reads the Location header itself.
+/// Its target depends on Accept-Language, which caches must know. Server-function calls are
+/// left alone: their client reads the Location header itself.
 async fn redirect_status(req: Request, next: Next) -> Response {
     let page = req.method() == axum::http::Method::GET && !req.uri().path().starts_with("/api/");
+    // Only the root has no language in its path; it serves English or redirects to another.
+    let negotiated = req.uri().path() == "/";
     let mut res = next.run(req).await;
     if page && res.status() == StatusCode::OK && res.headers().contains_key(header::LOCATION) {
         *res.status_mut() = StatusCode::SEE_OTHER;
+    }
+    if negotiated {
+        res.headers_mut()
+            .append(header::VARY, HeaderValue::from_static("accept-language"));
     }
     res
 }
