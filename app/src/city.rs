@@ -86,18 +86,27 @@ fn CityView(detail: CityDetail, section: Section) -> impl IntoView {
     let section_title = {
         let name = name.clone();
         move || -> String {
-        let city = name();
-        let part = match section {
-            Section::Overview => return city,
-            Section::Map => t_string!(i18n, city_map),
-            Section::Calendar => t_string!(i18n, city_calendar),
-            Section::Pact => t_string!(i18n, city_pact),
-        };
-        format!("{part} · {city}")
-    }};
+            let city = name();
+            let part = match section {
+                Section::Overview => return city,
+                Section::Map => t_string!(i18n, city_map),
+                Section::Calendar => t_string!(i18n, city_calendar),
+                Section::Pact => t_string!(i18n, city_pact),
+            };
+            format!("{part} · {city}")
+        }
+    };
     let description = {
         let (name, country) = (name.clone(), country.clone());
-        move || td_string!(i18n.get_locale(), city_description, city = name(), country = country()).to_string()
+        move || {
+            td_string!(
+                i18n.get_locale(),
+                city_description,
+                city = name(),
+                country = country()
+            )
+            .to_string()
+        }
     };
     view! {
         <PageMeta title=Signal::derive(section_title) description=Signal::derive(description) />

@@ -69,6 +69,10 @@ pub fn PageMeta(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let full_title = move || format!("{} · {}", title.get(), t_string!(i18n, site_name));
+    // The server writes <title> after the body, when a page whose resource resolved twice may
+    // already have disposed the first render's signals; a string snapshot cannot be disposed.
+    #[cfg(feature = "ssr")]
+    let full_title = full_title();
     let site = use_context::<crate::SiteInfo>();
     let location = use_location();
     // Each page mounts its own PageMeta, so the path read once here stays right.

@@ -18,6 +18,8 @@ pub async fn get_overview() -> Result<NetworkOverview, AppError> {
 pub struct Members {
     pub clusters: Vec<ClusterSummary>,
     pub cities: Vec<CitySummary>,
+    /// The cluster the list is filtered by, as the server understood the request.
+    pub selected: Option<String>,
 }
 
 /// Member cities, optionally of one cluster; an unknown cluster is a 404, not an empty list.
@@ -32,7 +34,11 @@ pub async fn get_members(cluster: Option<String>) -> Result<Members, AppError> {
         }
     }
     let cities = db.cities(cluster.as_deref()).await?;
-    Ok(Members { clusters, cities })
+    Ok(Members {
+        clusters,
+        cities,
+        selected: cluster,
+    })
 }
 
 #[server]
@@ -133,7 +139,7 @@ pub fn MembersPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match members.await {
                     Ok(m) => {
-                        let selected = cluster().unwrap_or_default();
+                        let selected = m.selected.unwrap_or_default();
                         let count = m.cities.len();
                         view! {
                             <Form method="GET" action="" attr:class="filters">

@@ -12,7 +12,8 @@ use axum::Router;
 use db::Db;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use std::sync::OnceLock;
 use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
@@ -46,8 +47,16 @@ impl AppState {
     }
 }
 
+/// Listing the routes renders the whole app with resource loading switched off process-wide
+/// (a global flag in leptos_server), which would stall any page rendering at the same moment:
+/// list them once per process, before anything is served.
+fn routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = routes();
     let context = {
         let db = state.db.clone();
         let site = state.site.clone();
