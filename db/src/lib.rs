@@ -5,12 +5,17 @@
 //! where the dialects differ, the module matches on [`Db`] and says why.
 
 mod error;
+mod tx;
 
+pub mod accounts;
+pub mod audit;
 pub mod demo;
 pub mod network;
+pub mod outbox;
 pub mod roster;
 
 pub use error::DbError;
+pub use tx::Tx;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -229,6 +229,28 @@ impl Db {
     }
 
     /// Cities that have published a pact for lifelong learning, by English name.
+    /// The internal id of a city, for role checks and foreign keys.
+    pub async fn city_id(&self, slug: &str) -> Result<i64, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT id FROM cities WHERE slug = $1")
+                .bind(slug)
+                .fetch_optional(pool)
+                .await?
+                .ok_or(DbError::NotFound)?
+        }))
+    }
+
+    /// The internal id of a cluster, for role checks and foreign keys.
+    pub async fn cluster_id(&self, slug: &str) -> Result<i64, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT id FROM clusters WHERE slug = $1")
+                .bind(slug)
+                .fetch_optional(pool)
+                .await?
+                .ok_or(DbError::NotFound)?
+        }))
+    }
+
     pub async fn cities_with_pact(&self) -> Result<Vec<CityRef>, DbError> {
         let rows: Vec<(String, String, String, String)> = on_pool!(self, |pool| {
             sqlx::query_as(

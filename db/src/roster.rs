@@ -74,7 +74,9 @@ pub struct ImportReport {
 fn describe(e: ParseError) -> &'static str {
     match e {
         ParseError::Empty => "is required",
+        ParseError::TooShort => "is too short",
         ParseError::TooLong => "is too long",
+        ParseError::InvalidFormat => "is not in the expected format",
         ParseError::InvalidCharacters => "has invalid characters",
         ParseError::OutOfRange => "is out of range",
         ParseError::NotANumber => "is not a number",

@@ -6,8 +6,12 @@ use std::fmt;
 pub enum ParseError {
     #[error("required")]
     Empty,
+    #[error("too short")]
+    TooShort,
     #[error("too long")]
     TooLong,
+    #[error("invalid format")]
+    InvalidFormat,
     #[error("invalid characters")]
     InvalidCharacters,
     #[error("out of range")]

@@ -1,5 +1,9 @@
 //! The Learning City server: configuration, the HTTP stack around the Leptos app, and start-up.
 
+// Leptos views are deeply nested types; release builds without type erasure need more
+// room than the default to compute their layout.
+#![recursion_limit = "512"]
+
 pub mod config;
 mod http;
 pub mod telemetry;

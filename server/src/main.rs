@@ -1,5 +1,9 @@
 //! `learning-city`: serves the app, or runs one maintenance command and exits.
 
+// Leptos views are deeply nested types; release builds without type erasure need more
+// room than the default to compute their layout.
+#![recursion_limit = "512"]
+
 use clap::{Parser, Subcommand};
 use server::config::Config;
 use server::{prepare_database, telemetry, Application};
