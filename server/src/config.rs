@@ -39,6 +39,8 @@ pub struct Config {
     pub site_addr: SocketAddr,
     pub public_url: Url,
     pub smtp_url: Option<SecretString>,
+    /// Where mail goes as `.eml` files when no SMTP server is configured.
+    pub outbox_dir: PathBuf,
     pub load_demo_data: bool,
     pub log_format: LogFormat,
     pub leptos: LeptosOptions,
@@ -90,6 +92,9 @@ impl Config {
             }
         };
 
+        let outbox_dir =
+            PathBuf::from(get("OUTBOX_DIR").unwrap_or_else(|| "data/outbox".to_owned()));
+
         let load_demo_data = match get("LOAD_DEMO_DATA").as_deref() {
             None | Some("true") | Some("1") => true,
             Some("false") | Some("0") => false,
@@ -109,6 +114,7 @@ impl Config {
             site_addr,
             public_url,
             smtp_url,
+            outbox_dir,
             load_demo_data,
             log_format,
             leptos,

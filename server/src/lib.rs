@@ -6,6 +6,7 @@
 
 pub mod config;
 mod http;
+pub mod mail;
 pub mod telemetry;
 
 pub use http::{router, AppState};

@@ -6,6 +6,7 @@
 
 use clap::{Parser, Subcommand};
 use server::config::Config;
+use server::mail::{self, Mailer};
 use server::{prepare_database, telemetry, Application};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,9 +60,22 @@ async fn main() -> ExitCode {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let db = prepare_database(&config).await?;
+    let mailer = Mailer::new(config.smtp_url.as_ref(), config.outbox_dir.clone())?;
     let app = Application::build(&config, db.clone()).await?;
     tracing::info!(addr = %app.addr(), public_url = %config.public_url, backend = ?db.backend(), "listening");
+    let (stop_mail, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(mail::run_worker(
+        db.clone(),
+        mailer,
+        std::time::Duration::from_secs(2),
+        async {
+            let _ = stopped.await;
+        },
+    ));
     app.run_until_stopped().await?;
+    // A message being handed to SMTP finishes its round; the next round never starts.
+    let _ = stop_mail.send(());
+    let _ = worker.await;
     db.close().await;
     Ok(())
 }

@@ -13,6 +13,9 @@ pub fn postgres_admin_url() -> String {
 pub struct TestDb {
     pub db: Db,
     pub name: &'static str,
+    /// For opening a second pool on the same database (another app instance).
+    #[allow(dead_code)]
+    pub url: String,
     _guard: Guard,
 }
 
@@ -59,6 +62,7 @@ pub async fn sqlite() -> TestDb {
     TestDb {
         db,
         name: "sqlite",
+        url,
         _guard: Guard::Sqlite(dir),
     }
 }
@@ -89,6 +93,7 @@ pub async fn postgres() -> Option<TestDb> {
     Some(TestDb {
         db,
         name: "postgres",
+        url: url.to_string(),
         _guard: guard,
     })
 }

@@ -1,0 +1,142 @@
+//! Delivery of the mail outbox. Messages are written (already rendered) by the change that
+//! causes them; this worker leases due messages, hands them to SMTP, and records the outcome.
+//! Without `SMTP_URL` (the demo) messages become `.eml` files under `data/outbox/`.
+
+use anyhow::Context;
+use chrono::{Duration, Utc};
+use db::Db;
+use lettre::address::Envelope;
+use lettre::{Address, AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use secrecy::{ExposeSecret, SecretString};
+use std::path::PathBuf;
+
+/// How long a claimed message stays reserved for its worker. Longer than any SMTP exchange, so
+/// a slow server does not make a second instance send the same message.
+const LEASE: Duration = Duration::minutes(5);
+/// Messages taken per round; small enough that a lease never runs out before they are sent.
+const BATCH: i64 = 20;
+/// Attempts before a message is given up: with the backoff below, about a day of retries.
+pub const MAX_ATTEMPTS: i32 = 16;
+
+#[derive(Clone)]
+pub enum Mailer {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(AsyncFileTransport<Tokio1Executor>, PathBuf),
+}
+
+impl Mailer {
+    /// SMTP when a URL is configured (`smtp://`, `smtps://`, with `?tls=required` for STARTTLS),
+    /// else `.eml` files in `outbox_dir`.
+    pub fn new(smtp_url: Option<&SecretString>, outbox_dir: PathBuf) -> anyhow::Result<Self> {
+        match smtp_url {
+            Some(url) => {
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
+                    .context("SMTP_URL: not a usable SMTP address")?
+                    .timeout(Some(std::time::Duration::from_secs(30)))
+                    .build();
+                Ok(Mailer::Smtp(transport))
+            }
+            None => {
+                std::fs::create_dir_all(&outbox_dir)
+                    .with_context(|| format!("cannot create {}", outbox_dir.display()))?;
+                Ok(Mailer::Files(
+                    AsyncFileTransport::new(&outbox_dir),
+                    outbox_dir,
+                ))
+            }
+        }
+    }
+
+    async fn send(&self, sender: &str, recipient: &str, message: &[u8]) -> anyhow::Result<()> {
+        let from: Address = sender.parse().context("bad sender address")?;
+        let to: Address = recipient.parse().context("bad recipient address")?;
+        let envelope = Envelope::new(Some(from), vec![to]).context("bad envelope")?;
+        match self {
+            Mailer::Smtp(t) => {
+                t.send_raw(&envelope, message).await?;
+            }
+            Mailer::Files(t, _) => {
+                t.send_raw(&envelope, message).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The wait before attempt `attempts + 1`: 30 s doubling up to 4 h.
+pub fn backoff(attempts: i32) -> Duration {
+    let exp = attempts.clamp(1, 10) - 1;
+    std::cmp::min(Duration::seconds(30 * (1 << exp)), Duration::hours(4))
+}
+
+/// Sends what is due now; returns how many messages were delivered. One round, so that tests
+/// (and the loop below) decide when to look again.
+pub async fn deliver_due(db: &Db, mailer: &Mailer) -> anyhow::Result<usize> {
+    let now = Utc::now();
+    let claimed = db.claim_due(now, LEASE, BATCH).await?;
+    let mut sent = 0;
+    for m in claimed {
+        match mailer.send(&m.sender, &m.recipient, &m.message).await {
+            Ok(()) => {
+                db.mark_sent(m.id, Utc::now()).await?;
+                sent += 1;
+            }
+            Err(e) => {
+                let error = format!("{e:#}");
+                let retry_at =
+                    (m.attempts < MAX_ATTEMPTS).then(|| Utc::now() + backoff(m.attempts));
+                tracing::warn!(id = m.id, attempts = m.attempts, %error, ?retry_at, "mail not sent");
+                db.mark_failed(m.id, &error, Utc::now(), retry_at).await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// Runs until `stop` resolves: delivers due mail, then waits `poll` before looking again. A
+/// round in progress is finished before stopping, so no message is left sent but unrecorded.
+/// On SQLite one instance owns the database file, so one worker runs; on PostgreSQL each
+/// instance runs one and leases keep them from sending a message twice.
+pub async fn run_worker(
+    db: Db,
+    mailer: Mailer,
+    poll: std::time::Duration,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    tokio::pin!(stop);
+    loop {
+        loop {
+            match deliver_due(&db, &mailer).await {
+                // A full batch means more may be waiting: go on without sleeping.
+                Ok(n) if n as i64 >= BATCH => continue,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::error!(error = %format!("{e:#}"), "outbox round failed");
+                    break;
+                }
+            }
+        }
+        tokio::select! {
+            _ = &mut stop => return,
+            _ = tokio::time::sleep(poll) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff(1), Duration::seconds(30));
+        assert_eq!(backoff(2), Duration::seconds(60));
+        assert_eq!(backoff(5), Duration::seconds(480));
+        assert_eq!(backoff(MAX_ATTEMPTS), Duration::hours(4));
+        let total: i64 = (1..MAX_ATTEMPTS).map(|a| backoff(a).num_minutes()).sum();
+        assert!(
+            (24 * 60..48 * 60).contains(&total),
+            "retries span {total} min"
+        );
+    }
+}

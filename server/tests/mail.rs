@@ -1,0 +1,216 @@
+//! The outbox worker against a real SMTP listener (mailin-embedded on a loopback port).
+
+#[path = "../../db/tests/common/mod.rs"]
+mod common;
+
+use chrono::Utc;
+use db::{outbox, Db};
+use mailin_embedded::response::OK;
+use mailin_embedded::{Handler, Response, Server, SslConfig};
+use server::mail::{deliver_due, Mailer};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Collects every message the listener accepts. The listener clones the handler for each
+/// connection, so the message being received is per connection and the inbox is shared.
+#[derive(Clone, Default)]
+struct Inbox {
+    received: Arc<Mutex<Vec<Vec<u8>>>>,
+    current: Vec<u8>,
+}
+
+impl Handler for Inbox {
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.current.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        let message = std::mem::take(&mut self.current);
+        self.received.lock().unwrap().push(message);
+        OK
+    }
+}
+
+impl Inbox {
+    fn messages(&self) -> Vec<String> {
+        self.received
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|m| String::from_utf8_lossy(m).into_owned())
+            .collect()
+    }
+}
+
+/// Starts a listener on `port` (0: any) and returns its inbox and port. It runs until the test
+/// process ends.
+fn start_smtp(port: u16) -> (Inbox, u16) {
+    let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind SMTP port");
+    let port = listener.local_addr().unwrap().port();
+    let inbox = Inbox::default();
+    let mut server = Server::new(inbox.clone());
+    server
+        .with_name("smtp.test")
+        .with_ssl(SslConfig::None)
+        .unwrap()
+        .with_tcp_listener(listener);
+    std::thread::spawn(move || {
+        let _ = server.serve();
+    });
+    (inbox, port)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn smtp_mailer(port: u16) -> Mailer {
+    let url = secrecy::SecretString::from(format!("smtp://127.0.0.1:{port}"));
+    Mailer::new(Some(&url), std::env::temp_dir()).unwrap()
+}
+
+async fn enqueue(db: &Db, subjects: &[&str]) {
+    let mut tx = db.begin_write().await.unwrap();
+    for subject in subjects {
+        let message = format!(
+            "From: noreply@learning.city\r\nTo: anna@lucca.it\r\nSubject: {subject}\r\n\
+             Content-Language: it\r\n\r\nCiao Anna\r\n"
+        );
+        outbox::enqueue(
+            &mut tx,
+            &outbox::NewMessage {
+                sender: "noreply@learning.city",
+                recipient: "anna@lucca.it",
+                subject,
+                locale: "it",
+                message: message.as_bytes(),
+            },
+            Utc::now() - chrono::Duration::seconds(1),
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_message_arrives_once() {
+    for t in common::backends().await {
+        let (inbox, port) = start_smtp(0);
+        enqueue(&t.db, &["Benvenuta"]).await;
+        let mailer = smtp_mailer(port);
+        assert_eq!(deliver_due(&t.db, &mailer).await.unwrap(), 1, "{}", t.name);
+        assert_eq!(deliver_due(&t.db, &mailer).await.unwrap(), 0, "{}", t.name);
+        let got = inbox.messages();
+        assert_eq!(got.len(), 1, "{}: {got:?}", t.name);
+        assert!(got[0].contains("Subject: Benvenuta") && got[0].contains("Ciao Anna"));
+        assert_eq!(t.db.outbox_pending().await.unwrap(), 0);
+    }
+}
+
+#[tokio::test]
+async fn with_the_listener_down_mail_waits_and_goes_out_when_it_is_back() {
+    for t in common::backends().await {
+        let port = free_port();
+        enqueue(&t.db, &["Promemoria"]).await;
+        let mailer = smtp_mailer(port);
+        assert_eq!(deliver_due(&t.db, &mailer).await.unwrap(), 0, "{}", t.name);
+        let listed = t.db.outbox(10).await.unwrap();
+        assert!(listed[0].last_error.is_some() && listed[0].sent_at.is_none());
+        assert_eq!(
+            t.db.outbox_pending().await.unwrap(),
+            1,
+            "{}: still waiting",
+            t.name
+        );
+
+        let (inbox, _) = start_smtp(port);
+        // The retry is scheduled after a backoff; nothing goes out before it is due...
+        assert_eq!(deliver_due(&t.db, &mailer).await.unwrap(), 0);
+        // ...and once it is due, the message is sent.
+        db::on_pool!(&t.db, |pool| {
+            sqlx::query("UPDATE outbox SET next_attempt_at = $1")
+                .bind(Utc::now() - chrono::Duration::seconds(1))
+                .execute(pool)
+                .await
+                .unwrap()
+                .rows_affected()
+        });
+        assert_eq!(deliver_due(&t.db, &mailer).await.unwrap(), 1, "{}", t.name);
+        assert_eq!(inbox.messages().len(), 1, "{}", t.name);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_workers_on_one_database_send_each_message_once() {
+    let Some(t) = common::postgres().await else {
+        return;
+    };
+    let (inbox, port) = start_smtp(0);
+    let subjects: Vec<String> = (0..60).map(|i| format!("Invito {i}")).collect();
+    let refs: Vec<&str> = subjects.iter().map(String::as_str).collect();
+    enqueue(&t.db, &refs).await;
+    // Two instances: each has its own pool on the same database.
+    let other = Db::connect(&t.url).await.unwrap();
+    let workers: Vec<_> = [t.db.clone(), other]
+        .into_iter()
+        .map(|db| {
+            let mailer = smtp_mailer(port);
+            tokio::spawn(async move {
+                let mut sent = 0;
+                loop {
+                    let n = deliver_due(&db, &mailer).await.unwrap();
+                    if n == 0 {
+                        return sent;
+                    }
+                    sent += n;
+                }
+            })
+        })
+        .collect();
+    let mut total = 0;
+    for w in workers {
+        total += w.await.unwrap();
+    }
+    assert_eq!(total, 60);
+    let mut got: Vec<String> = inbox
+        .messages()
+        .iter()
+        .filter_map(|m| {
+            m.lines()
+                .find(|l| l.starts_with("Subject: "))
+                .map(str::to_owned)
+        })
+        .collect();
+    got.sort();
+    let mut want: Vec<String> = subjects.iter().map(|s| format!("Subject: {s}")).collect();
+    want.sort();
+    assert_eq!(got, want, "every message exactly once");
+}
+
+#[tokio::test]
+async fn without_smtp_messages_become_eml_files() {
+    let t = common::sqlite().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mailer = Mailer::new(None, dir.path().join("outbox")).unwrap();
+    enqueue(&t.db, &["Demo"]).await;
+    tokio::time::timeout(Duration::from_secs(10), deliver_due(&t.db, &mailer))
+        .await
+        .unwrap()
+        .unwrap();
+    let files: Vec<_> = std::fs::read_dir(dir.path().join("outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert_eq!(files[0].extension().unwrap(), "eml");
+    assert!(std::fs::read_to_string(&files[0])
+        .unwrap()
+        .contains("Subject: Demo"));
+}
