@@ -31,6 +31,26 @@ enum Command {
         /// CSV with the columns listed in README.md ("Importing the member roster").
         file: PathBuf,
     },
+    /// Manage administrator accounts.
+    Admin {
+        #[command(subcommand)]
+        action: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a network administrator. The password is asked for on the terminal (twice), or
+    /// read as one line from standard input when that is not a terminal.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Language of the mail the administrator receives: en or it.
+        #[arg(long, default_value = "en")]
+        locale: String,
+    },
 }
 
 #[tokio::main]
@@ -47,6 +67,14 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(config).await,
         Command::ImportRoster { file } => import_roster(config, file).await,
+        Command::Admin {
+            action:
+                AdminCommand::Create {
+                    email,
+                    name,
+                    locale,
+                },
+        } => create_admin(config, &email, &name, &locale).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -103,6 +131,74 @@ async fn import_roster(config: Config, file: PathBuf) -> anyhow::Result<()> {
         }
         Err(db::roster::ImportError::Rows(errors)) => Err(rejected(&file, &errors)),
         Err(db::roster::ImportError::Db(e)) => Err(e.into()),
+    }
+}
+
+async fn create_admin(config: Config, email: &str, name: &str, locale: &str) -> anyhow::Result<()> {
+    use anyhow::{bail, Context};
+    let email =
+        domain::Email::parse(email).map_err(|e| anyhow::anyhow!("--email {email:?}: {e}"))?;
+    if !["en", "it"].contains(&locale) {
+        bail!("--locale must be en or it");
+    }
+    let password = domain::Password::parse(&read_password()?).map_err(|e| {
+        anyhow::anyhow!(
+            "password: {e} (at least {} characters)",
+            domain::Password::MIN_CHARS
+        )
+    })?;
+    let hash = tokio::task::spawn_blocking(move || app::accounts::password::hash(&password))
+        .await
+        .context("hashing the password")?;
+    let db = prepare_database(&Config {
+        load_demo_data: false,
+        ..config
+    })
+    .await?;
+    let now = chrono::Utc::now();
+    let mut tx = db.begin_write().await?;
+    let id = match db::accounts::create_user(&mut tx, &email, name.trim(), locale, Some(&hash), now)
+        .await
+    {
+        Err(db::DbError::Conflict { .. }) => bail!("an account for {email} already exists"),
+        other => other?,
+    };
+    db::accounts::add_role(&mut tx, id, domain::Role::Admin, None, now).await?;
+    db::audit::append(
+        &mut tx,
+        &db::audit::NewEntry {
+            actor_id: None,
+            actor_email: "command line",
+            action: "user.create_admin",
+            entity: "user",
+            entity_id: id.to_string(),
+            city_id: None,
+            cluster_id: None,
+            before: None,
+            after: Some(serde_json::json!({ "email": email.as_str(), "role": "admin" })),
+        },
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    println!("created administrator {email}");
+    Ok(())
+}
+
+/// Prompts without echo on a terminal; reads one line from a pipe (for scripts and tests).
+fn read_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password (at least 12 characters): ")?;
+        let second = rpassword::prompt_password("Password again: ")?;
+        if first != second {
+            anyhow::bail!("the two passwords differ");
+        }
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
     }
 }
 

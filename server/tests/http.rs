@@ -412,3 +412,55 @@ fn the_roster_import_names_bad_lines_and_imports_nothing() {
     });
     assert_eq!(count, 1);
 }
+
+#[test]
+fn the_first_administrator_is_created_from_the_command_line() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite:{}", dir.path().join("lc.db").display());
+    let create = |email: &str, password: &str| {
+        let mut child = std::process::Command::new(binary())
+            .args(["admin", "create", "--email", email, "--name", "Anna"])
+            .env("DATABASE_URL", &url)
+            .env("LOAD_DEMO_DATA", "false")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        let out = child.wait_with_output().unwrap();
+        (out.status.success(), String::from_utf8(out.stderr).unwrap())
+    };
+
+    let (ok, stderr) = create("not-an-address", "correct horse battery");
+    assert!(
+        !ok && stderr.contains("--email") && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+    let (ok, stderr) = create("Anna@Comune.Lucca.it", "short");
+    assert!(!ok && stderr.contains("at least 12"), "{stderr}");
+    let (ok, stderr) = create("Anna@Comune.Lucca.it", "correct horse battery");
+    assert!(ok, "{stderr}");
+    let (ok, stderr) = create("anna@comune.lucca.it", "another good password");
+    assert!(!ok && stderr.contains("already exists"), "{stderr}");
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let db = db::Db::connect(&url).await.unwrap();
+        let email = domain::Email::parse("anna@comune.lucca.it").unwrap();
+        let user = db.user_by_email(&email).await.unwrap().unwrap();
+        let hash = user.password_hash.unwrap();
+        assert!(app::accounts::password::verify(
+            "correct horse battery",
+            &hash
+        ));
+        assert!(db.roles(user.id).await.unwrap().is_admin());
+        let audit = db
+            .audit_entries(&db::audit::Scope::All, None, 10)
+            .await
+            .unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].action, "user.create_admin");
+    });
+}
