@@ -211,19 +211,7 @@ pub async fn set_password(
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    let n = on_tx!(tx, |conn| {
-        sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
-            .bind(user_id)
-            .bind(password_hash)
-            .bind(now)
-            .execute(conn)
-            .await?
-            .rows_affected()
-    });
-    if n == 0 {
-        return Err(DbError::NotFound);
-    }
-    Ok(())
+    update_user(tx, user_id, "password_hash", password_hash, now).await
 }
 
 pub async fn set_email(
@@ -232,10 +220,22 @@ pub async fn set_email(
     email: &Email,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
+    update_user(tx, user_id, "email", email.as_str(), now).await
+}
+
+/// Sets one text column of a user; `column` is always a literal from this module.
+async fn update_user(
+    tx: &mut Tx,
+    user_id: i64,
+    column: &'static str,
+    value: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    let sql = format!("UPDATE users SET {column} = $2, updated_at = $3 WHERE id = $1");
     let n = on_tx!(tx, |conn| {
-        sqlx::query("UPDATE users SET email = $2, updated_at = $3 WHERE id = $1")
+        sqlx::query(&sql)
             .bind(user_id)
-            .bind(email.as_str())
+            .bind(value)
             .bind(now)
             .execute(conn)
             .await?

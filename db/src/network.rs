@@ -231,19 +231,19 @@ impl Db {
     /// Cities that have published a pact for lifelong learning, by English name.
     /// The internal id of a city, for role checks and foreign keys.
     pub async fn city_id(&self, slug: &str) -> Result<i64, DbError> {
-        Ok(on_pool!(self, |pool| {
-            sqlx::query_scalar("SELECT id FROM cities WHERE slug = $1")
-                .bind(slug)
-                .fetch_optional(pool)
-                .await?
-                .ok_or(DbError::NotFound)?
-        }))
+        self.id_by_slug("cities", slug).await
     }
 
     /// The internal id of a cluster, for role checks and foreign keys.
     pub async fn cluster_id(&self, slug: &str) -> Result<i64, DbError> {
+        self.id_by_slug("clusters", slug).await
+    }
+
+    /// `table` is always a literal from this module.
+    async fn id_by_slug(&self, table: &'static str, slug: &str) -> Result<i64, DbError> {
+        let sql = format!("SELECT id FROM {table} WHERE slug = $1");
         Ok(on_pool!(self, |pool| {
-            sqlx::query_scalar("SELECT id FROM clusters WHERE slug = $1")
+            sqlx::query_scalar(&sql)
                 .bind(slug)
                 .fetch_optional(pool)
                 .await?
