@@ -21,7 +21,7 @@ pub const MAX_ATTEMPTS: i32 = 16;
 #[derive(Clone)]
 pub enum Mailer {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Files(AsyncFileTransport<Tokio1Executor>, PathBuf),
+    Files(AsyncFileTransport<Tokio1Executor>),
 }
 
 impl Mailer {
@@ -39,10 +39,7 @@ impl Mailer {
             None => {
                 std::fs::create_dir_all(&outbox_dir)
                     .with_context(|| format!("cannot create {}", outbox_dir.display()))?;
-                Ok(Mailer::Files(
-                    AsyncFileTransport::new(&outbox_dir),
-                    outbox_dir,
-                ))
+                Ok(Mailer::Files(AsyncFileTransport::new(&outbox_dir)))
             }
         }
     }
@@ -55,7 +52,7 @@ impl Mailer {
             Mailer::Smtp(t) => {
                 t.send_raw(&envelope, message).await?;
             }
-            Mailer::Files(t, _) => {
+            Mailer::Files(t) => {
                 t.send_raw(&envelope, message).await?;
             }
         }
