@@ -146,7 +146,31 @@ fn Overview(detail: CityDetail) -> impl IntoView {
     let i18n = use_i18n();
     let c = detail.city;
     let country = c.country_name.clone();
+    let profile = detail.profile;
+    let (about_en, about_it) = (profile.description_en, profile.description_it);
+    let has_about = !about_en.is_empty() || !about_it.is_empty();
+    let paragraphs = move || {
+        // Either language stands in for the other rather than leaving the section empty.
+        let text = match i18n.get_locale().as_str() {
+            "it" if !about_it.is_empty() => about_it.clone(),
+            _ if about_en.is_empty() => about_it.clone(),
+            _ => about_en.clone(),
+        };
+        text.split("\n\n")
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| view! { <p>{p.trim().to_owned()}</p> })
+            .collect_view()
+    };
     view! {
+        {has_about.then(|| view! {
+            <section class="about" aria-labelledby="about-heading">
+                <h2 id="about-heading">{t!(i18n, city_about)}</h2>
+                {paragraphs}
+            </section>
+        })}
+        {profile.website.map(|url| view! {
+            <p><a href=url rel="external">{t!(i18n, city_website)}</a></p>
+        })}
         <dl class="facts">
             <div><dt>{t!(i18n, city_country)}</dt><dd>{in_lang(i18n, country)}</dd></div>
             <div><dt>{t!(i18n, city_timezone)}</dt><dd>{c.timezone.clone()}</dd></div>

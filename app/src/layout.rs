@@ -174,6 +174,7 @@ fn Chrome(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <p>{t!(i18n, footer_about)}</p>
             <p>{t!(i18n, footer_data)}</p>
+            <p><a href=link_to(i18n, "coordinate")>{t!(i18n, footer_coordinators)}</a></p>
         </footer>
     }
 }
@@ -219,6 +220,22 @@ pub fn ErrorContent(error: AppError) -> impl IntoView {
     }
     set_status(error.status());
     let i18n = use_i18n();
+    if error == AppError::Unauthorized {
+        return view! {
+            <h1>{t!(i18n, error_unauthorized_title)}</h1>
+            <p>{t!(i18n, error_unauthorized)}</p>
+            <p><a href=link_to(i18n, "account/sign-in")>{t!(i18n, sign_in_title)}</a></p>
+        }
+        .into_any();
+    }
+    if error == AppError::Forbidden {
+        return view! {
+            <h1>{t!(i18n, error_forbidden_title)}</h1>
+            <p>{t!(i18n, error_forbidden)}</p>
+            <p><a href=link_to(i18n, "coordinate")>{t!(i18n, dashboard_title)}</a></p>
+        }
+        .into_any();
+    }
     view! {
         <h1>{t!(i18n, error_title)}</h1>
         <p role="alert">{t!(i18n, error_text)}</p>

@@ -8,13 +8,19 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub mod accounts;
 mod calendar;
 mod city;
+mod coordinate;
 mod error;
+mod forms;
 mod layout;
+#[cfg(feature = "ssr")]
+pub mod mail;
 mod network;
 mod pact;
 mod routes;
 
-pub use error::AppError;
+#[cfg(feature = "ssr")]
+pub(crate) use error::respond;
+pub use error::{AppError, Invalid, Problem};
 pub use routes::{shell, App};
 
 use serde::{Deserialize, Serialize};
@@ -24,6 +30,26 @@ use serde::{Deserialize, Serialize};
 pub struct SiteInfo {
     /// The public origin, without a trailing slash.
     pub public_url: String,
+    /// The From mailbox of outgoing mail, e.g. `Learning City <no-reply@example.org>`.
+    pub mail_from: String,
+}
+
+/// The site's language named by `tag`, English for anything else.
+pub fn locale_of(tag: &str) -> i18n::Locale {
+    use leptos_i18n::Locale as _;
+    i18n::Locale::get_all()
+        .iter()
+        .copied()
+        .find(|l| l.as_str() == tag)
+        .unwrap_or_default()
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) fn site() -> Result<SiteInfo, AppError> {
+    leptos::prelude::use_context::<SiteInfo>().ok_or_else(|| {
+        tracing::error!("no site settings in context");
+        AppError::Internal
+    })
 }
 
 /// The database handle of this request, put in context by the server.

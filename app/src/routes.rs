@@ -1,6 +1,6 @@
 use crate::i18n::{I18nContextProvider, Locale};
 use crate::layout::{Layout, NotFound};
-use crate::{calendar, city, network, pact};
+use crate::{accounts, calendar, city, coordinate, network, pact};
 use leptos::prelude::*;
 use leptos_i18n_router::I18nRoute;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags};
@@ -70,6 +70,18 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("cities/:slug/map") view=city::CityMapPage ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug/calendar") view=city::CityCalendarPage ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug/pact") view=city::CityPactPage ssr=SsrMode::Async />
+                        <Route path=path!("account") view=accounts::AccountPage ssr=SsrMode::Async />
+                        <Route path=path!("account/sign-in") view=accounts::SignInPage ssr=SsrMode::Async />
+                        <Route path=path!("account/reset") view=accounts::ResetRequestPage ssr=SsrMode::Async />
+                        <Route path=path!("account/new-password") view=accounts::ResetPage ssr=SsrMode::Async />
+                        <Route path=path!("account/invitation") view=accounts::InvitationPage ssr=SsrMode::Async />
+                        <Route path=path!("account/email") view=accounts::EmailConfirmPage ssr=SsrMode::Async />
+                        <Route path=path!("coordinate") view=coordinate::DashboardPage ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/cities/:slug") view=coordinate::CityEditPage ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/clusters/:slug") view=coordinate::ClusterEditPage ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/people") view=coordinate::PeoplePage ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/audit") view=coordinate::AuditPage ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/outbox") view=coordinate::OutboxPage ssr=SsrMode::Async />
                     </I18nRoute<Locale, _, _>>
                 </Routes>
             </Router>

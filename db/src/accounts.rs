@@ -65,6 +65,14 @@ pub struct RedeemedToken {
     pub new_email: Option<String>,
 }
 
+impl User {
+    /// Changes whenever the password does, so that sessions opened with an older password end:
+    /// a digest, because session records must not carry the password hash itself.
+    pub fn session_fingerprint(&self) -> Vec<u8> {
+        Sha256::digest(self.password_hash.as_deref().unwrap_or("").as_bytes()).to_vec()
+    }
+}
+
 const USER_COLUMNS: &str = "id, email, name, locale, password_hash";
 
 impl Db {
@@ -221,6 +229,15 @@ pub async fn set_email(
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     update_user(tx, user_id, "email", email.as_str(), now).await
+}
+
+pub async fn set_name(
+    tx: &mut Tx,
+    user_id: i64,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbError> {
+    update_user(tx, user_id, "name", name, now).await
 }
 
 /// Sets one text column of a user; `column` is always a literal from this module.

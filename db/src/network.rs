@@ -1,9 +1,9 @@
 //! Reads of the network aggregate: clusters, member cities, their roles, sectors and pacts.
 
-use crate::{on_pool, Db, DbError};
+use crate::{on_pool, on_tx, Db, DbError, Tx};
 use domain::{
-    CityDetail, CityRef, CitySummary, ClusterDetail, ClusterRole, ClusterSummary, Localized,
-    NetworkOverview, PactPartner, PactSummary, Sector,
+    CityDetail, CityProfile, CityRef, CitySummary, ClusterDetail, ClusterProfile, ClusterRole,
+    ClusterSummary, Localized, NetworkOverview, PactPartner, PactSummary, Sector,
 };
 use std::collections::HashMap;
 
@@ -205,6 +205,7 @@ impl Db {
             }
         };
         Ok(CityDetail {
+            profile: self.city_profile(city_id).await?,
             city,
             sectors: sectors
                 .into_iter()
@@ -231,17 +232,91 @@ impl Db {
     /// Cities that have published a pact for lifelong learning, by English name.
     /// The internal id of a city, for role checks and foreign keys.
     pub async fn city_id(&self, slug: &str) -> Result<i64, DbError> {
-        self.id_by_slug("cities", slug).await
+        self.id_by_slug(Record::City, slug).await
     }
 
     /// The internal id of a cluster, for role checks and foreign keys.
     pub async fn cluster_id(&self, slug: &str) -> Result<i64, DbError> {
-        self.id_by_slug("clusters", slug).await
+        self.id_by_slug(Record::Cluster, slug).await
     }
 
-    /// `table` is always a literal from this module.
-    async fn id_by_slug(&self, table: &'static str, slug: &str) -> Result<i64, DbError> {
-        let sql = format!("SELECT id FROM {table} WHERE slug = $1");
+    pub async fn city_profile(&self, city_id: i64) -> Result<CityProfile, DbError> {
+        let (description_en, description_it, website) = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT description_en, description_it, website FROM cities WHERE id = $1",
+            )
+            .bind(city_id)
+            .fetch_optional(pool)
+            .await?
+            .ok_or(DbError::NotFound)?
+        });
+        Ok(CityProfile {
+            description_en,
+            description_it,
+            website,
+        })
+    }
+
+    pub async fn cluster_profile(&self, cluster_id: i64) -> Result<ClusterProfile, DbError> {
+        let (description_en, description_it) = on_pool!(self, |pool| {
+            sqlx::query_as("SELECT description_en, description_it FROM clusters WHERE id = $1")
+                .bind(cluster_id)
+                .fetch_optional(pool)
+                .await?
+                .ok_or(DbError::NotFound)?
+        });
+        Ok(ClusterProfile {
+            description_en,
+            description_it,
+        })
+    }
+
+    /// Slug and names of the given cities (a coordinator's own), by English name.
+    pub async fn city_refs(&self, ids: &[i64]) -> Result<Vec<CityRef>, DbError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Ids are integers from the database, so writing them into the SQL is safe and avoids
+        // dialect-specific array binding.
+        let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+        let sql = format!(
+            "SELECT slug, name_en, name_it, country FROM cities WHERE id IN ({}) ORDER BY name_en",
+            list.join(", ")
+        );
+        let rows: Vec<(String, String, String, String)> =
+            on_pool!(self, |pool| { sqlx::query_as(&sql).fetch_all(pool).await? });
+        Ok(rows
+            .into_iter()
+            .map(|(slug, en, it, country)| CityRef {
+                slug,
+                name: Localized::new(en, it),
+                country,
+            })
+            .collect())
+    }
+
+    /// The slug and names of a city or cluster by id, to name it in lists of roles.
+    pub async fn slug_and_name(
+        &self,
+        table: Record,
+        id: i64,
+    ) -> Result<(String, Localized), DbError> {
+        let sql = format!(
+            "SELECT slug, name_en, name_it FROM {} WHERE id = $1",
+            table.table()
+        );
+        let (slug, en, it): (String, String, String) = on_pool!(self, |pool| {
+            sqlx::query_as(&sql)
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+                .ok_or(DbError::NotFound)?
+        });
+        Ok((slug, Localized::new(en, it)))
+    }
+
+    async fn id_by_slug(&self, table: Record, slug: &str) -> Result<i64, DbError> {
+        let sql = format!("SELECT id FROM {} WHERE slug = $1", table.table());
         Ok(on_pool!(self, |pool| {
             sqlx::query_scalar(&sql)
                 .bind(slug)
@@ -311,4 +386,65 @@ impl Db {
             })
             .collect())
     }
+}
+
+/// The two records coordinators are given power over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    City,
+    Cluster,
+}
+
+impl Record {
+    fn table(self) -> &'static str {
+        match self {
+            Record::City => "cities",
+            Record::Cluster => "clusters",
+        }
+    }
+}
+
+/// Replaces a city's profile; the caller has checked the coordinator's role for this city.
+pub async fn update_city_profile(
+    tx: &mut Tx,
+    city_id: i64,
+    profile: &CityProfile,
+) -> Result<(), DbError> {
+    let n = on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE cities SET description_en = $2, description_it = $3, website = $4 WHERE id = $1",
+        )
+        .bind(city_id)
+        .bind(&profile.description_en)
+        .bind(&profile.description_it)
+        .bind(&profile.website)
+        .execute(conn)
+        .await?
+        .rows_affected()
+    });
+    if n == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// Replaces a cluster's description; the caller has checked the role for this cluster.
+pub async fn update_cluster_profile(
+    tx: &mut Tx,
+    cluster_id: i64,
+    profile: &ClusterProfile,
+) -> Result<(), DbError> {
+    let n = on_tx!(tx, |conn| {
+        sqlx::query("UPDATE clusters SET description_en = $2, description_it = $3 WHERE id = $1")
+            .bind(cluster_id)
+            .bind(&profile.description_en)
+            .bind(&profile.description_it)
+            .execute(conn)
+            .await?
+            .rows_affected()
+    });
+    if n == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
 }

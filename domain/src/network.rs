@@ -91,8 +91,25 @@ pub struct PactSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CityDetail {
     pub city: CitySummary,
+    pub profile: CityProfile,
     pub sectors: Vec<Sector>,
     pub pact: Option<PactSummary>,
+}
+
+/// What a city's coordinators write about their learning city, in both languages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CityProfile {
+    pub description_en: String,
+    pub description_it: String,
+    /// The municipality's learning-city page, an http(s) URL.
+    pub website: Option<String>,
+}
+
+/// What a cluster's coordinators write about their cluster, in both languages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterProfile {
+    pub description_en: String,
+    pub description_it: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -7,6 +7,15 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use url::Url;
 
+/// `no-reply@` the public host; a bare IP address (a local demo) is not a mail domain.
+fn default_mail_from(public_url: &Url) -> String {
+    let domain = match public_url.host() {
+        Some(url::Host::Domain(d)) => d.to_owned(),
+        _ => "localhost".to_owned(),
+    };
+    format!("Learning City <no-reply@{domain}>")
+}
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/learning-city.db";
 const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
 
@@ -41,6 +50,8 @@ pub struct Config {
     pub smtp_url: Option<SecretString>,
     /// Where mail goes as `.eml` files when no SMTP server is configured.
     pub outbox_dir: PathBuf,
+    /// The From mailbox of outgoing mail.
+    pub mail_from: String,
     pub load_demo_data: bool,
     pub log_format: LogFormat,
     pub leptos: LeptosOptions,
@@ -95,6 +106,17 @@ impl Config {
         let outbox_dir =
             PathBuf::from(get("OUTBOX_DIR").unwrap_or_else(|| "data/outbox".to_owned()));
 
+        let mail_from = match get("MAIL_FROM") {
+            Some(raw) => raw,
+            None => default_mail_from(&public_url),
+        };
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::new(
+                "MAIL_FROM",
+                "must be a mailbox like Learning City <no-reply@example.org>",
+            ));
+        }
+
         let load_demo_data = match get("LOAD_DEMO_DATA").as_deref() {
             None | Some("true") | Some("1") => true,
             Some("false") | Some("0") => false,
@@ -115,6 +137,7 @@ impl Config {
             public_url,
             smtp_url,
             outbox_dir,
+            mail_from,
             load_demo_data,
             log_format,
             leptos,

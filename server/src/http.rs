@@ -2,8 +2,10 @@
 //! response passes through (request id, tracing, compression, security and cache headers).
 
 use crate::config::Config;
+use crate::sessions::Store;
+use app::accounts::session::{Backend, ClientAddr};
 use app::{shell, App, SiteInfo};
-use axum::extract::{FromRef, Request, State};
+use axum::extract::{ConnectInfo, FromRef, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -13,7 +15,8 @@ use db::Db;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
-use std::sync::OnceLock;
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
@@ -33,19 +36,25 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub site: SiteInfo,
+    pub sessions: Store,
 }
 
 impl AppState {
-    pub fn new(config: &Config, db: Db) -> Self {
+    pub fn new(config: &Config, db: Db, sessions: Store) -> Self {
         Self {
             leptos_options: config.leptos.clone(),
             db,
             site: SiteInfo {
                 public_url: config.public_url.as_str().trim_end_matches('/').to_owned(),
+                mail_from: config.mail_from.clone(),
             },
+            sessions,
         }
     }
 }
+
+/// How long a coordinator stays signed in without doing anything.
+const SESSION_IDLE: time::Duration = time::Duration::hours(12);
 
 /// Listing the routes renders the whole app with resource loading switched off process-wide
 /// (a global flag in leptos_server), which would stall any page rendering at the same moment:
@@ -66,11 +75,21 @@ pub fn router(state: AppState) -> Router {
             leptos::nonce::provide_nonce();
         }
     };
-    let hsts = state
-        .site
-        .public_url
-        .starts_with("https://")
-        .then(|| HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+    let https = state.site.public_url.starts_with("https://");
+    let hsts = https.then(|| HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+    let sessions = tower_sessions::SessionManagerLayer::new(state.sessions.clone())
+        .with_name("lc_session")
+        .with_http_only(true)
+        .with_secure(https)
+        .with_same_site(tower_sessions::cookie::SameSite::Lax)
+        .with_expiry(tower_sessions::Expiry::OnInactivity(SESSION_IDLE));
+    let auth =
+        axum_login::AuthManagerLayerBuilder::new(Backend::new(state.db.clone()), sessions).build();
+    let origin = Arc::new(
+        url::Url::parse(&state.site.public_url)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_default(),
+    );
 
     Router::new()
         .route("/healthz", get(healthz))
@@ -82,6 +101,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ))
+        .layer(auth)
+        .layer(middleware::from_fn(client_addr))
+        .layer(middleware::from_fn_with_state(origin, same_origin))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(X_REQUEST_ID.clone(), MakeRequestUuid))
@@ -131,6 +153,58 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Tells server functions who is asking, for sign-in throttling. Behind a load balancer every
+/// request comes from the balancer: limits per account still hold, per-client ones then count
+/// the balancer (see README).
+async fn client_addr(mut req: Request, next: Next) -> Response {
+    if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
+        req.extensions_mut().insert(ClientAddr(addr.ip()));
+    }
+    next.run(req).await
+}
+
+/// Refuses a request that changes something unless the browser says it comes from one of our
+/// own pages: SameSite=Lax cookies already stay home on cross-site posts, and this holds even
+/// for browsers or subdomains where they would not. Browsers send Origin on every POST; the
+/// Referer stands in where a privacy setting drops it.
+async fn same_origin(State(public): State<Arc<String>>, req: Request, next: Next) -> Response {
+    use axum::http::Method;
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let claimed = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| {
+            req.headers()
+                .get(header::REFERER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|r| url::Url::parse(r).ok())
+                .map(|u| u.origin().ascii_serialization())
+        });
+    let ours = claimed.as_deref().is_some_and(|origin| {
+        origin == public.as_str()
+            || host.as_deref().is_some_and(|h| {
+                origin.split_once("://").is_some_and(|(scheme, authority)| {
+                    matches!(scheme, "http" | "https") && authority.eq_ignore_ascii_case(h)
+                })
+            })
+    });
+    if ours {
+        next.run(req).await
+    } else {
+        tracing::warn!(origin = ?claimed, "cross-site request refused");
+        (StatusCode::FORBIDDEN, "cross-site request refused").into_response()
+    }
+}
+
 async fn healthz() -> &'static str {
     "ok"
 }
@@ -155,10 +229,15 @@ async fn readyz(State(db): State<Db>) -> Response {
 /// left alone: their client reads the Location header itself.
 async fn redirect_status(req: Request, next: Next) -> Response {
     let page = req.method() == axum::http::Method::GET && !req.uri().path().starts_with("/api/");
+    let post = req.method() == axum::http::Method::POST;
     // Only the root has no language in its path; it serves English or redirects to another.
     let negotiated = req.uri().path() == "/";
     let mut res = next.run(req).await;
     if page && res.status() == StatusCode::OK && res.headers().contains_key(header::LOCATION) {
+        *res.status_mut() = StatusCode::SEE_OTHER;
+    }
+    // A form post answered with a redirect must be followed with GET, which 303 says outright.
+    if post && res.status() == StatusCode::FOUND {
         *res.status_mut() = StatusCode::SEE_OTHER;
     }
     if negotiated {

@@ -7,6 +7,7 @@
 pub mod config;
 mod http;
 pub mod mail;
+pub mod sessions;
 pub mod telemetry;
 
 pub use http::{router, AppState};
@@ -35,6 +36,29 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// Hourly: forgets expired sessions and sign-in failures older than any throttling window.
+pub async fn housekeeping(db: Db) {
+    use tower_sessions::session_store::ExpiredDeletion;
+    let store = match sessions::Store::open(&db).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "housekeeping cannot open the session store");
+            return;
+        }
+    };
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = store.delete_expired().await {
+            tracing::warn!(error = %e, "cannot delete expired sessions");
+        }
+        let before = chrono::Utc::now() - chrono::Duration::days(1);
+        if let Err(e) = db.prune_sign_in_failures(before).await {
+            tracing::warn!(error = %e, "cannot prune sign-in failures");
+        }
+    }
+}
+
 /// A server bound to its port, ready to run. Binding happens before `run` so that tests can
 /// ask for port 0 and learn the port the system chose.
 pub struct Application {
@@ -49,7 +73,10 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen on {}", config.site_addr))?;
         let addr = listener.local_addr()?;
-        let router = router(AppState::new(config, db));
+        let sessions = sessions::Store::open(&db)
+            .await
+            .context("cannot prepare the session table")?;
+        let router = router(AppState::new(config, db, sessions));
         Ok(Self {
             listener,
             router,
@@ -77,9 +104,14 @@ impl Application {
                 tracing::warn!(error = %e, "cannot set TCP_NODELAY");
             }
         });
-        axum::serve(listener, self.router)
-            .with_graceful_shutdown(stop)
-            .await
+        // The peer address is what sign-in throttling counts per client.
+        axum::serve(
+            listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(stop)
+        .await
     }
 }
 

@@ -100,7 +100,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             let _ = stopped.await;
         },
     ));
+    let housekeeping = tokio::spawn(server::housekeeping(db.clone()));
     app.run_until_stopped().await?;
+    housekeeping.abort();
     // A message being handed to SMTP finishes its round; the next round never starts.
     let _ = stop_mail.send(());
     let _ = worker.await;

@@ -1,4 +1,590 @@
-//! Coordinators' accounts: sign-in, roles and the coordinator area (issue 4, in progress).
+//! Coordinators' accounts: sign-in and sign-out, password reset, invitations, changes of
+//! password and e-mail address. Pages are in `pages`; the server functions are here.
 
+mod pages;
 #[cfg(feature = "ssr")]
 pub mod password;
+#[cfg(feature = "ssr")]
+pub mod session;
+
+pub use pages::*;
+
+use crate::AppError;
+#[cfg(feature = "ssr")]
+use crate::{Invalid, Problem};
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use leptos_i18n::Locale as _;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person as pages show them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub email: String,
+    pub name: String,
+    pub admin: bool,
+}
+
+#[cfg(feature = "ssr")]
+mod ops {
+    use super::session::{self, AuthSession, SessionUser};
+    use crate::i18n::Locale;
+    use crate::mail::Letter;
+    use crate::{AppError, Invalid, Problem};
+    use chrono::{DateTime, Duration, Utc};
+    use db::accounts::TokenPurpose;
+    use db::{Db, Tx};
+    use domain::{Email, ParseError, Password};
+    use leptos_i18n::Locale as _;
+
+    pub const RESET_VALID: Duration = Duration::hours(1);
+    pub const INVITATION_VALID: Duration = Duration::days(7);
+    pub const EMAIL_CHANGE_VALID: Duration = Duration::hours(24);
+
+    pub fn internal(e: impl std::fmt::Display) -> AppError {
+        tracing::error!(error = %e, "session store");
+        AppError::Internal
+    }
+
+    pub fn password_problem(e: ParseError) -> Problem {
+        match e {
+            ParseError::Empty => Problem::Required,
+            ParseError::TooLong => Problem::PasswordTooLong,
+            _ => Problem::PasswordTooShort,
+        }
+    }
+
+    /// Checks a new password and its repetition, noting problems under `password`/`confirm`.
+    pub fn new_password(invalid: &mut Invalid, password: &str, confirm: &str) -> Option<Password> {
+        let parsed = Password::parse(password)
+            .map_err(|e| invalid.add("password", password_problem(e)))
+            .ok();
+        if parsed.is_some() && password != confirm {
+            invalid.add("confirm", Problem::PasswordsDiffer);
+        }
+        parsed
+    }
+
+    pub async fn hash(password: Password) -> Result<String, AppError> {
+        tokio::task::spawn_blocking(move || super::password::hash(&password))
+            .await
+            .map_err(internal)
+    }
+
+    /// A link into the site for a mail, absolute, in the recipient's language.
+    pub fn link(site: &crate::SiteInfo, locale: Locale, path: &str, token: &str) -> String {
+        format!(
+            "{}/{}/{path}?token={token}",
+            site.public_url,
+            locale.as_str()
+        )
+    }
+
+    pub fn expires(locale: Locale, at: DateTime<Utc>) -> String {
+        let at = at.format("%Y-%m-%d %H:%M UTC").to_string();
+        leptos_i18n::td_string!(locale, mail_expires, at = at).to_string()
+    }
+
+    pub fn audit_user<'a>(
+        actor: Option<&'a SessionUser>,
+        action: &'a str,
+        user_id: i64,
+        before: Option<serde_json::Value>,
+        after: Option<serde_json::Value>,
+    ) -> db::audit::NewEntry<'a> {
+        db::audit::NewEntry {
+            actor_id: actor.map(|a| a.user.id),
+            // Without a session the person acted through a link sent to their own address.
+            actor_email: actor
+                .map(|a| a.user.email.as_str())
+                .unwrap_or("(link by e-mail)"),
+            action,
+            entity: "user",
+            entity_id: user_id.to_string(),
+            city_id: None,
+            cluster_id: None,
+            before,
+            after,
+        }
+    }
+
+    /// Sends the reset link if the address has an account. Runs detached from the request so
+    /// that the response takes the same time either way.
+    pub async fn send_reset(db: Db, site: crate::SiteInfo, email: Email) -> Result<(), AppError> {
+        let Some(user) = db.user_by_email(&email).await? else {
+            return Ok(());
+        };
+        let locale = crate::locale_of(&user.locale);
+        let now = Utc::now();
+        let mut tx = db.begin_write().await?;
+        let token = db::accounts::issue_token(
+            &mut tx,
+            user.id,
+            TokenPurpose::Reset,
+            None,
+            now,
+            now + RESET_VALID,
+        )
+        .await?;
+        let letter = Letter {
+            locale,
+            subject: leptos_i18n::td_string!(locale, mail_reset_subject).to_string(),
+            greeting: greeting(locale, &user.name),
+            paragraphs: vec![leptos_i18n::td_string!(locale, mail_reset_body).to_string()],
+            action: Some((
+                leptos_i18n::td_string!(locale, mail_reset_action).to_string(),
+                link(&site, locale, "account/new-password", &token.secret),
+            )),
+            note: Some(format!(
+                "{} {}",
+                expires(locale, now + RESET_VALID),
+                leptos_i18n::td_string!(locale, mail_ignore)
+            )),
+            attachments: Vec::new(),
+        };
+        crate::mail::enqueue(&mut tx, &site.mail_from, &email, &user.name, letter).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub fn greeting(locale: Locale, name: &str) -> String {
+        let name = name.trim();
+        if name.is_empty() {
+            leptos_i18n::td_string!(locale, mail_greeting_anonymous).to_string()
+        } else {
+            leptos_i18n::td_string!(locale, mail_greeting, name = name).to_string()
+        }
+    }
+
+    /// Signs `user_id` in afresh (after a password was set, the old session hash is stale).
+    pub async fn sign_in_as(auth: &mut AuthSession, db: &Db, user_id: i64) -> Result<(), AppError> {
+        let user = db.user_by_id(user_id).await?.ok_or(AppError::NotFound)?;
+        let roles = db.roles(user_id).await?;
+        auth.login(&SessionUser::new(user, roles))
+            .await
+            .map_err(internal)
+    }
+
+    /// Redeems a link of `purpose` inside `tx`, or reports it as unusable on the form.
+    pub async fn redeem(
+        tx: &mut Tx,
+        token: &str,
+        purpose: TokenPurpose,
+    ) -> Result<db::accounts::RedeemedToken, AppError> {
+        db::accounts::redeem_token(tx, token, purpose, Utc::now())
+            .await?
+            .ok_or_else(|| Invalid::only(Invalid::FORM, Problem::Link))
+    }
+
+    pub use session::{auth_session, client_addr, require_user, throttled, Credentials};
+}
+
+/// The audit entry for an account an administrator created by inviting someone.
+#[cfg(feature = "ssr")]
+pub(crate) fn audit_invite<'a>(
+    admin: &'a session::SessionUser,
+    user_id: i64,
+    email: &domain::Email,
+) -> db::audit::NewEntry<'a> {
+    ops::audit_user(
+        Some(admin),
+        "user.invite",
+        user_id,
+        None,
+        Some(serde_json::json!({ "email": email.as_str() })),
+    )
+}
+
+/// Issues an invitation link (voiding any earlier one) and writes the mail in `tx`.
+#[cfg(feature = "ssr")]
+pub(crate) async fn send_invitation(
+    tx: &mut db::Tx,
+    site: &crate::SiteInfo,
+    admin: &session::SessionUser,
+    user_id: i64,
+    email: &domain::Email,
+    name: &str,
+    locale: &str,
+) -> Result<(), AppError> {
+    use ops::*;
+    let locale = crate::locale_of(locale);
+    let now = chrono::Utc::now();
+    let token = db::accounts::issue_token(
+        tx,
+        user_id,
+        db::accounts::TokenPurpose::Invite,
+        None,
+        now,
+        now + INVITATION_VALID,
+    )
+    .await?;
+    let inviter = if admin.user.name.trim().is_empty() {
+        admin.user.email.clone()
+    } else {
+        admin.user.name.clone()
+    };
+    let letter = crate::mail::Letter {
+        locale,
+        subject: leptos_i18n::td_string!(locale, mail_invite_subject).to_string(),
+        greeting: greeting(locale, name),
+        paragraphs: vec![
+            leptos_i18n::td_string!(locale, mail_invite_body, inviter = inviter).to_string(),
+        ],
+        action: Some((
+            leptos_i18n::td_string!(locale, mail_invite_action).to_string(),
+            link(site, locale, "account/invitation", &token.secret),
+        )),
+        note: Some(expires(locale, now + INVITATION_VALID)),
+        attachments: Vec::new(),
+    };
+    crate::mail::enqueue(tx, &site.mail_from, email, name, letter).await
+}
+
+#[server(endpoint = "me")]
+pub async fn current_user() -> Result<Option<Me>, AppError> {
+    crate::respond(session::current_user().map(|user| {
+        user.map(|u| Me {
+            admin: u.roles.is_admin(),
+            email: u.user.email,
+            name: u.user.name,
+        })
+    }))
+}
+
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(lang: String, email: String, password: String) -> Result<(), AppError> {
+    use ops::*;
+    crate::respond(
+        async {
+            let locale = crate::locale_of(&lang);
+            let mut invalid = Invalid::default();
+            invalid.keep("email", &email);
+            let address = domain::Email::parse(&email)
+                .map_err(|_| invalid.add("email", Problem::Email))
+                .ok();
+            if password.is_empty() {
+                invalid.add("password", Problem::Required);
+            }
+            let Some(address) = address else {
+                return Err(AppError::Invalid(invalid));
+            };
+            invalid.clone().into_result()?;
+            let db = crate::db()?;
+            let client = client_addr();
+            if throttled(&db, address.as_str(), &client).await? {
+                return Err(AppError::TooManyRequests);
+            }
+            let mut auth = auth_session()?;
+            let user = auth
+                .authenticate(Credentials {
+                    email: address.clone(),
+                    password,
+                })
+                .await
+                .map_err(internal)?;
+            let Some(user) = user else {
+                db.record_sign_in_failure(address.as_str(), &client, chrono::Utc::now())
+                    .await?;
+                invalid.add(Invalid::FORM, Problem::Credentials);
+                return Err(AppError::Invalid(invalid));
+            };
+            let mut tx = db.begin_write().await?;
+            db::accounts::clear_sign_in_failures(&mut tx, address.as_str()).await?;
+            tx.commit().await?;
+            auth.login(&user).await.map_err(internal)?;
+            leptos_axum::redirect(&format!("/{}/coordinate", locale.as_str()));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "sign_out")]
+pub async fn sign_out(lang: String) -> Result<(), AppError> {
+    use ops::*;
+    crate::respond(
+        async {
+            let mut auth = auth_session()?;
+            auth.logout().await.map_err(internal)?;
+            leptos_axum::redirect(&format!(
+                "/{}/account/sign-in?done=signed-out",
+                crate::locale_of(&lang).as_str()
+            ));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "request_reset")]
+pub async fn request_reset(lang: String, email: String) -> Result<(), AppError> {
+    use ops::*;
+    crate::respond(
+        async {
+            let locale = crate::locale_of(&lang);
+            let Ok(address) = domain::Email::parse(&email) else {
+                let mut invalid = Invalid::default();
+                invalid.keep("email", &email);
+                invalid.add("email", Problem::Email);
+                return Err(AppError::Invalid(invalid));
+            };
+            let (db, site) = (crate::db()?, crate::site()?);
+            // The answer must not depend on whether the address has an account, in words or
+            // in time: the lookup and the mail happen after the response.
+            tokio::spawn(async move {
+                if let Err(e) = send_reset(db, site, address).await {
+                    tracing::error!(error = %e, "cannot send a reset link");
+                }
+            });
+            leptos_axum::redirect(&format!("/{}/account/reset?sent=1", locale.as_str()));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "reset_password")]
+pub async fn reset_password(
+    lang: String,
+    token: String,
+    password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    use ops::*;
+    crate::respond(
+        async {
+            let mut invalid = Invalid::default();
+            let new = new_password(&mut invalid, &password, &confirm);
+            invalid.into_result()?;
+            let hash = hash(new.ok_or(AppError::Internal)?).await?;
+            let db = crate::db()?;
+            let mut tx = db.begin_write().await?;
+            let redeemed = redeem(&mut tx, &token, db::accounts::TokenPurpose::Reset).await?;
+            let now = chrono::Utc::now();
+            db::accounts::set_password(&mut tx, redeemed.user_id, &hash, now).await?;
+            let entry = audit_user(None, "user.password_reset", redeemed.user_id, None, None);
+            db::audit::append(&mut tx, &entry, now).await?;
+            tx.commit().await?;
+            leptos_axum::redirect(&format!(
+                "/{}/account/sign-in?done=reset",
+                crate::locale_of(&lang).as_str()
+            ));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "accept_invitation")]
+pub async fn accept_invitation(
+    lang: String,
+    token: String,
+    name: String,
+    password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    use ops::*;
+    crate::respond(
+        async {
+            let mut invalid = Invalid::default();
+            invalid.keep("name", &name);
+            let name = name.trim().to_owned();
+            if name.is_empty() {
+                invalid.add("name", Problem::Required);
+            } else if name.chars().count() > 100 {
+                invalid.add("name", Problem::TooLong);
+            }
+            let new = new_password(&mut invalid, &password, &confirm);
+            invalid.into_result()?;
+            let hash = hash(new.ok_or(AppError::Internal)?).await?;
+            let db = crate::db()?;
+            let mut tx = db.begin_write().await?;
+            let redeemed = redeem(&mut tx, &token, db::accounts::TokenPurpose::Invite).await?;
+            let now = chrono::Utc::now();
+            db::accounts::set_password(&mut tx, redeemed.user_id, &hash, now).await?;
+            db::accounts::set_name(&mut tx, redeemed.user_id, &name, now).await?;
+            let entry = audit_user(
+                None,
+                "user.accept_invitation",
+                redeemed.user_id,
+                None,
+                Some(serde_json::json!({ "name": name })),
+            );
+            db::audit::append(&mut tx, &entry, now).await?;
+            tx.commit().await?;
+            let mut auth = auth_session()?;
+            sign_in_as(&mut auth, &db, redeemed.user_id).await?;
+            leptos_axum::redirect(&format!("/{}/coordinate", crate::locale_of(&lang).as_str()));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    lang: String,
+    current: String,
+    password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    use ops::*;
+    crate::respond(
+        async {
+            let me = require_user()?;
+            let mut invalid = Invalid::default();
+            let new = new_password(&mut invalid, &password, &confirm);
+            let stored = me.user.password_hash.clone().unwrap_or_default();
+            let ok = tokio::task::spawn_blocking(move || {
+                crate::accounts::password::verify(&current, &stored)
+            })
+            .await
+            .map_err(internal)?;
+            if !ok {
+                invalid.add("current", Problem::CurrentPassword);
+            }
+            invalid.into_result()?;
+            let hash = hash(new.ok_or(AppError::Internal)?).await?;
+            let db = crate::db()?;
+            let now = chrono::Utc::now();
+            let mut tx = db.begin_write().await?;
+            db::accounts::set_password(&mut tx, me.user.id, &hash, now).await?;
+            let entry = audit_user(Some(&me), "user.password_change", me.user.id, None, None);
+            db::audit::append(&mut tx, &entry, now).await?;
+            tx.commit().await?;
+            // Other sessions of this account end (their fingerprint no longer matches); this
+            // one continues under the new one.
+            let mut auth = auth_session()?;
+            sign_in_as(&mut auth, &db, me.user.id).await?;
+            leptos_axum::redirect(&format!(
+                "/{}/account?done=password",
+                crate::locale_of(&lang).as_str()
+            ));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "change_email")]
+pub async fn change_email(lang: String, current: String, email: String) -> Result<(), AppError> {
+    use ops::*;
+    crate::respond(
+        async {
+            let me = require_user()?;
+            let mut invalid = Invalid::default();
+            invalid.keep("email", &email);
+            let address = domain::Email::parse(&email)
+                .map_err(|_| invalid.add("email", Problem::Email))
+                .ok();
+            let stored = me.user.password_hash.clone().unwrap_or_default();
+            let ok = tokio::task::spawn_blocking(move || {
+                crate::accounts::password::verify(&current, &stored)
+            })
+            .await
+            .map_err(internal)?;
+            if !ok {
+                invalid.add("current", Problem::CurrentPassword);
+            }
+            invalid.into_result()?;
+            let address = address.ok_or(AppError::Internal)?;
+            let (db, site) = (crate::db()?, crate::site()?);
+            let locale = crate::locale_of(&me.user.locale);
+            let now = chrono::Utc::now();
+            let mut tx = db.begin_write().await?;
+            let token = db::accounts::issue_token(
+                &mut tx,
+                me.user.id,
+                db::accounts::TokenPurpose::Email,
+                Some(&address),
+                now,
+                now + EMAIL_CHANGE_VALID,
+            )
+            .await?;
+            let letter = crate::mail::Letter {
+                locale,
+                subject: leptos_i18n::td_string!(locale, mail_email_subject).to_string(),
+                greeting: greeting(locale, &me.user.name),
+                paragraphs: vec![leptos_i18n::td_string!(locale, mail_email_body).to_string()],
+                action: Some((
+                    leptos_i18n::td_string!(locale, mail_email_action).to_string(),
+                    link(&site, locale, "account/email", &token.secret),
+                )),
+                note: Some(format!(
+                    "{} {}",
+                    expires(locale, now + EMAIL_CHANGE_VALID),
+                    leptos_i18n::td_string!(locale, mail_ignore)
+                )),
+                attachments: Vec::new(),
+            };
+            // The link goes to the new address: following it proves the person reads it.
+            crate::mail::enqueue(&mut tx, &site.mail_from, &address, &me.user.name, letter).await?;
+            tx.commit().await?;
+            leptos_axum::redirect(&format!(
+                "/{}/account?done=email-sent",
+                crate::locale_of(&lang).as_str()
+            ));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "confirm_email")]
+pub async fn confirm_email(lang: String, token: String) -> Result<(), AppError> {
+    use ops::*;
+    crate::respond(
+        async {
+            let db = crate::db()?;
+            let now = chrono::Utc::now();
+            let mut tx = db.begin_write().await?;
+            let redeemed = redeem(&mut tx, &token, db::accounts::TokenPurpose::Email).await?;
+            let new = redeemed
+                .new_email
+                .as_deref()
+                .and_then(|e| domain::Email::parse(e).ok())
+                .ok_or_else(|| Invalid::only(Invalid::FORM, Problem::Link))?;
+            let before = db
+                .user_by_id(redeemed.user_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            match db::accounts::set_email(&mut tx, redeemed.user_id, &new, now).await {
+                Err(db::DbError::Conflict { .. }) => {
+                    return Err(Invalid::only(Invalid::FORM, Problem::EmailTaken));
+                }
+                other => other?,
+            }
+            let entry = audit_user(
+                None,
+                "user.email_change",
+                redeemed.user_id,
+                Some(serde_json::json!({ "email": before.email })),
+                Some(serde_json::json!({ "email": new.as_str() })),
+            );
+            db::audit::append(&mut tx, &entry, now).await?;
+            tx.commit().await?;
+            leptos_axum::redirect(&format!(
+                "/{}/account/sign-in?done=email",
+                crate::locale_of(&lang).as_str()
+            ));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Whether a one-time link can still be used, to show its form or say it cannot.
+#[server(endpoint = "link_valid")]
+pub async fn link_valid(token: String, purpose: String) -> Result<bool, AppError> {
+    use db::accounts::TokenPurpose;
+    let purpose = match purpose.as_str() {
+        "invite" => TokenPurpose::Invite,
+        "reset" => TokenPurpose::Reset,
+        "email" => TokenPurpose::Email,
+        _ => return Err(AppError::NotFound),
+    };
+    Ok(crate::db()?
+        .peek_token(&token, purpose, chrono::Utc::now())
+        .await?
+        .is_some())
+}

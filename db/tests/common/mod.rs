@@ -11,6 +11,7 @@ pub fn postgres_admin_url() -> String {
 }
 
 pub struct TestDb {
+    #[allow(dead_code)]
     pub db: Db,
     pub name: &'static str,
     /// For opening a second pool on the same database (another app instance).

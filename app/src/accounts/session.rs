@@ -1,0 +1,182 @@
+//! Who is asking: the signed-in coordinator of this request (axum-login over a session kept in
+//! the database, so every app instance sees it), sign-in checks with throttling, and the role
+//! checks every writing server function starts with.
+
+use crate::accounts::password;
+use crate::AppError;
+use chrono::{Duration, Utc};
+use db::accounts::User;
+use db::Db;
+use domain::{Email, Roles};
+use leptos::prelude::use_context;
+use std::net::IpAddr;
+use std::sync::OnceLock;
+
+/// Failed sign-ins counted per address and per client over this window.
+pub const THROTTLE_WINDOW: Duration = Duration::minutes(15);
+/// Failures for one e-mail address (whether or not it has an account) before it is refused.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+/// Failures from one client before it is refused, whatever addresses it tries.
+pub const MAX_FAILURES_PER_CLIENT: i64 = 20;
+
+/// The account behind a session, with its roles read fresh on every request: a revoked role
+/// stops working at once.
+#[derive(Clone, Debug)]
+pub struct SessionUser {
+    pub user: User,
+    pub roles: Roles,
+    fingerprint: Vec<u8>,
+}
+
+impl axum_login::AuthUser for SessionUser {
+    type Id = i64;
+
+    fn id(&self) -> i64 {
+        self.user.id
+    }
+
+    fn session_auth_hash(&self) -> &[u8] {
+        &self.fingerprint
+    }
+}
+
+/// The client's address as the server saw it, put into each request's extensions.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddr(pub IpAddr);
+
+#[derive(Clone, Debug)]
+pub struct Backend {
+    db: Db,
+}
+
+impl Backend {
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+}
+
+pub struct Credentials {
+    pub email: Email,
+    pub password: String,
+}
+
+impl axum_login::AuthnBackend for Backend {
+    type User = SessionUser;
+    type Credentials = Credentials;
+    type Error = db::DbError;
+
+    async fn authenticate(&self, creds: Credentials) -> Result<Option<SessionUser>, db::DbError> {
+        let user = self.db.user_by_email(&creds.email).await?;
+        // An unknown address (or an invitation not yet accepted) costs the same Argon2 work as
+        // a known one, so response times do not tell which addresses have accounts.
+        let stored = user
+            .as_ref()
+            .and_then(|u| u.password_hash.clone())
+            .unwrap_or_else(|| dummy_hash().to_owned());
+        let given = creds.password;
+        let matches = tokio::task::spawn_blocking(move || password::verify(&given, &stored))
+            .await
+            .unwrap_or(false);
+        match user {
+            Some(user) if matches && user.password_hash.is_some() => {
+                let roles = self.db.roles(user.id).await?;
+                Ok(Some(SessionUser::new(user, roles)))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    async fn get_user(&self, id: &i64) -> Result<Option<SessionUser>, db::DbError> {
+        let Some(user) = self.db.user_by_id(*id).await? else {
+            return Ok(None);
+        };
+        let roles = self.db.roles(user.id).await?;
+        Ok(Some(SessionUser::new(user, roles)))
+    }
+}
+
+impl SessionUser {
+    pub fn new(user: User, roles: Roles) -> Self {
+        Self {
+            fingerprint: user.session_fingerprint(),
+            user,
+            roles,
+        }
+    }
+}
+
+pub type AuthSession = axum_login::AuthSession<Backend>;
+
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        let p = domain::Password::parse("no account has this password").expect("long enough");
+        password::hash(&p)
+    })
+}
+
+/// The session of this request; the server's auth layer always provides one.
+pub fn auth_session() -> Result<AuthSession, AppError> {
+    use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<AuthSession>().cloned())
+        .ok_or_else(|| {
+            tracing::error!("no session layer in front of the app");
+            AppError::Internal
+        })
+}
+
+pub fn client_addr() -> String {
+    use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<ClientAddr>().copied())
+        .map(|a| a.0.to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The signed-in user, if any.
+pub fn current_user() -> Result<Option<SessionUser>, AppError> {
+    Ok(auth_session()?.user)
+}
+
+/// The signed-in user, or 401.
+pub fn require_user() -> Result<SessionUser, AppError> {
+    current_user()?.ok_or(AppError::Unauthorized)
+}
+
+/// A network administrator, or 401/403.
+pub fn require_admin() -> Result<SessionUser, AppError> {
+    let user = require_user()?;
+    if user.roles.is_admin() {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Someone who may manage the city `slug`, and the city's id; 401, 404 or 403 otherwise.
+pub async fn require_city(db: &Db, slug: &str) -> Result<(SessionUser, i64), AppError> {
+    let user = require_user()?;
+    let id = db.city_id(slug).await?;
+    if user.roles.can_manage_city(id) {
+        Ok((user, id))
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Someone who may manage the cluster `slug`, and the cluster's id; 401, 404 or 403 otherwise.
+pub async fn require_cluster(db: &Db, slug: &str) -> Result<(SessionUser, i64), AppError> {
+    let user = require_user()?;
+    let id = db.cluster_id(slug).await?;
+    if user.roles.can_manage_cluster(id) {
+        Ok((user, id))
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Whether this address or this client failed too often lately.
+pub async fn throttled(db: &Db, email: &str, client: &str) -> Result<bool, AppError> {
+    let since = Utc::now() - THROTTLE_WINDOW;
+    let (per_account, per_client) = db.sign_in_failures(email, client, since).await?;
+    Ok(per_account >= MAX_FAILURES_PER_ACCOUNT || per_client >= MAX_FAILURES_PER_CLIENT)
+}

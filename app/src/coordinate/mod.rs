@@ -1,0 +1,663 @@
+//! The coordinator area: a dashboard of what one may manage, the city and cluster profiles
+//! coordinators edit, people and roles (administrators), the audit log and the outbox.
+//! Every writing server function checks the caller's role for that very record.
+
+mod pages;
+
+pub use pages::*;
+
+use crate::AppError;
+#[cfg(feature = "ssr")]
+use crate::{Invalid, Problem};
+use domain::{CityProfile, CityRef, ClusterProfile, Localized};
+use leptos::prelude::*;
+#[cfg(feature = "ssr")]
+use leptos_i18n::Locale as _;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    pub name: String,
+    pub email: String,
+    pub admin: bool,
+    /// The cities this person coordinates (every city, for an administrator).
+    pub cities: Vec<CityRef>,
+    pub clusters: Vec<Named>,
+    /// Administrators only: mail not yet sent, invitations not yet accepted.
+    pub outbox_pending: Option<i64>,
+    pub invitations_pending: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Named {
+    pub slug: String,
+    pub name: Localized,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Editable<T> {
+    pub name: Localized,
+    pub profile: T,
+}
+
+/// A role as the people page lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoleView {
+    /// `admin`, `city` or `cluster`.
+    pub kind: String,
+    pub slug: Option<String>,
+    pub name: Option<Localized>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    /// Invited, but no password chosen yet.
+    pub invited: bool,
+    pub roles: Vec<RoleView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditView {
+    pub id: i64,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxView {
+    pub id: i64,
+    pub created_at: String,
+    pub recipient: String,
+    pub subject: String,
+    pub locale: String,
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    /// The plain-text part, so that a newcomer can follow a link by hand.
+    pub text: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+mod ops {
+    use crate::accounts::session::SessionUser;
+    use crate::AppError;
+    use db::audit::NewEntry;
+    use db::network::Record;
+    use db::Db;
+    use domain::Role;
+
+    /// An audit entry for a coordinator's change of a city or cluster record.
+    #[allow(clippy::too_many_arguments)]
+    pub fn entry<'a>(
+        actor: &'a SessionUser,
+        action: &'a str,
+        entity: &'a str,
+        entity_id: String,
+        city_id: Option<i64>,
+        cluster_id: Option<i64>,
+        before: serde_json::Value,
+        after: serde_json::Value,
+    ) -> NewEntry<'a> {
+        NewEntry {
+            actor_id: Some(actor.user.id),
+            actor_email: &actor.user.email,
+            action,
+            entity,
+            entity_id,
+            city_id,
+            cluster_id,
+            before: Some(before),
+            after: Some(after),
+        }
+    }
+
+    pub async fn role_view(db: &Db, role: Role) -> Result<super::RoleView, AppError> {
+        let (kind, record) = match role {
+            Role::Admin => ("admin", None),
+            Role::City(id) => ("city", Some((Record::City, id))),
+            Role::Cluster(id) => ("cluster", Some((Record::Cluster, id))),
+        };
+        let (slug, name) = match record {
+            None => (None, None),
+            Some((table, id)) => {
+                let (slug, name) = db.slug_and_name(table, id).await?;
+                (Some(slug), Some(name))
+            }
+        };
+        Ok(super::RoleView {
+            kind: kind.to_owned(),
+            slug,
+            name,
+        })
+    }
+
+    /// A role from the form's kind and target slug; unknown targets are the form's problem.
+    pub async fn parse_role(
+        db: &Db,
+        kind: &str,
+        target: &str,
+        invalid: &mut crate::Invalid,
+    ) -> Result<Option<Role>, AppError> {
+        let target = target.trim();
+        let found = match kind {
+            "admin" => return Ok(Some(Role::Admin)),
+            "city" => db.city_id(target).await.map(Role::City),
+            "cluster" => db.cluster_id(target).await.map(Role::Cluster),
+            _ => {
+                invalid.add("kind", crate::Problem::Required);
+                return Ok(None);
+            }
+        };
+        match found {
+            Ok(role) => Ok(Some(role)),
+            Err(db::DbError::NotFound) => {
+                invalid.add("target", crate::Problem::UnknownRecord);
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub fn role_json(role: Role) -> serde_json::Value {
+        match role {
+            Role::Admin => serde_json::json!({ "role": "admin" }),
+            Role::City(id) => serde_json::json!({ "role": "city", "city_id": id }),
+            Role::Cluster(id) => serde_json::json!({ "role": "cluster", "cluster_id": id }),
+        }
+    }
+}
+
+#[server(endpoint = "dashboard")]
+pub async fn get_dashboard() -> Result<Dashboard, AppError> {
+    crate::respond(
+        async {
+            use crate::accounts::session::require_user;
+            use domain::Role;
+            let me = require_user()?;
+            let db = crate::db()?;
+            let admin = me.roles.is_admin();
+            let cities = if admin {
+                db.cities(None)
+                    .await?
+                    .into_iter()
+                    .map(|c| CityRef {
+                        slug: c.slug,
+                        name: c.name,
+                        country: c.country,
+                    })
+                    .collect()
+            } else {
+                let ids: Vec<i64> = me
+                    .roles
+                    .iter()
+                    .filter_map(|r| match r {
+                        Role::City(id) => Some(*id),
+                        _ => None,
+                    })
+                    .collect();
+                db.city_refs(&ids).await?
+            };
+            let mut clusters = Vec::new();
+            if admin {
+                for c in db.clusters().await? {
+                    clusters.push(Named {
+                        slug: c.slug,
+                        name: c.name,
+                    });
+                }
+            } else {
+                for role in me.roles.iter() {
+                    if let Role::Cluster(id) = role {
+                        let (slug, name) =
+                            db.slug_and_name(db::network::Record::Cluster, *id).await?;
+                        clusters.push(Named { slug, name });
+                    }
+                }
+            }
+            let (outbox_pending, invitations_pending) = if admin {
+                let invited = db
+                    .users()
+                    .await?
+                    .iter()
+                    .filter(|u| u.password_hash.is_none())
+                    .count() as i64;
+                (Some(db.outbox_pending().await?), Some(invited))
+            } else {
+                (None, None)
+            };
+            Ok(Dashboard {
+                name: me.user.name,
+                email: me.user.email,
+                admin,
+                cities,
+                clusters,
+                outbox_pending,
+                invitations_pending,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "city_profile")]
+pub async fn get_city_profile(slug: String) -> Result<Editable<CityProfile>, AppError> {
+    crate::respond(
+        async {
+            let db = crate::db()?;
+            let (_, id) = crate::accounts::session::require_city(&db, &slug).await?;
+            let name = db.city(&slug).await?.city.name;
+            Ok(Editable {
+                name,
+                profile: db.city_profile(id).await?,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "update_city_profile")]
+pub async fn update_city_profile(
+    lang: String,
+    slug: String,
+    description_en: String,
+    description_it: String,
+    website: String,
+) -> Result<(), AppError> {
+    crate::respond(
+        async {
+            let db = crate::db()?;
+            let (me, id) = crate::accounts::session::require_city(&db, &slug).await?;
+            let mut invalid = Invalid::default();
+            invalid.keep("description_en", &description_en);
+            invalid.keep("description_it", &description_it);
+            invalid.keep("website", &website);
+            let profile = CityProfile {
+                description_en: description(&mut invalid, "description_en", &description_en),
+                description_it: description(&mut invalid, "description_it", &description_it),
+                website: web_address(&mut invalid, "website", &website),
+            };
+            invalid.into_result()?;
+            let before = db.city_profile(id).await?;
+            let now = chrono::Utc::now();
+            let mut tx = db.begin_write().await?;
+            db::network::update_city_profile(&mut tx, id, &profile).await?;
+            let entry = ops::entry(
+                &me,
+                "city.update",
+                "city",
+                slug.clone(),
+                Some(id),
+                None,
+                serde_json::to_value(&before).map_err(|_| AppError::Internal)?,
+                serde_json::to_value(&profile).map_err(|_| AppError::Internal)?,
+            );
+            db::audit::append(&mut tx, &entry, now).await?;
+            tx.commit().await?;
+            leptos_axum::redirect(&format!(
+                "/{}/coordinate/cities/{slug}?done=saved",
+                crate::locale_of(&lang).as_str()
+            ));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "cluster_profile")]
+pub async fn get_cluster_profile(slug: String) -> Result<Editable<ClusterProfile>, AppError> {
+    crate::respond(
+        async {
+            let db = crate::db()?;
+            let (_, id) = crate::accounts::session::require_cluster(&db, &slug).await?;
+            let name = db.cluster(&slug).await?.cluster.name;
+            Ok(Editable {
+                name,
+                profile: db.cluster_profile(id).await?,
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "update_cluster_profile")]
+pub async fn update_cluster_profile(
+    lang: String,
+    slug: String,
+    description_en: String,
+    description_it: String,
+) -> Result<(), AppError> {
+    crate::respond(
+        async {
+            let db = crate::db()?;
+            let (me, id) = crate::accounts::session::require_cluster(&db, &slug).await?;
+            let mut invalid = Invalid::default();
+            invalid.keep("description_en", &description_en);
+            invalid.keep("description_it", &description_it);
+            let profile = ClusterProfile {
+                description_en: description(&mut invalid, "description_en", &description_en),
+                description_it: description(&mut invalid, "description_it", &description_it),
+            };
+            invalid.into_result()?;
+            let before = db.cluster_profile(id).await?;
+            let now = chrono::Utc::now();
+            let mut tx = db.begin_write().await?;
+            db::network::update_cluster_profile(&mut tx, id, &profile).await?;
+            let entry = ops::entry(
+                &me,
+                "cluster.update",
+                "cluster",
+                slug.clone(),
+                None,
+                Some(id),
+                serde_json::to_value(&before).map_err(|_| AppError::Internal)?,
+                serde_json::to_value(&profile).map_err(|_| AppError::Internal)?,
+            );
+            db::audit::append(&mut tx, &entry, now).await?;
+            tx.commit().await?;
+            leptos_axum::redirect(&format!(
+                "/{}/coordinate/clusters/{slug}?done=saved",
+                crate::locale_of(&lang).as_str()
+            ));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Descriptions are plain text (rendered escaped, paragraphs kept), up to 4,000 characters.
+#[cfg(feature = "ssr")]
+fn description(invalid: &mut Invalid, field: &str, raw: &str) -> String {
+    let text = raw.trim().replace("\r\n", "\n");
+    if text.chars().count() > 4000 {
+        invalid.add(field, Problem::TooLong);
+    }
+    text
+}
+
+#[cfg(feature = "ssr")]
+fn web_address(invalid: &mut Invalid, field: &str, raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return None;
+    }
+    match url::Url::parse(raw) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
+            Some(u.to_string())
+        }
+        _ => {
+            invalid.add(field, Problem::Url);
+            None
+        }
+    }
+}
+
+#[server(endpoint = "people")]
+pub async fn people() -> Result<Vec<Person>, AppError> {
+    crate::respond(
+        async {
+            crate::accounts::session::require_admin()?;
+            let db = crate::db()?;
+            let mut out = Vec::new();
+            for u in db.users().await? {
+                let mut roles = Vec::new();
+                for r in db.roles(u.id).await?.iter() {
+                    roles.push(ops::role_view(&db, *r).await?);
+                }
+                out.push(Person {
+                    id: u.id,
+                    invited: u.password_hash.is_none(),
+                    email: u.email,
+                    name: u.name,
+                    roles,
+                });
+            }
+            Ok(out)
+        }
+        .await,
+    )
+}
+
+/// Grants a role to the person with this address, creating their account and mailing them an
+/// invitation if they have none (or have not accepted it yet).
+#[server(endpoint = "grant_role")]
+pub async fn grant_role(
+    lang: String,
+    email: String,
+    name: String,
+    locale: String,
+    kind: String,
+    target: String,
+) -> Result<(), AppError> {
+    use crate::accounts::session::require_admin;
+    crate::respond(
+        async {
+            let me = require_admin()?;
+            let db = crate::db()?;
+            let mut invalid = Invalid::default();
+            for (k, v) in [("email", &email), ("name", &name), ("target", &target)] {
+                invalid.keep(k, v);
+            }
+            let address = domain::Email::parse(&email)
+                .map_err(|_| invalid.add("email", Problem::Email))
+                .ok();
+            if !["en", "it"].contains(&locale.as_str()) {
+                invalid.add("locale", Problem::Language);
+            }
+            if name.trim().chars().count() > 100 {
+                invalid.add("name", Problem::TooLong);
+            }
+            let role = ops::parse_role(&db, &kind, &target, &mut invalid).await?;
+            invalid.into_result()?;
+            let (Some(address), Some(role)) = (address, role) else {
+                return Err(AppError::Internal);
+            };
+            let now = chrono::Utc::now();
+            let mut tx = db.begin_write().await?;
+            let existing = db.user_by_email(&address).await?;
+            let (user_id, invite, recipient_name, recipient_locale) = match &existing {
+                Some(u) => (
+                    u.id,
+                    u.password_hash.is_none(),
+                    u.name.clone(),
+                    u.locale.clone(),
+                ),
+                None => {
+                    let id = db::accounts::create_user(
+                        &mut tx,
+                        &address,
+                        name.trim(),
+                        &locale,
+                        None,
+                        now,
+                    )
+                    .await?;
+                    let entry = crate::accounts::audit_invite(&me, id, &address);
+                    db::audit::append(&mut tx, &entry, now).await?;
+                    (id, true, name.trim().to_owned(), locale.clone())
+                }
+            };
+            let added =
+                db::accounts::add_role(&mut tx, user_id, role, Some(me.user.id), now).await?;
+            if added {
+                let (city_id, cluster_id) = match role {
+                    domain::Role::City(id) => (Some(id), None),
+                    domain::Role::Cluster(id) => (None, Some(id)),
+                    domain::Role::Admin => (None, None),
+                };
+                let entry = db::audit::NewEntry {
+                    actor_id: Some(me.user.id),
+                    actor_email: &me.user.email,
+                    action: "role.grant",
+                    entity: "user",
+                    entity_id: user_id.to_string(),
+                    city_id,
+                    cluster_id,
+                    before: None,
+                    after: Some(ops::role_json(role)),
+                };
+                db::audit::append(&mut tx, &entry, now).await?;
+            }
+            if invite {
+                let site = crate::site()?;
+                crate::accounts::send_invitation(
+                    &mut tx,
+                    &site,
+                    &me,
+                    user_id,
+                    &address,
+                    &recipient_name,
+                    &recipient_locale,
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            leptos_axum::redirect(&format!(
+                "/{}/coordinate/people?done=granted",
+                crate::locale_of(&lang).as_str()
+            ));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "revoke_role")]
+pub async fn revoke_role(
+    lang: String,
+    user_id: i64,
+    kind: String,
+    target: String,
+) -> Result<(), AppError> {
+    use crate::accounts::session::require_admin;
+    crate::respond(
+        async {
+            let me = require_admin()?;
+            let db = crate::db()?;
+            let mut invalid = Invalid::default();
+            let role = ops::parse_role(&db, &kind, &target, &mut invalid).await?;
+            invalid.into_result()?;
+            let role = role.ok_or(AppError::Internal)?;
+            // The last way back in must not be thrown away by a slip of the thumb.
+            if role == domain::Role::Admin && user_id == me.user.id {
+                return Err(AppError::Forbidden);
+            }
+            let now = chrono::Utc::now();
+            let mut tx = db.begin_write().await?;
+            if db::accounts::remove_role(&mut tx, user_id, role).await? {
+                let (city_id, cluster_id) = match role {
+                    domain::Role::City(id) => (Some(id), None),
+                    domain::Role::Cluster(id) => (None, Some(id)),
+                    domain::Role::Admin => (None, None),
+                };
+                let entry = db::audit::NewEntry {
+                    actor_id: Some(me.user.id),
+                    actor_email: &me.user.email,
+                    action: "role.revoke",
+                    entity: "user",
+                    entity_id: user_id.to_string(),
+                    city_id,
+                    cluster_id,
+                    before: Some(ops::role_json(role)),
+                    after: None,
+                };
+                db::audit::append(&mut tx, &entry, now).await?;
+            }
+            tx.commit().await?;
+            leptos_axum::redirect(&format!(
+                "/{}/coordinate/people?done=revoked",
+                crate::locale_of(&lang).as_str()
+            ));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The newest audit entries the caller may read: all for administrators, their own cities'
+/// for city coordinators; 403 for anyone else.
+#[server(endpoint = "audit_log")]
+pub async fn audit_log(before: Option<i64>) -> Result<Vec<AuditView>, AppError> {
+    crate::respond(
+        async {
+            use db::audit::Scope;
+            use domain::Role;
+            let me = crate::accounts::session::require_user()?;
+            let scope = if me.roles.is_admin() {
+                Scope::All
+            } else {
+                let cities: Vec<i64> = me
+                    .roles
+                    .iter()
+                    .filter_map(|r| match r {
+                        Role::City(id) => Some(*id),
+                        _ => None,
+                    })
+                    .collect();
+                if cities.is_empty() {
+                    return Err(AppError::Forbidden);
+                }
+                Scope::Cities(cities)
+            };
+            let entries = crate::db()?.audit_entries(&scope, before, 50).await?;
+            Ok(entries
+                .into_iter()
+                .map(|e| AuditView {
+                    id: e.id,
+                    at: e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    actor: e.actor_email,
+                    action: e.action,
+                    entity: e.entity,
+                    entity_id: e.entity_id,
+                    before: e.before.map(|j| j.0.to_string()),
+                    after: e.after.map(|j| j.0.to_string()),
+                })
+                .collect())
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "outbox")]
+pub async fn outbox() -> Result<Vec<OutboxView>, AppError> {
+    crate::respond(
+        async {
+            crate::accounts::session::require_admin()?;
+            let db = crate::db()?;
+            let mut out = Vec::new();
+            for m in db.outbox(50).await? {
+                let status = if m.sent_at.is_some() {
+                    "sent"
+                } else if m.gave_up_at.is_some() {
+                    "failed"
+                } else {
+                    "waiting"
+                };
+                let text = crate::mail::text_of(&db.outbox_message(m.id).await?);
+                out.push(OutboxView {
+                    id: m.id,
+                    created_at: m
+                        .created_at
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    recipient: m.recipient,
+                    subject: m.subject,
+                    locale: m.locale,
+                    status: status.to_owned(),
+                    attempts: m.attempts,
+                    last_error: m.last_error,
+                    text,
+                });
+            }
+            Ok(out)
+        }
+        .await,
+    )
+}

@@ -1,0 +1,176 @@
+//! Forms that work without JavaScript and better with it. A plain post comes back to its page
+//! with the error in the URL (Leptos's `__err`), the page renders it with its 4xx status and the
+//! values typed; with JavaScript the same error arrives without a reload. Either way each
+//! field names its own problem, linked to the input for screen readers.
+
+use crate::i18n::*;
+use crate::layout::{set_status, I18n};
+use crate::{AppError, Invalid, Problem};
+use leptos::prelude::*;
+
+/// The error of a server action's latest result, as forms read it.
+pub fn error_of<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+pub fn problem_text(i18n: I18n, problem: Problem) -> String {
+    let locale = i18n.get_locale();
+    match problem {
+        Problem::Required => td_string!(locale, problem_required),
+        Problem::Email => td_string!(locale, problem_email),
+        Problem::PasswordTooShort => td_string!(locale, problem_password_short),
+        Problem::PasswordTooLong => td_string!(locale, problem_password_long),
+        Problem::PasswordsDiffer => td_string!(locale, problem_passwords_differ),
+        Problem::Credentials => td_string!(locale, problem_credentials),
+        Problem::CurrentPassword => td_string!(locale, problem_current_password),
+        Problem::Link => td_string!(locale, problem_link),
+        Problem::Url => td_string!(locale, problem_url),
+        Problem::TooLong => td_string!(locale, problem_too_long),
+        Problem::UnknownRecord => td_string!(locale, problem_unknown_record),
+        Problem::Language => td_string!(locale, problem_language),
+        Problem::EmailTaken => td_string!(locale, problem_email_taken),
+    }
+    .to_string()
+}
+
+fn error_text(i18n: I18n, error: &AppError) -> String {
+    let locale = i18n.get_locale();
+    match error {
+        AppError::Invalid(invalid) => match invalid.problem(Invalid::FORM) {
+            Some(p) => problem_text(i18n, p),
+            None => td_string!(locale, form_has_problems).to_string(),
+        },
+        AppError::Unauthorized => td_string!(locale, error_unauthorized).to_string(),
+        AppError::Forbidden => td_string!(locale, error_forbidden).to_string(),
+        AppError::TooManyRequests => td_string!(locale, error_too_many).to_string(),
+        AppError::NotFound => td_string!(locale, not_found_title).to_string(),
+        AppError::Internal | AppError::Transport(_) => td_string!(locale, error_text).to_string(),
+    }
+}
+
+/// The form's summary of what went wrong, announced when it appears.
+#[component]
+pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    // Rendered on the server after a plain post came back with an error: the page carries the
+    // error's status, as the JSON answer to the same call would.
+    if let Some(e) = error.get_untracked() {
+        set_status(e.status());
+    }
+    view! {
+        <div class="form-alert" role="alert" aria-live="assertive">
+            {move || error.get().map(|e| view! { <p>{error_text(i18n, &e)}</p> })}
+        </div>
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Email,
+    Password,
+    Url,
+    TextArea,
+}
+
+/// A labelled input with its hint and its problem. Passwords are never filled in again.
+#[component]
+pub fn Field(
+    name: &'static str,
+    #[prop(into)] label: Signal<String>,
+    kind: Kind,
+    error: Signal<Option<AppError>>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let problem = move || {
+        error
+            .get()
+            .and_then(|e| e.invalid().and_then(|i| i.problem(name)))
+    };
+    let kept = error
+        .get_untracked()
+        .and_then(|e| e.invalid().and_then(|i| i.value(name).map(str::to_owned)));
+    let initial = if kind == Kind::Password {
+        None
+    } else {
+        kept.or(value)
+    };
+    let described = {
+        let (hint_id, error_id, has_hint) = (hint_id.clone(), error_id.clone(), hint.is_some());
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if problem().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let invalid = move || problem().is_some().then_some("true");
+    let input = match kind {
+        Kind::TextArea => view! {
+            <textarea
+                id=id.clone()
+                name=name
+                rows="6"
+                required=required
+                aria-invalid=invalid
+                aria-describedby=described.clone()
+            >
+                {initial.clone().unwrap_or_default()}
+            </textarea>
+        }
+        .into_any(),
+        _ => {
+            let ty = match kind {
+                Kind::Email => "email",
+                Kind::Password => "password",
+                Kind::Url => "url",
+                _ => "text",
+            };
+            view! {
+                <input
+                    id=id.clone()
+                    name=name
+                    type=ty
+                    value=initial.clone()
+                    autocomplete=autocomplete
+                    required=required
+                    aria-invalid=invalid
+                    aria-describedby=described.clone()
+                />
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <div class="field" class:field--invalid=move || problem().is_some()>
+            <label for=id.clone()>{move || label.get()}</label>
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{move || h.get()}</p> })}
+            {input}
+            <p class="field-error" id=error_id.clone()>
+                {move || problem().map(|p| problem_text(i18n, p))}
+            </p>
+        </div>
+    }
+}
+
+/// A hidden input carrying the page's language, so that redirects and mail follow it.
+#[component]
+pub fn LangInput() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <input type="hidden" name="lang" value=move || i18n.get_locale().as_str() /> }
+}
