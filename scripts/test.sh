@@ -24,7 +24,12 @@ cargo leptos build
 target="${CARGO_TARGET_DIR:-$here/target}"
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+# The administrator the README tells a newcomer to create, made the same way.
+export ADMIN_EMAIL="admin@example.org" ADMIN_PASSWORD="correct horse battery staple"
+echo "$ADMIN_PASSWORD" | DATABASE_URL="sqlite:$work/learning-city.db" \
+  "$target/debug/learning-city" admin create --email "$ADMIN_EMAIL" --name "Ada Admin" --locale en
 say "starting learning-city on 127.0.0.1:$port over a fresh SQLite database"
+OUTBOX_DIR="$work/outbox" \
 LEPTOS_SITE_ADDR="127.0.0.1:$port" \
 LEPTOS_SITE_ROOT="$here/target/site" \
 LEPTOS_OUTPUT_NAME=learning-city \

@@ -214,3 +214,55 @@ async fn without_smtp_messages_become_eml_files() {
         .unwrap()
         .contains("Subject: Demo"));
 }
+
+/// A message as the app composes it (here: in Italian, with a calendar file attached) crosses a
+/// real SMTP conversation intact: once, multipart text and HTML, in the recipient's language.
+#[tokio::test]
+async fn an_app_letter_arrives_once_in_the_recipients_language_with_its_attachment() {
+    use app::i18n::Locale;
+    for t in common::backends().await {
+        let (inbox, port) = start_smtp(0);
+        let letter = app::mail::Letter {
+            locale: Locale::it,
+            subject: "Promemoria: tavolo dei firmatari".to_owned(),
+            greeting: "Buongiorno Anna,".to_owned(),
+            paragraphs: vec!["L'incontro è domani alle 17 a Palazzo Orsetti.".to_owned()],
+            action: Some((
+                "Apri l'incontro".to_owned(),
+                "https://learning.example/it/cities/lucca/calendar".to_owned(),
+            )),
+            note: None,
+            attachments: vec![(
+                "incontro.ics".to_owned(),
+                "text/calendar; charset=utf-8".to_owned(),
+                b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n".to_vec(),
+            )],
+        };
+        let mut tx = t.db.begin_write().await.unwrap();
+        app::mail::enqueue(
+            &mut tx,
+            "Learning City <no-reply@learning.example>",
+            &domain::Email::parse("anna@comune.lucca.it").unwrap(),
+            "Anna",
+            letter,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+
+        let mailer = smtp_mailer(port);
+        assert_eq!(deliver_due(&t.db, &mailer).await.unwrap(), 1, "{}", t.name);
+        assert_eq!(deliver_due(&t.db, &mailer).await.unwrap(), 0, "{}", t.name);
+        let got = inbox.messages();
+        assert_eq!(got.len(), 1, "{}", t.name);
+        let raw = &got[0];
+        assert!(raw.contains("Content-Language: it"), "{raw}");
+        assert!(raw.contains("multipart/mixed") && raw.contains("multipart/alternative"));
+        assert!(raw.contains("text/html") && raw.contains("text/calendar"), "{raw}");
+        assert!(raw.contains("incontro.ics"), "{raw}");
+        let text = app::mail::text_of(raw.as_bytes()).unwrap();
+        assert!(text.contains("Palazzo Orsetti"), "{text}");
+        // The footer is the app's own, translated.
+        assert!(text.contains("Rete globale delle città che apprendono"), "{text}");
+    }
+}

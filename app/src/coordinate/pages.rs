@@ -244,20 +244,29 @@ fn ClusterEditForm(slug: String, e: Editable<ClusterProfile>) -> impl IntoView {
 #[component]
 pub fn PeoplePage() -> impl IntoView {
     let i18n = use_i18n();
-    let data = Resource::new(|| (), |_| people());
+    // The actions live here so that the list reloads after each grant or revocation.
+    let grant = ServerAction::<GrantRole>::new();
+    let revoke = ServerAction::<RevokeRole>::new();
+    let data = Resource::new(
+        move || (grant.version().get(), revoke.version().get()),
+        |_| people(),
+    );
     view! {
         <AreaPage
             title=Signal::derive(move || t_string!(i18n, people_title).to_owned())
             resource=data
-            body={move |p: Vec<Person>| view! { <PeopleView people=p /> }}
+            body={move |p: Vec<Person>| view! { <PeopleView people=p grant revoke /> }}
         />
     }
 }
 
 #[component]
-fn PeopleView(people: Vec<Person>) -> impl IntoView {
+fn PeopleView(
+    people: Vec<Person>,
+    grant: ServerAction<GrantRole>,
+    revoke: ServerAction<RevokeRole>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let grant = ServerAction::<GrantRole>::new();
     let error = error_of(grant);
     let rows = people
         .into_iter()
@@ -265,7 +274,7 @@ fn PeopleView(people: Vec<Person>) -> impl IntoView {
             let roles = p
                 .roles
                 .into_iter()
-                .map(|r| view! { <li><RoleItem user_id=p.id role=r /></li> })
+                .map(|r| view! { <li><RoleItem user_id=p.id role=r revoke /></li> })
                 .collect_view();
             view! {
                 <li class="person">
@@ -330,9 +339,8 @@ fn PeopleView(people: Vec<Person>) -> impl IntoView {
 }
 
 #[component]
-fn RoleItem(user_id: i64, role: RoleView) -> impl IntoView {
+fn RoleItem(user_id: i64, role: RoleView, revoke: ServerAction<RevokeRole>) -> impl IntoView {
     let i18n = use_i18n();
-    let revoke = ServerAction::<RevokeRole>::new();
     let label = {
         let role = role.clone();
         move || {
