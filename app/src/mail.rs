@@ -132,7 +132,7 @@ pub async fn enqueue(
     db::outbox::enqueue(
         tx,
         &db::outbox::NewMessage {
-            sender: &from.email.to_string(),
+            sender: from.email.as_ref(),
             recipient: to.as_str(),
             subject: &letter.subject,
             locale: letter.locale.as_str(),

@@ -138,6 +138,26 @@ impl Db {
         Ok(row.map(|(user_id, new_email)| RedeemedToken { user_id, new_email }))
     }
 
+    /// Links of `purpose` issued to `user_id` since `since`, used or not.
+    pub async fn tokens_issued_since(
+        &self,
+        user_id: i64,
+        purpose: TokenPurpose,
+        since: DateTime<Utc>,
+    ) -> Result<i64, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM account_tokens \
+                 WHERE user_id = $1 AND purpose = $2 AND created_at > $3",
+            )
+            .bind(user_id)
+            .bind(purpose.as_str())
+            .bind(since)
+            .fetch_one(pool)
+            .await?
+        }))
+    }
+
     /// Failed sign-ins since `since` for this address and for this client.
     pub async fn sign_in_failures(
         &self,

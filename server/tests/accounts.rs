@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 
 const PASSWORD: &str = "correct horse battery staple";
 
+/// A server function's form fields.
+type Form<'a> = &'a [(&'a str, &'a str)];
+
 struct TestApp {
     base: String,
     db: Db,
@@ -672,7 +675,7 @@ async fn every_action_checks_the_role_for_that_very_record() {
             ("target", "lucca"),
         ];
         // (action, form, [anonymous, cluster, city B, city A, admin])
-        let table: [(&str, &[(&str, &str)], [u16; 5]); 9] = [
+        let table: [(&str, Form, [u16; 5]); 9] = [
             ("update_city_profile", city_a, [401, 403, 403, 200, 200]),
             ("update_city_profile", city_b, [401, 403, 200, 403, 200]),
             (

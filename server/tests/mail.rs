@@ -258,11 +258,17 @@ async fn an_app_letter_arrives_once_in_the_recipients_language_with_its_attachme
         let raw = &got[0];
         assert!(raw.contains("Content-Language: it"), "{raw}");
         assert!(raw.contains("multipart/mixed") && raw.contains("multipart/alternative"));
-        assert!(raw.contains("text/html") && raw.contains("text/calendar"), "{raw}");
+        assert!(
+            raw.contains("text/html") && raw.contains("text/calendar"),
+            "{raw}"
+        );
         assert!(raw.contains("incontro.ics"), "{raw}");
         let text = app::mail::text_of(raw.as_bytes()).unwrap();
         assert!(text.contains("Palazzo Orsetti"), "{text}");
         // The footer is the app's own, translated.
-        assert!(text.contains("Rete globale delle città che apprendono"), "{text}");
+        assert!(
+            text.contains("Rete globale delle città che apprendono"),
+            "{text}"
+        );
     }
 }

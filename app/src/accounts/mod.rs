@@ -38,6 +38,7 @@ mod ops {
     use leptos_i18n::Locale as _;
 
     pub const RESET_VALID: Duration = Duration::hours(1);
+    pub const MAX_RESETS_PER_HOUR: i64 = 3;
     pub const INVITATION_VALID: Duration = Duration::days(7);
     pub const EMAIL_CHANGE_VALID: Duration = Duration::hours(24);
 
@@ -116,6 +117,15 @@ mod ops {
         };
         let locale = crate::locale_of(&user.locale);
         let now = Utc::now();
+        // Anyone may ask for a link for any address: a few per hour reach the inbox, the rest
+        // are dropped silently (the answer must not differ).
+        let recent = db
+            .tokens_issued_since(user.id, TokenPurpose::Reset, now - Duration::hours(1))
+            .await?;
+        if recent >= MAX_RESETS_PER_HOUR {
+            tracing::info!(user = user.id, "reset link not sent: too many this hour");
+            return Ok(());
+        }
         let mut tx = db.begin_write().await?;
         let token = db::accounts::issue_token(
             &mut tx,
