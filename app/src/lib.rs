@@ -44,6 +44,14 @@ pub fn locale_of(tag: &str) -> i18n::Locale {
         .unwrap_or_default()
 }
 
+/// After a server function: go to `path` in the language of the page that called it (a plain
+/// form follows the redirect; the hydrated page navigates).
+#[cfg(feature = "ssr")]
+pub(crate) fn redirect_to(lang: &str, path: &str) {
+    use leptos_i18n::Locale as _;
+    leptos_axum::redirect(&format!("/{}/{path}", locale_of(lang).as_str()));
+}
+
 #[cfg(feature = "ssr")]
 pub(crate) fn site() -> Result<SiteInfo, AppError> {
     leptos::prelude::use_context::<SiteInfo>().ok_or_else(|| {

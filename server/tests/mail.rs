@@ -53,6 +53,8 @@ fn start_smtp(port: u16) -> (Inbox, u16) {
     let mut server = Server::new(inbox.clone());
     server
         .with_name("smtp.test")
+        // A thread per connection: lettre keeps pooled connections open, up to 10 per worker.
+        .with_num_threads(32)
         .with_ssl(SslConfig::None)
         .unwrap()
         .with_tcp_listener(listener);

@@ -13,8 +13,6 @@ use crate::AppError;
 #[cfg(feature = "ssr")]
 use crate::{Invalid, Problem};
 use leptos::prelude::*;
-#[cfg(feature = "ssr")]
-use leptos_i18n::Locale as _;
 use serde::{Deserialize, Serialize};
 
 /// The signed-in person as pages show them.
@@ -266,7 +264,6 @@ pub async fn sign_in(lang: String, email: String, password: String) -> Result<()
     use ops::*;
     crate::respond(
         async {
-            let locale = crate::locale_of(&lang);
             let mut invalid = Invalid::default();
             invalid.keep("email", &email);
             let address = domain::Email::parse(&email)
@@ -302,7 +299,7 @@ pub async fn sign_in(lang: String, email: String, password: String) -> Result<()
             db::accounts::clear_sign_in_failures(&mut tx, address.as_str()).await?;
             tx.commit().await?;
             auth.login(&user).await.map_err(internal)?;
-            leptos_axum::redirect(&format!("/{}/coordinate", locale.as_str()));
+            crate::redirect_to(&lang, "coordinate");
             Ok(())
         }
         .await,
@@ -316,10 +313,7 @@ pub async fn sign_out(lang: String) -> Result<(), AppError> {
         async {
             let mut auth = auth_session()?;
             auth.logout().await.map_err(internal)?;
-            leptos_axum::redirect(&format!(
-                "/{}/account/sign-in?done=signed-out",
-                crate::locale_of(&lang).as_str()
-            ));
+            crate::redirect_to(&lang, "account/sign-in?done=signed-out");
             Ok(())
         }
         .await,
@@ -331,7 +325,6 @@ pub async fn request_reset(lang: String, email: String) -> Result<(), AppError> 
     use ops::*;
     crate::respond(
         async {
-            let locale = crate::locale_of(&lang);
             let Ok(address) = domain::Email::parse(&email) else {
                 let mut invalid = Invalid::default();
                 invalid.keep("email", &email);
@@ -346,7 +339,7 @@ pub async fn request_reset(lang: String, email: String) -> Result<(), AppError> 
                     tracing::error!(error = %e, "cannot send a reset link");
                 }
             });
-            leptos_axum::redirect(&format!("/{}/account/reset?sent=1", locale.as_str()));
+            crate::redirect_to(&lang, "account/reset?sent=1");
             Ok(())
         }
         .await,
@@ -375,10 +368,7 @@ pub async fn reset_password(
             let entry = audit_user(None, "user.password_reset", redeemed.user_id, None, None);
             db::audit::append(&mut tx, &entry, now).await?;
             tx.commit().await?;
-            leptos_axum::redirect(&format!(
-                "/{}/account/sign-in?done=reset",
-                crate::locale_of(&lang).as_str()
-            ));
+            crate::redirect_to(&lang, "account/sign-in?done=reset");
             Ok(())
         }
         .await,
@@ -424,7 +414,7 @@ pub async fn accept_invitation(
             tx.commit().await?;
             let mut auth = auth_session()?;
             sign_in_as(&mut auth, &db, redeemed.user_id).await?;
-            leptos_axum::redirect(&format!("/{}/coordinate", crate::locale_of(&lang).as_str()));
+            crate::redirect_to(&lang, "coordinate");
             Ok(())
         }
         .await,
@@ -466,10 +456,7 @@ pub async fn change_password(
             // one continues under the new one.
             let mut auth = auth_session()?;
             sign_in_as(&mut auth, &db, me.user.id).await?;
-            leptos_axum::redirect(&format!(
-                "/{}/account?done=password",
-                crate::locale_of(&lang).as_str()
-            ));
+            crate::redirect_to(&lang, "account?done=password");
             Ok(())
         }
         .await,
@@ -530,10 +517,7 @@ pub async fn change_email(lang: String, current: String, email: String) -> Resul
             // The link goes to the new address: following it proves the person reads it.
             crate::mail::enqueue(&mut tx, &site.mail_from, &address, &me.user.name, letter).await?;
             tx.commit().await?;
-            leptos_axum::redirect(&format!(
-                "/{}/account?done=email-sent",
-                crate::locale_of(&lang).as_str()
-            ));
+            crate::redirect_to(&lang, "account?done=email-sent");
             Ok(())
         }
         .await,
@@ -573,10 +557,7 @@ pub async fn confirm_email(lang: String, token: String) -> Result<(), AppError> 
             );
             db::audit::append(&mut tx, &entry, now).await?;
             tx.commit().await?;
-            leptos_axum::redirect(&format!(
-                "/{}/account/sign-in?done=email",
-                crate::locale_of(&lang).as_str()
-            ));
+            crate::redirect_to(&lang, "account/sign-in?done=email");
             Ok(())
         }
         .await,

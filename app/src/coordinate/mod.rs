@@ -11,8 +11,6 @@ use crate::AppError;
 use crate::{Invalid, Problem};
 use domain::{CityProfile, CityRef, ClusterProfile, Localized};
 use leptos::prelude::*;
-#[cfg(feature = "ssr")]
-use leptos_i18n::Locale as _;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -302,10 +300,7 @@ pub async fn update_city_profile(
             );
             db::audit::append(&mut tx, &entry, now).await?;
             tx.commit().await?;
-            leptos_axum::redirect(&format!(
-                "/{}/coordinate/cities/{slug}?done=saved",
-                crate::locale_of(&lang).as_str()
-            ));
+            crate::redirect_to(&lang, &format!("coordinate/cities/{slug}?done=saved"));
             Ok(())
         }
         .await,
@@ -363,10 +358,7 @@ pub async fn update_cluster_profile(
             );
             db::audit::append(&mut tx, &entry, now).await?;
             tx.commit().await?;
-            leptos_axum::redirect(&format!(
-                "/{}/coordinate/clusters/{slug}?done=saved",
-                crate::locale_of(&lang).as_str()
-            ));
+            crate::redirect_to(&lang, &format!("coordinate/clusters/{slug}?done=saved"));
             Ok(())
         }
         .await,
@@ -520,10 +512,7 @@ pub async fn grant_role(
                 .await?;
             }
             tx.commit().await?;
-            leptos_axum::redirect(&format!(
-                "/{}/coordinate/people?done=granted",
-                crate::locale_of(&lang).as_str()
-            ));
+            crate::redirect_to(&lang, "coordinate/people?done=granted");
             Ok(())
         }
         .await,
@@ -572,10 +561,7 @@ pub async fn revoke_role(
                 db::audit::append(&mut tx, &entry, now).await?;
             }
             tx.commit().await?;
-            leptos_axum::redirect(&format!(
-                "/{}/coordinate/people?done=revoked",
-                crate::locale_of(&lang).as_str()
-            ));
+            crate::redirect_to(&lang, "coordinate/people?done=revoked");
             Ok(())
         }
         .await,

@@ -163,20 +163,7 @@ fn CityEditForm(slug: String, e: Editable<CityProfile>) -> impl IntoView {
             <LangInput />
             <input type="hidden" name="slug" value=slug.clone() />
             <FormAlert error />
-            <Field
-                name="description_en"
-                label=Signal::derive(move || t_string!(i18n, field_description_en).to_owned())
-                kind=Kind::TextArea
-                value=e.profile.description_en
-                error
-            />
-            <Field
-                name="description_it"
-                label=Signal::derive(move || t_string!(i18n, field_description_it).to_owned())
-                kind=Kind::TextArea
-                value=e.profile.description_it
-                error
-            />
+            <DescriptionFields en=e.profile.description_en it=e.profile.description_it error />
             <Field
                 name="website"
                 label=Signal::derive(move || t_string!(i18n, field_website).to_owned())
@@ -189,6 +176,28 @@ fn CityEditForm(slug: String, e: Editable<CityProfile>) -> impl IntoView {
             <button type="submit" class="button">{t!(i18n, save)}</button>
         </ActionForm>
         <p><a href=link_to(i18n, "coordinate")>{t!(i18n, back_to_dashboard)}</a></p>
+    }
+}
+
+/// The two descriptions every profile has, one per language.
+#[component]
+fn DescriptionFields(en: String, it: String, error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Field
+            name="description_en"
+            label=Signal::derive(move || t_string!(i18n, field_description_en).to_owned())
+            kind=Kind::TextArea
+            value=en
+            error
+        />
+        <Field
+            name="description_it"
+            label=Signal::derive(move || t_string!(i18n, field_description_it).to_owned())
+            kind=Kind::TextArea
+            value=it
+            error
+        />
     }
 }
 
@@ -221,20 +230,7 @@ fn ClusterEditForm(slug: String, e: Editable<ClusterProfile>) -> impl IntoView {
             <LangInput />
             <input type="hidden" name="slug" value=slug.clone() />
             <FormAlert error />
-            <Field
-                name="description_en"
-                label=Signal::derive(move || t_string!(i18n, field_description_en).to_owned())
-                kind=Kind::TextArea
-                value=e.profile.description_en
-                error
-            />
-            <Field
-                name="description_it"
-                label=Signal::derive(move || t_string!(i18n, field_description_it).to_owned())
-                kind=Kind::TextArea
-                value=e.profile.description_it
-                error
-            />
+            <DescriptionFields en=e.profile.description_en it=e.profile.description_it error />
             <button type="submit" class="button">{t!(i18n, save)}</button>
         </ActionForm>
         <p><a href=link_to(i18n, "coordinate")>{t!(i18n, back_to_dashboard)}</a></p>
