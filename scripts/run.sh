@@ -6,4 +6,4 @@ cd "$here"
 # shellcheck source=install-tools.sh
 source scripts/install-tools.sh
 say "building and serving Learning City (cargo leptos serve --release); the first build takes a while"
-exec cargo leptos serve --release --precompress
+exec cargo leptos serve --release --precompress --split

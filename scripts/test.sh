@@ -19,7 +19,7 @@ say "Rust tests (cargo test)"
 RUSTFLAGS="--cfg erase_components${RUSTFLAGS:+ $RUSTFLAGS}" cargo test --locked
 
 say "building the site for the browser tests (cargo leptos build)"
-cargo leptos build
+cargo leptos build --split
 
 target="${CARGO_TARGET_DIR:-$here/target}"
 work="$(mktemp -d)"

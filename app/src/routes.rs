@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_i18n_router::I18nRoute;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{lazy_route, Lazy, LazyRoute};
 use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app, rendered on the server only.
@@ -70,21 +71,55 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("cities/:slug/map") view=city::CityMapPage ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug/calendar") view=city::CityCalendarPage ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug/pact") view=city::CityPactPage ssr=SsrMode::Async />
-                        <Route path=path!("account") view=accounts::AccountPage ssr=SsrMode::Async />
-                        <Route path=path!("account/sign-in") view=accounts::SignInPage ssr=SsrMode::Async />
-                        <Route path=path!("account/reset") view=accounts::ResetRequestPage ssr=SsrMode::Async />
-                        <Route path=path!("account/new-password") view=accounts::ResetPage ssr=SsrMode::Async />
-                        <Route path=path!("account/invitation") view=accounts::InvitationPage ssr=SsrMode::Async />
-                        <Route path=path!("account/email") view=accounts::EmailConfirmPage ssr=SsrMode::Async />
-                        <Route path=path!("coordinate") view=coordinate::DashboardPage ssr=SsrMode::Async />
-                        <Route path=path!("coordinate/cities/:slug") view=coordinate::CityEditPage ssr=SsrMode::Async />
-                        <Route path=path!("coordinate/clusters/:slug") view=coordinate::ClusterEditPage ssr=SsrMode::Async />
-                        <Route path=path!("coordinate/people") view=coordinate::PeoplePage ssr=SsrMode::Async />
-                        <Route path=path!("coordinate/audit") view=coordinate::AuditPage ssr=SsrMode::Async />
-                        <Route path=path!("coordinate/outbox") view=coordinate::OutboxPage ssr=SsrMode::Async />
+                        <Route path=path!("account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("account/sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("account/reset") view={Lazy::<ResetRequestRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("account/new-password") view={Lazy::<ResetRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("account/invitation") view={Lazy::<InvitationRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("account/email") view={Lazy::<EmailConfirmRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("coordinate") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/cities/:slug") view={Lazy::<CityEditRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/clusters/:slug") view={Lazy::<ClusterEditRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/people") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/outbox") view={Lazy::<OutboxRoute>::new()} ssr=SsrMode::Async />
                     </I18nRoute<Locale, _, _>>
                 </Routes>
             </Router>
         </I18nContextProvider>
     }
+}
+
+/// The coordinator area and the account pages are for a few people; their code loads only when
+/// one of them is opened (a separate WebAssembly chunk), so citizens never download it.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:path),* $(,)?) => {$(
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    AccountRoute => accounts::AccountPage,
+    SignInRoute => accounts::SignInPage,
+    ResetRequestRoute => accounts::ResetRequestPage,
+    ResetRoute => accounts::ResetPage,
+    InvitationRoute => accounts::InvitationPage,
+    EmailConfirmRoute => accounts::EmailConfirmPage,
+    DashboardRoute => coordinate::DashboardPage,
+    CityEditRoute => coordinate::CityEditPage,
+    ClusterEditRoute => coordinate::ClusterEditPage,
+    PeopleRoute => coordinate::PeoplePage,
+    AuditRoute => coordinate::AuditPage,
+    OutboxRoute => coordinate::OutboxPage,
 }

@@ -7,5 +7,6 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy routes load their chunk before hydrating, which only the async entry point does.
+    leptos::mount::hydrate_lazy(app::App);
 }
