@@ -165,12 +165,14 @@ mod ops {
     }
 
     /// Signs `user_id` in afresh (after a password was set, the old session hash is stale).
-    pub async fn sign_in_as(auth: &mut AuthSession, db: &Db, user_id: i64) -> Result<(), AppError> {
-        let user = db.user_by_id(user_id).await?.ok_or(AppError::NotFound)?;
-        let roles = db.roles(user_id).await?;
-        auth.login(&SessionUser::new(user, roles))
-            .await
-            .map_err(internal)
+    pub async fn sign_in_as(auth: &mut AuthSession, user_id: i64) -> Result<(), AppError> {
+        use axum_login::AuthnBackend;
+        let user = auth
+            .backend
+            .get_user(&user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        auth.login(&user).await.map_err(internal)
     }
 
     /// Redeems a link of `purpose` inside `tx`, or reports it as unusable on the form.
@@ -413,7 +415,7 @@ pub async fn accept_invitation(
             db::audit::append(&mut tx, &entry, now).await?;
             tx.commit().await?;
             let mut auth = auth_session()?;
-            sign_in_as(&mut auth, &db, redeemed.user_id).await?;
+            sign_in_as(&mut auth, redeemed.user_id).await?;
             crate::redirect_to(&lang, "coordinate");
             Ok(())
         }
@@ -455,7 +457,7 @@ pub async fn change_password(
             // Other sessions of this account end (their fingerprint no longer matches); this
             // one continues under the new one.
             let mut auth = auth_session()?;
-            sign_in_as(&mut auth, &db, me.user.id).await?;
+            sign_in_as(&mut auth, me.user.id).await?;
             crate::redirect_to(&lang, "account?done=password");
             Ok(())
         }

@@ -252,7 +252,7 @@ pub async fn get_city_profile(slug: String) -> Result<Editable<CityProfile>, App
         async {
             let db = crate::db()?;
             let (_, id) = crate::accounts::session::require_city(&db, &slug).await?;
-            let name = db.city(&slug).await?.city.name;
+            let (_, name) = db.slug_and_name(db::network::Record::City, id).await?;
             Ok(Editable {
                 name,
                 profile: db.city_profile(id).await?,
@@ -313,7 +313,7 @@ pub async fn get_cluster_profile(slug: String) -> Result<Editable<ClusterProfile
         async {
             let db = crate::db()?;
             let (_, id) = crate::accounts::session::require_cluster(&db, &slug).await?;
-            let name = db.cluster(&slug).await?.cluster.name;
+            let (_, name) = db.slug_and_name(db::network::Record::Cluster, id).await?;
             Ok(Editable {
                 name,
                 profile: db.cluster_profile(id).await?,
