@@ -135,7 +135,9 @@ fn CityView(detail: CityDetail, section: Section) -> impl IntoView {
         {match section {
             Section::Overview => view! { <Overview detail /> }.into_any(),
             Section::Map => view! { <Whereabouts detail /> }.into_any(),
-            Section::Calendar => view! { <p class="empty-state">{t!(i18n, city_calendar_empty)}</p> }.into_any(),
+            Section::Calendar => view! {
+                <crate::calendar::Calendar scope=crate::calendar::Scope::City(slug.clone()) />
+            }.into_any(),
             Section::Pact => view! { <Pact detail /> }.into_any(),
         }}
     }

@@ -44,6 +44,12 @@ pub enum Problem {
     UnknownRecord,
     Language,
     EmailTaken,
+    /// Control characters or others a field does not admit.
+    Characters,
+    /// Not in the shape the field expects.
+    Format,
+    Consent,
+    RegistrationClosed,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -33,6 +33,10 @@ pub fn problem_text(i18n: I18n, problem: Problem) -> String {
         Problem::UnknownRecord => td_string!(locale, problem_unknown_record),
         Problem::Language => td_string!(locale, problem_language),
         Problem::EmailTaken => td_string!(locale, problem_email_taken),
+        Problem::Characters => td_string!(locale, problem_characters),
+        Problem::Format => td_string!(locale, problem_format),
+        Problem::Consent => td_string!(locale, problem_consent),
+        Problem::RegistrationClosed => td_string!(locale, problem_registration_closed),
     }
     .to_string()
 }

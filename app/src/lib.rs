@@ -6,7 +6,7 @@
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod accounts;
-mod calendar;
+pub mod calendar;
 mod city;
 mod coordinate;
 mod error;

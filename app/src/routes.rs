@@ -67,6 +67,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("calendar") view=calendar::NetworkCalendarPage ssr=SsrMode::Async />
                         <Route path=path!("pact") view=pact::NetworkPactPage ssr=SsrMode::Async />
                         <Route path=path!("clusters/:slug") view=network::ClusterPage ssr=SsrMode::Async />
+                        <Route path=path!("clusters/:slug/calendar") view=calendar::ClusterCalendarPage ssr=SsrMode::Async />
+                        <Route path=path!("meetings/:id") view=calendar::MeetingPage ssr=SsrMode::Async />
+                        <Route path=path!("registration") view=calendar::RegistrationPage ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug") view=city::CityOverviewPage ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug/map") view=city::CityMapPage ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug/calendar") view=city::CityCalendarPage ssr=SsrMode::Async />

@@ -80,6 +80,9 @@ fn describe(e: ParseError) -> &'static str {
         ParseError::InvalidCharacters => "has invalid characters",
         ParseError::OutOfRange => "is out of range",
         ParseError::NotANumber => "is not a number",
+        ParseError::EndBeforeStart => "ends before it starts",
+        ParseError::NonexistentTime => "is a time the clocks skip",
+        ParseError::TooFrequent => "repeats too often",
     }
 }
 

@@ -2,9 +2,13 @@
 //! and the read models that travel from the server to the browser.
 
 mod accounts;
+mod meetings;
 mod network;
 mod parse;
+#[cfg(feature = "schedule")]
+pub mod schedule;
 
 pub use accounts::*;
+pub use meetings::*;
 pub use network::*;
 pub use parse::*;

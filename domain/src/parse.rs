@@ -18,6 +18,15 @@ pub enum ParseError {
     OutOfRange,
     #[error("not a number")]
     NotANumber,
+    /// An end that is not after its start.
+    #[error("ends before it starts")]
+    EndBeforeStart,
+    /// A wall-clock time the clocks skip when they go forward.
+    #[error("no such local time")]
+    NonexistentTime,
+    /// A recurrence rule more frequent than daily, or one with too many occurrences.
+    #[error("too frequent")]
+    TooFrequent,
 }
 
 /// A URL segment naming a city, cluster or sector: lowercase ASCII letters, digits and

@@ -94,6 +94,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/feeds/calendar.ics", get(crate::feeds::calendar_ics))
+        .route("/feeds/calendar.json", get(crate::feeds::calendar_json))
+        .route("/feeds/registration.ics", get(crate::feeds::registration_ics))
+        .route("/feeds/meetings/{file}", get(crate::feeds::occurrence_ics))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

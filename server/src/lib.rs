@@ -5,6 +5,7 @@
 #![recursion_limit = "512"]
 
 pub mod config;
+mod feeds;
 mod http;
 pub mod mail;
 pub mod sessions;
@@ -59,12 +60,26 @@ pub async fn housekeeping(db: Db) {
     }
 }
 
+/// Every minute: sends the meeting reminders that have fallen due.
+pub async fn reminders(db: Db, site: app::SiteInfo) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match app::calendar::ops::send_due_reminders(&db, &site).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(reminders = n, "meeting reminders queued"),
+            Err(e) => tracing::warn!(error = %e, "cannot send meeting reminders"),
+        }
+    }
+}
+
 /// A server bound to its port, ready to run. Binding happens before `run` so that tests can
 /// ask for port 0 and learn the port the system chose.
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     addr: SocketAddr,
+    site: app::SiteInfo,
 }
 
 impl Application {
@@ -76,16 +91,23 @@ impl Application {
         let sessions = sessions::Store::open(&db)
             .await
             .context("cannot prepare the session table")?;
-        let router = router(AppState::new(config, db, sessions));
+        let state = AppState::new(config, db, sessions);
+        let site = state.site.clone();
+        let router = router(state);
         Ok(Self {
             listener,
             router,
             addr,
+            site,
         })
     }
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    pub fn site(&self) -> app::SiteInfo {
+        self.site.clone()
     }
 
     /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.

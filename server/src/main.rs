@@ -102,8 +102,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         },
     ));
     let housekeeping = tokio::spawn(server::housekeeping(db.clone()));
+    let reminders = tokio::spawn(server::reminders(db.clone(), app.site()));
     app.run_until_stopped().await?;
     housekeeping.abort();
+    reminders.abort();
     // A message being handed to SMTP finishes its round; the next round never starts.
     let _ = stop_mail.send(());
     let _ = worker.await;

@@ -133,7 +133,7 @@ async fn pages_render_in_both_languages_with_demo_data() {
         (
             "/en/cities/torino/calendar",
             "en",
-            "No meetings are published for this city yet.",
+            "Laboratorio di competenze digitali per adulti",
         ),
     ];
     for (path, lang, needle) in cases {

@@ -24,7 +24,7 @@ pub struct Me {
 }
 
 #[cfg(feature = "ssr")]
-mod ops {
+pub(crate) mod ops {
     use super::session::{self, AuthSession, SessionUser};
     use crate::i18n::Locale;
     use crate::mail::Letter;

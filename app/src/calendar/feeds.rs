@@ -1,0 +1,439 @@
+//! Calendar feeds: iCalendar (RFC 5545) for calendar programs and JSON for other sites. Both
+//! take the calendar page's query, so any filtered calendar can be subscribed to. Public feeds
+//! never carry a meeting's online link; only a confirmed registrant's own entry does.
+
+use super::ops::{self, filter_of, parse_query, summary};
+use crate::i18n::Locale;
+use crate::{AppError, SiteInfo};
+use chrono::{DateTime, Duration, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono_tz::{OffsetComponents, OffsetName, Tz};
+use db::meetings::{self, MeetingRow, OccurrenceRow, Override};
+use db::Db;
+use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike, EventStatus};
+use leptos_i18n::Locale as _;
+use std::collections::{BTreeMap, HashMap};
+
+/// Most meetings one feed carries: a year of a busy network.
+const FEED_LIMIT: i64 = 2000;
+/// How far back a feed reaches, so that subscribers keep recent history.
+const FEED_HISTORY_DAYS: i64 = 90;
+
+fn local(text: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").ok()
+}
+
+fn zoned(t: NaiveDateTime, tz: &str) -> CalendarDateTime {
+    CalendarDateTime::WithTimezone {
+        date_time: t,
+        tzid: tz.to_owned(),
+    }
+}
+
+fn page_url(site: &SiteInfo, locale: Locale, occurrence_id: i64) -> String {
+    format!(
+        "{}/{}/meetings/{occurrence_id}",
+        site.public_url,
+        locale.as_str()
+    )
+}
+
+fn location(m: &MeetingRow, locale: Locale) -> String {
+    let parts: Vec<&str> = [m.place.as_str(), m.address.as_str()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.is_empty() && m.mode == "online" {
+        leptos_i18n::td_string!(locale, mode_online).to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// The properties every entry of a meeting shares.
+fn describe(event: &mut Event, m: &MeetingRow, locale: Locale, url: &str, extra: &str) {
+    let mut text = ops::plain_text(&m.description);
+    if !extra.is_empty() {
+        text = format!("{extra}\n\n{text}");
+    }
+    text = format!("{}\n\n{url}", text.trim());
+    event
+        .summary(&m.title)
+        .description(text.trim())
+        .url(url)
+        .location(&location(m, locale))
+        .last_modified(DateTime::from_timestamp(m.updated_at, 0).unwrap_or_default());
+    if m.mode != "in-person" {
+        event.add_property("X-LEARNING-CITY-MODE", &m.mode);
+    }
+}
+
+/// The calendar of a query, as a subscription delivers it.
+pub async fn calendar_ics(
+    db: &Db,
+    site: &SiteInfo,
+    raw_query: &str,
+    lang: &str,
+) -> Result<String, AppError> {
+    let locale = crate::locale_of(lang);
+    let query = parse_query(raw_query);
+    let from = Utc::now().date_naive() - Duration::days(FEED_HISTORY_DAYS);
+    let filter = filter_of(&query, from, None);
+    let (meetings, overrides) = db.feed(&filter, FEED_LIMIT).await?;
+    let mut by_meeting: HashMap<i64, Vec<Override>> = HashMap::new();
+    for o in overrides {
+        by_meeting.entry(o.meeting_id).or_default().push(o);
+    }
+    let name = match (&query.city, &query.cluster) {
+        (Some(city), _) => format!("Learning City · {city}"),
+        (None, Some(cluster)) => format!("Learning City · {cluster}"),
+        _ => "Learning City".to_owned(),
+    };
+    let mut cal = new_calendar(&name);
+    let mut spans: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for m in &meetings {
+        let span = spans
+            .entry(m.timezone.clone())
+            .or_insert((m.first_start, m.last_end));
+        span.0 = span.0.min(m.first_start);
+        span.1 = span.1.max(m.last_end);
+        let own = by_meeting.remove(&m.id).unwrap_or_default();
+        for event in meeting_events(site, locale, m, &own) {
+            cal.push(event);
+        }
+    }
+    Ok(finish(cal, &spans))
+}
+
+/// The entries of one meeting: a single event, or a series' master with its exceptions.
+fn meeting_events(site: &SiteInfo, locale: Locale, m: &MeetingRow, own: &[Override]) -> Vec<Event> {
+    let mut out = Vec::new();
+    let first_id = own.first().map(|o| o.id);
+    match &m.rrule {
+        None => {
+            for o in own {
+                let url = page_url(site, locale, o.id);
+                let zone = meetings::zone_of(&m.timezone);
+                let mut e = Event::new();
+                e.uid(&m.uid)
+                    .sequence((m.sequence + o.sequence).max(0) as u32)
+                    .starts(zoned(zone.local(utc(o.starts_at)), &m.timezone))
+                    .ends(zoned(zone.local(utc(o.ends_at)), &m.timezone))
+                    .status(status(o.cancelled));
+                describe(&mut e, m, locale, &url, "");
+                out.push(e.done());
+            }
+        }
+        Some(rule) => {
+            let (Some(start), Some(end)) = (local(&m.starts_local), local(&m.ends_local)) else {
+                return out;
+            };
+            let url = match first_id {
+                Some(id) => page_url(site, locale, id),
+                None => format!("{}/{}/calendar", site.public_url, locale.as_str()),
+            };
+            let mut master = Event::new();
+            master
+                .uid(&m.uid)
+                .sequence(m.sequence.max(0) as u32)
+                .starts(zoned(start, &m.timezone))
+                .ends(zoned(end, &m.timezone))
+                .add_property("RRULE", rule)
+                .status(EventStatus::Confirmed);
+            for ex in m.exdate_list() {
+                if let Some(t) = local(&ex) {
+                    master.exdate(zoned(t, &m.timezone));
+                }
+            }
+            describe(&mut master, m, locale, &url, "");
+            out.push(master.done());
+            let zone = meetings::zone_of(&m.timezone);
+            for o in own.iter().filter(|o| o.moved || o.cancelled) {
+                let Some(original) = local(&o.original_local) else {
+                    continue;
+                };
+                let mut e = Event::new();
+                e.uid(&m.uid)
+                    .recurrence_id(zoned(original, &m.timezone))
+                    .sequence((m.sequence + o.sequence).max(0) as u32)
+                    .starts(zoned(zone.local(utc(o.starts_at)), &m.timezone))
+                    .ends(zoned(zone.local(utc(o.ends_at)), &m.timezone))
+                    .status(status(o.cancelled));
+                describe(&mut e, m, locale, &page_url(site, locale, o.id), "");
+                out.push(e.done());
+            }
+        }
+    }
+    out
+}
+
+fn new_calendar(name: &str) -> Calendar {
+    let mut cal = Calendar::empty();
+    cal.append_property(("VERSION", "2.0"))
+        .append_property(("PRODID", "-//Learning City//Meeting calendars//EN"))
+        .append_property(("CALSCALE", "GREGORIAN"))
+        .append_property(("METHOD", "PUBLISH"));
+    cal.name(name);
+    cal
+}
+
+fn status(cancelled: bool) -> EventStatus {
+    if cancelled {
+        EventStatus::Cancelled
+    } else {
+        EventStatus::Confirmed
+    }
+}
+
+fn utc(epoch: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(epoch, 0).unwrap_or_default()
+}
+
+/// Serialises the calendar with a VTIMEZONE for every zone its entries use. icalendar-rs has no
+/// way to build those components, so they are written here from the time-zone database and
+/// placed before the first event.
+fn finish(mut cal: Calendar, spans: &BTreeMap<String, (i64, i64)>) -> String {
+    let text = cal.done().to_string();
+    let zones: String = spans
+        .iter()
+        .filter_map(|(name, (from, to))| {
+            let tz: Tz = name.parse().ok()?;
+            Some(vtimezone(
+                tz,
+                utc(*from) - Duration::days(1),
+                utc(*to) + Duration::days(1),
+            ))
+        })
+        .collect();
+    match text.find("BEGIN:VEVENT") {
+        Some(at) => format!("{}{zones}{}", &text[..at], &text[at..]),
+        None => text.replacen("END:VCALENDAR", &format!("{zones}END:VCALENDAR"), 1),
+    }
+}
+
+/// Offset, daylight-saving flag and abbreviation of a zone at an instant.
+fn offset_at(tz: Tz, t: DateTime<Utc>) -> (i32, bool, String) {
+    let o = tz.offset_from_utc_datetime(&t.naive_utc());
+    (
+        o.fix().local_minus_utc(),
+        !o.dst_offset().is_zero(),
+        o.abbreviation().unwrap_or("").to_owned(),
+    )
+}
+
+fn utc_offset(seconds: i32) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let s = seconds.abs();
+    format!("{sign}{:02}{:02}", s / 3600, (s % 3600) / 60)
+}
+
+/// A VTIMEZONE listing the zone's actual transitions between two instants (found by scanning
+/// day by day and bisecting to the second), which is exact for those dates whatever rules
+/// the zone had.
+pub fn vtimezone(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> String {
+    let mut out = format!("BEGIN:VTIMEZONE\r\nTZID:{}\r\n", tz.name());
+    let part = |out: &mut String,
+                at: DateTime<Utc>,
+                before: &(i32, bool, String),
+                after: &(i32, bool, String)| {
+        let kind = if after.1 { "DAYLIGHT" } else { "STANDARD" };
+        let onset = at.naive_utc() + Duration::seconds(i64::from(before.0));
+        out.push_str(&format!(
+            "BEGIN:{kind}\r\nDTSTART:{}\r\nTZOFFSETFROM:{}\r\nTZOFFSETTO:{}\r\n",
+            onset.format("%Y%m%dT%H%M%S"),
+            utc_offset(before.0),
+            utc_offset(after.0)
+        ));
+        if !after.2.is_empty()
+            && after
+                .2
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-')
+        {
+            out.push_str(&format!("TZNAME:{}\r\n", after.2));
+        }
+        out.push_str(&format!("END:{kind}\r\n"));
+    };
+    let mut current = offset_at(tz, from);
+    part(&mut out, from, &current, &current);
+    let mut t = from;
+    while t < to {
+        let next = t + Duration::days(1);
+        let then = offset_at(tz, next);
+        if then.0 != current.0 || then.1 != current.1 {
+            let (mut lo, mut hi) = (t, next);
+            while hi - lo > Duration::seconds(1) {
+                let mid = lo + (hi - lo) / 2;
+                if offset_at(tz, mid).0 == current.0 && offset_at(tz, mid).1 == current.1 {
+                    lo = mid;
+                } else {
+                    hi = mid;
+                }
+            }
+            let after = offset_at(tz, hi);
+            part(&mut out, hi, &current, &after);
+            current = after;
+        }
+        t = next;
+    }
+    out.push_str("END:VTIMEZONE\r\n");
+    out
+}
+
+/// One occurrence as an "add to calendar" download: public details only.
+pub async fn occurrence_ics(
+    db: &Db,
+    site: &SiteInfo,
+    occurrence_id: i64,
+    lang: &str,
+) -> Result<String, AppError> {
+    let locale = crate::locale_of(lang);
+    let o = db.occurrence(occurrence_id).await?;
+    let m = db.meeting(o.meeting_id).await?;
+    let url = page_url(site, locale, o.id);
+    Ok(single(
+        site,
+        &m,
+        &o,
+        &url,
+        "",
+        locale,
+        &format!("{}-{}", o.id, m.uid),
+    ))
+}
+
+/// The entry a confirmed registrant downloads from their personal page.
+pub async fn registration_ics(db: &Db, site: &SiteInfo, token: &str) -> Result<String, AppError> {
+    let row = db
+        .registration_by_token(&db::accounts::OneTimeToken::hash_of(token.trim()))
+        .await?;
+    if row.status() != domain::RegistrationStatus::Confirmed {
+        return Err(AppError::NotFound);
+    }
+    let locale = crate::locale_of(&row.locale);
+    let o = db.occurrence(row.occurrence_id).await?;
+    let m = db.meeting(o.meeting_id).await?;
+    let online = db.online_link(o.id).await?;
+    let personal = format!(
+        "{}/{}/registration?token={}",
+        site.public_url,
+        locale.as_str(),
+        token.trim()
+    );
+    Ok(personal_ics(
+        site,
+        &m,
+        &o,
+        online.as_deref(),
+        &personal,
+        locale,
+    ))
+}
+
+/// A confirmed registrant's own entry: it carries the online link and their personal link.
+pub fn personal_ics(
+    site: &SiteInfo,
+    m: &MeetingRow,
+    o: &OccurrenceRow,
+    online_link: Option<&str>,
+    personal_url: &str,
+    locale: Locale,
+) -> String {
+    let extra = online_link.unwrap_or("");
+    let mut text = single(
+        site,
+        m,
+        o,
+        personal_url,
+        extra,
+        locale,
+        &format!("registration-{}-{}", o.id, m.uid),
+    );
+    if let Some(link) = online_link {
+        // Calendar programs show a conference link from LOCATION most reliably.
+        if m.mode == "online" {
+            text = text.replacen(
+                "LOCATION:",
+                &format!("LOCATION:{} ", link.replace([',', ';'], "")),
+                1,
+            );
+        }
+    }
+    text
+}
+
+fn single(
+    _site: &SiteInfo,
+    m: &MeetingRow,
+    o: &OccurrenceRow,
+    url: &str,
+    extra: &str,
+    locale: Locale,
+    uid: &str,
+) -> String {
+    let zone = meetings::zone_of(&m.timezone);
+    let mut e = Event::new();
+    e.uid(uid)
+        .sequence(m.sequence.max(0) as u32)
+        .starts(zoned(zone.local(utc(o.starts_at)), &m.timezone))
+        .ends(zoned(zone.local(utc(o.ends_at)), &m.timezone))
+        .status(status(o.cancelled));
+    describe(&mut e, m, locale, url, extra);
+    let mut cal = new_calendar(&m.title);
+    cal.push(e.done());
+    let mut spans = BTreeMap::new();
+    spans.insert(m.timezone.clone(), (o.starts_at, o.ends_at));
+    finish(cal, &spans)
+}
+
+/// Upcoming occurrences matching a query, for other sites: times with their offsets and zone,
+/// places, organisers and seats. Documented in the README.
+pub async fn calendar_json(
+    db: &Db,
+    site: &SiteInfo,
+    raw_query: &str,
+    lang: &str,
+) -> Result<serde_json::Value, AppError> {
+    let locale = crate::locale_of(lang);
+    let query = parse_query(raw_query);
+    let today = Utc::now().date_naive();
+    let (first, last) = query.range(today);
+    let filter = filter_of(&query, first, last);
+    let rows = db.occurrences(&filter, meetings::MAX_LIMIT, 0).await?;
+    let items: Vec<serde_json::Value> = rows
+        .into_iter()
+        .map(|r| {
+            let s = summary(locale, r);
+            let zone = meetings::zone_of(&s.timezone);
+            let rfc = |epoch: i64| utc(epoch).with_timezone(&zone.tz()).to_rfc3339();
+            serde_json::json!({
+                "id": s.id,
+                "url": page_url(site, locale, s.id),
+                "title": s.title,
+                "start": rfc(s.starts.epoch),
+                "end": rfc(s.ends.epoch),
+                "timezone": s.timezone,
+                "mode": s.mode.as_str(),
+                "place": s.place,
+                "language": s.language,
+                "audience": s.audience.as_str(),
+                "organiser": s.organiser.name(locale.as_str()),
+                "city": match &s.organiser { domain::Organiser::City(c) => Some(c.slug.clone()), _ => None },
+                "cluster": match &s.organiser { domain::Organiser::Cluster { slug, .. } => Some(slug.clone()), _ => None },
+                "sector": s.sector.as_ref().map(|x| x.slug.clone()),
+                "capacity": s.capacity,
+                "seats_left": s.seats_left(),
+                "cancelled": s.cancelled,
+                "recurring": s.recurring,
+                "ics": format!("{}/feeds/meetings/{}.ics?lang={}", site.public_url, s.id, locale.as_str()),
+            })
+        })
+        .collect();
+    let filters = query.filters_query_string();
+    Ok(serde_json::json!({
+        "format": "learning-city-meetings/1",
+        "title": "Learning City",
+        "home_page_url": format!("{}/{}/calendar{}", site.public_url, locale.as_str(), if filters.is_empty() { String::new() } else { format!("?{filters}") }),
+        "language": locale.as_str(),
+        "items": items,
+    }))
+}

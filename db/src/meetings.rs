@@ -1,0 +1,821 @@
+//! The meetings aggregate: meetings, their occurrences, registrations and sent reminders.
+//!
+//! Seats are counted in `occurrences.taken` and taken by one conditional UPDATE, which both
+//! backends run atomically: SQLite because a write transaction holds the database's write lock,
+//! PostgreSQL because a concurrent UPDATE waits for the row and re-checks its condition. Every
+//! transaction that touches seats locks the registration first and the occurrence second, so
+//! two of them never wait for each other in a cycle.
+
+use crate::{on_pool, on_tx, Db, DbError, Tx};
+use domain::schedule::{Schedule, Zone};
+use domain::{Audience, Mode, RegistrationStatus};
+
+/// The page size limit for any list, so that no query returns an unbounded result.
+pub const MAX_LIMIT: i64 = 500;
+
+/// Who publishes a meeting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    City(i64),
+    Cluster(i64),
+}
+
+/// A meeting to create, already validated.
+#[derive(Debug, Clone)]
+pub struct NewMeeting<'a> {
+    pub uid: &'a str,
+    pub owner: Owner,
+    pub sector_id: Option<i64>,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+    pub audience: Audience,
+    pub mode: Mode,
+    pub place: &'a str,
+    pub address: &'a str,
+    pub online_link: Option<&'a str>,
+    pub schedule: &'a Schedule,
+    pub capacity: Option<i32>,
+    pub takes_registrations: bool,
+    pub registration_opens_at: Option<i64>,
+    pub registration_closes_at: Option<i64>,
+    pub reminders: &'a [i32],
+    pub created_by: Option<i64>,
+}
+
+/// One occurrence with what the calendar shows of its meeting (never the online link).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OccurrenceRow {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub cancelled: bool,
+    pub taken: i32,
+    pub title: String,
+    pub timezone: String,
+    pub mode: String,
+    pub audience: String,
+    pub language: String,
+    pub place: String,
+    pub capacity: Option<i32>,
+    pub recurring: bool,
+    pub city_slug: Option<String>,
+    pub city_name_en: Option<String>,
+    pub city_name_it: Option<String>,
+    pub city_country: Option<String>,
+    pub cluster_slug: Option<String>,
+    pub cluster_name_en: Option<String>,
+    pub cluster_name_it: Option<String>,
+    pub sector_slug: Option<String>,
+    pub sector_name_en: Option<String>,
+    pub sector_name_it: Option<String>,
+}
+
+const OCCURRENCE_COLUMNS: &str = "o.id, o.meeting_id, o.starts_at, o.ends_at, o.cancelled, \
+     o.taken, m.title, m.timezone, m.mode, m.audience, m.language, m.place, m.capacity, \
+     (m.rrule IS NOT NULL) AS recurring, \
+     ci.slug AS city_slug, ci.name_en AS city_name_en, ci.name_it AS city_name_it, \
+     ci.country AS city_country, \
+     cl.slug AS cluster_slug, cl.name_en AS cluster_name_en, cl.name_it AS cluster_name_it, \
+     se.slug AS sector_slug, se.name_en AS sector_name_en, se.name_it AS sector_name_it";
+
+const OCCURRENCE_JOINS: &str = "FROM occurrences o JOIN meetings m ON m.id = o.meeting_id \
+     LEFT JOIN cities ci ON ci.id = m.city_id \
+     LEFT JOIN clusters cl ON cl.id = m.cluster_id \
+     LEFT JOIN sectors se ON se.id = m.sector_id";
+
+/// The meeting behind an occurrence: what its page shows beyond the summary.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MeetingRow {
+    pub id: i64,
+    pub uid: String,
+    pub city_id: Option<i64>,
+    pub cluster_id: Option<i64>,
+    pub sector_id: Option<i64>,
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub audience: String,
+    pub mode: String,
+    pub place: String,
+    pub address: String,
+    pub timezone: String,
+    pub starts_local: String,
+    pub ends_local: String,
+    pub rrule: Option<String>,
+    pub exdates: String,
+    pub capacity: Option<i32>,
+    pub takes_registrations: bool,
+    pub registration_opens_at: Option<i64>,
+    pub registration_closes_at: Option<i64>,
+    pub reminders: String,
+    pub sequence: i32,
+    pub updated_at: i64,
+    /// Start of the first occurrence and end of the last: the span a feed's time-zone
+    /// definitions must cover.
+    pub first_start: i64,
+    pub last_end: i64,
+}
+
+const MEETING_COLUMNS: &str = "m.id, m.uid, m.city_id, m.cluster_id, m.sector_id, m.title, \
+     m.description, m.language, m.audience, m.mode, m.place, m.address, m.timezone, \
+     m.starts_local, m.ends_local, m.rrule, m.exdates, m.capacity, m.takes_registrations, \
+     m.registration_opens_at, m.registration_closes_at, m.reminders, m.sequence, m.updated_at, \
+     (SELECT MIN(f.starts_at) FROM occurrences f WHERE f.meeting_id = m.id) AS first_start, \
+     (SELECT MAX(l.ends_at) FROM occurrences l WHERE l.meeting_id = m.id) AS last_end";
+
+impl MeetingRow {
+    pub fn reminder_minutes(&self) -> Vec<i32> {
+        parse_minutes(&self.reminders)
+    }
+
+    pub fn exdate_list(&self) -> Vec<String> {
+        self.exdates
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+pub fn parse_minutes(s: &str) -> Vec<i32> {
+    s.split(',').filter_map(|m| m.trim().parse().ok()).collect()
+}
+
+/// An occurrence that differs from what its series' rule says: moved or cancelled.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Override {
+    pub id: i64,
+    pub meeting_id: i64,
+    pub original_local: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub moved: bool,
+    pub cancelled: bool,
+    pub sequence: i32,
+}
+
+/// What the calendar asks for. Instants are epoch seconds.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Occurrences still going on at this instant or later.
+    pub from: i64,
+    /// Occurrences that start before this instant.
+    pub until: Option<i64>,
+    pub city: Option<String>,
+    pub cluster: Option<String>,
+    pub sector: Option<String>,
+    pub audience: Option<Audience>,
+    pub mode: Option<Mode>,
+    pub language: Option<String>,
+}
+
+const FILTER_CLAUSE: &str = "o.ends_at > $1 AND ($2 IS NULL OR o.starts_at < $2) \
+     AND ($3 IS NULL OR ci.slug = $3) AND ($4 IS NULL OR cl.slug = $4) \
+     AND ($5 IS NULL OR se.slug = $5) AND ($6 IS NULL OR m.audience = $6) \
+     AND ($7 IS NULL OR m.mode = $7) AND ($8 IS NULL OR m.language = $8)";
+
+macro_rules! bind_filter {
+    ($query:expr, $f:expr) => {
+        $query
+            .bind($f.from)
+            .bind($f.until)
+            .bind($f.city.as_deref())
+            .bind($f.cluster.as_deref())
+            .bind($f.sector.as_deref())
+            .bind($f.audience.map(|a| a.as_str()))
+            .bind($f.mode.map(|m| m.as_str()))
+            .bind($f.language.as_deref())
+    };
+}
+
+/// A registration as its owner and the organisers see it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RegistrationRow {
+    pub id: i64,
+    pub occurrence_id: i64,
+    pub email: String,
+    pub name: String,
+    pub organisation: String,
+    pub needs: String,
+    pub locale: String,
+    pub status: String,
+    pub created_at: i64,
+    pub queued_at: Option<i64>,
+    pub attended: Option<bool>,
+}
+
+impl RegistrationRow {
+    pub fn status(&self) -> RegistrationStatus {
+        RegistrationStatus::parse(&self.status).unwrap_or(RegistrationStatus::Cancelled)
+    }
+}
+
+const REGISTRATION_COLUMNS: &str = "r.id, r.occurrence_id, r.email, r.name, r.organisation, \
+     r.needs, r.locale, r.status, r.created_at, r.queued_at, r.attended";
+
+/// The same columns for RETURNING, which SQLite only accepts unqualified.
+const REGISTRATION_RETURNING: &str = "id, occurrence_id, email, name, organisation, needs, \
+     locale, status, created_at, queued_at, attended";
+
+#[derive(Debug, Clone)]
+pub struct NewRegistration<'a> {
+    pub occurrence_id: i64,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub organisation: &'a str,
+    pub needs: &'a str,
+    pub locale: &'a str,
+    pub token_hash: &'a str,
+}
+
+/// What happened to a registration form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Registered {
+    Created(i64),
+    /// This address already holds a live registration for the occurrence.
+    Existing(i64, RegistrationStatus),
+}
+
+impl Db {
+    /// A page of occurrences matching the filter, in time order.
+    pub async fn occurrences(
+        &self,
+        f: &Filter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<OccurrenceRow>, DbError> {
+        let sql = format!(
+            "SELECT {OCCURRENCE_COLUMNS} {OCCURRENCE_JOINS} WHERE {FILTER_CLAUSE} \
+             ORDER BY o.starts_at, o.id LIMIT $9 OFFSET $10"
+        );
+        Ok(on_pool!(self, |pool| {
+            bind_filter!(sqlx::query_as(&sql), f)
+                .bind(limit.clamp(1, MAX_LIMIT))
+                .bind(offset.max(0))
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    pub async fn occurrence(&self, id: i64) -> Result<OccurrenceRow, DbError> {
+        let sql = format!("SELECT {OCCURRENCE_COLUMNS} {OCCURRENCE_JOINS} WHERE o.id = $1");
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?
+        })
+        .ok_or(DbError::NotFound)?)
+    }
+
+    pub async fn meeting(&self, id: i64) -> Result<MeetingRow, DbError> {
+        let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings m WHERE m.id = $1");
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?
+        })
+        .ok_or(DbError::NotFound)?)
+    }
+
+    /// Every sector name in use, one per slug: what the calendar's sector filter offers.
+    pub async fn sector_options(&self) -> Result<Vec<(String, String, String)>, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT slug, MIN(name_en), MIN(name_it) FROM sectors GROUP BY slug ORDER BY slug",
+            )
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// The next occurrences of a series after an instant, not cancelled.
+    pub async fn next_occurrences(
+        &self,
+        meeting_id: i64,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, i64)>, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, starts_at FROM occurrences \
+                 WHERE meeting_id = $1 AND starts_at > $2 AND NOT cancelled \
+                 ORDER BY starts_at LIMIT $3",
+            )
+            .bind(meeting_id)
+            .bind(after)
+            .bind(limit.clamp(1, MAX_LIMIT))
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
+    /// The online link of an occurrence's meeting: only for code that has established that its
+    /// reader is a confirmed registrant or an organiser.
+    pub async fn online_link(&self, occurrence_id: i64) -> Result<Option<String>, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT m.online_link FROM occurrences o JOIN meetings m ON m.id = o.meeting_id \
+                 WHERE o.id = $1",
+            )
+            .bind(occurrence_id)
+            .fetch_optional(pool)
+            .await?
+        })
+        .flatten())
+    }
+
+    pub async fn waiting_count(&self, occurrence_id: i64) -> Result<i64, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM registrations WHERE occurrence_id = $1 AND status = 'waiting'",
+            )
+            .bind(occurrence_id)
+            .fetch_one(pool)
+            .await?
+        }))
+    }
+
+    /// The meetings a feed publishes: every meeting with an occurrence that matches the filter,
+    /// and the occurrences of those meetings that differ from their rule.
+    pub async fn feed(
+        &self,
+        f: &Filter,
+        limit: i64,
+    ) -> Result<(Vec<MeetingRow>, Vec<Override>), DbError> {
+        let sql = format!(
+            "SELECT {MEETING_COLUMNS} FROM meetings m WHERE m.id IN \
+               (SELECT o.meeting_id {OCCURRENCE_JOINS} WHERE {FILTER_CLAUSE}) \
+             ORDER BY m.starts_local, m.id LIMIT $9"
+        );
+        let meetings: Vec<MeetingRow> = on_pool!(self, |pool| {
+            bind_filter!(sqlx::query_as(&sql), f)
+                .bind(limit.clamp(1, 5 * MAX_LIMIT))
+                .fetch_all(pool)
+                .await?
+        });
+        let ids: Vec<i64> = meetings.iter().map(|m| m.id).collect();
+        let overrides = self.overrides(&ids).await?;
+        Ok((meetings, overrides))
+    }
+
+    /// Occurrences that are moved or cancelled, and every occurrence of single meetings (whose
+    /// one occurrence carries the cancellation).
+    pub async fn overrides(&self, meeting_ids: &[i64]) -> Result<Vec<Override>, DbError> {
+        let mut out = Vec::new();
+        for chunk in meeting_ids.chunks(200) {
+            let list = chunk
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            // The ids are integers from our own query: safe to inline, and one query per chunk
+            // instead of one per meeting.
+            let sql = format!(
+                "SELECT o.id, o.meeting_id, o.original_local, o.starts_at, o.ends_at, o.moved, \
+                        o.cancelled, o.sequence \
+                 FROM occurrences o JOIN meetings m ON m.id = o.meeting_id \
+                 WHERE o.meeting_id IN ({list}) \
+                   AND (o.moved OR o.cancelled OR m.rrule IS NULL) \
+                 ORDER BY o.starts_at"
+            );
+            let rows: Vec<Override> =
+                on_pool!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await?);
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
+    pub async fn registration_by_token(
+        &self,
+        token_hash: &str,
+    ) -> Result<RegistrationRow, DbError> {
+        let sql =
+            format!("SELECT {REGISTRATION_COLUMNS} FROM registrations r WHERE r.token_hash = $1");
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(&sql)
+                .bind(token_hash)
+                .fetch_optional(pool)
+                .await?
+        })
+        .ok_or(DbError::NotFound)?)
+    }
+
+    /// 1 for the first person on the waitlist.
+    pub async fn waitlist_position(&self, registration_id: i64) -> Result<i64, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM registrations w, registrations r \
+                 WHERE r.id = $1 AND w.occurrence_id = r.occurrence_id AND w.status = 'waiting' \
+                   AND (w.queued_at < r.queued_at OR (w.queued_at = r.queued_at AND w.id <= r.id))",
+            )
+            .bind(registration_id)
+            .fetch_one(pool)
+            .await?
+        }))
+    }
+
+    /// Everyone registered for an occurrence, confirmed first, then the waitlist in order.
+    pub async fn registrations(&self, occurrence_id: i64) -> Result<Vec<RegistrationRow>, DbError> {
+        let sql = format!(
+            "SELECT {REGISTRATION_COLUMNS} FROM registrations r WHERE r.occurrence_id = $1 \
+             ORDER BY CASE r.status WHEN 'confirmed' THEN 0 WHEN 'waiting' THEN 1 \
+                                    WHEN 'pending' THEN 2 ELSE 3 END, \
+                      r.queued_at, r.created_at, r.id"
+        );
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(&sql)
+                .bind(occurrence_id)
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
+    /// Occurrences that start within `window` seconds after `now`, not cancelled, with their
+    /// meetings' reminder settings: the candidates for reminders.
+    pub async fn upcoming_for_reminders(
+        &self,
+        now: i64,
+        window: i64,
+    ) -> Result<Vec<(i64, i64, String, String)>, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT o.id, o.starts_at, m.reminders, \
+                        COALESCE((SELECT string_agg(CAST(s.minutes AS TEXT), ',') \
+                                  FROM reminders_sent s WHERE s.occurrence_id = o.id), '') \
+                 FROM occurrences o JOIN meetings m ON m.id = o.meeting_id \
+                 WHERE o.starts_at > $1 AND o.starts_at <= $2 AND NOT o.cancelled \
+                   AND EXISTS (SELECT 1 FROM registrations r \
+                               WHERE r.occurrence_id = o.id AND r.status = 'confirmed') \
+                 ORDER BY o.starts_at",
+            )
+            .bind(now)
+            .bind(now + window)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+}
+
+/// Creates a meeting and all its occurrences.
+pub async fn create(tx: &mut Tx, m: &NewMeeting<'_>, now: i64) -> Result<i64, DbError> {
+    let (city_id, cluster_id) = match m.owner {
+        Owner::City(id) => (Some(id), None),
+        Owner::Cluster(id) => (None, Some(id)),
+    };
+    let s = m.schedule;
+    let exdates = s
+        .exdates()
+        .iter()
+        .map(|d| local_text(*d))
+        .collect::<Vec<_>>()
+        .join(",");
+    let reminders = m
+        .reminders
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let id: i64 = on_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "INSERT INTO meetings (uid, city_id, cluster_id, sector_id, title, description, \
+                language, audience, mode, place, address, online_link, timezone, starts_local, \
+                ends_local, rrule, exdates, capacity, takes_registrations, registration_opens_at, \
+                registration_closes_at, reminders, created_by, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+                     $18, $19, $20, $21, $22, $23, $24, $24) RETURNING id",
+        )
+        .bind(m.uid)
+        .bind(city_id)
+        .bind(cluster_id)
+        .bind(m.sector_id)
+        .bind(m.title)
+        .bind(m.description)
+        .bind(m.language)
+        .bind(m.audience.as_str())
+        .bind(m.mode.as_str())
+        .bind(m.place)
+        .bind(m.address)
+        .bind(m.online_link)
+        .bind(s.zone().name())
+        .bind(local_text(s.start()))
+        .bind(local_text(s.end()))
+        .bind(s.rule())
+        .bind(exdates)
+        .bind(m.capacity)
+        .bind(m.takes_registrations)
+        .bind(m.registration_opens_at)
+        .bind(m.registration_closes_at)
+        .bind(reminders)
+        .bind(m.created_by)
+        .bind(now)
+        .fetch_one(&mut *conn)
+        .await?
+    });
+    for slot in s.slots() {
+        on_tx!(tx, |conn| {
+            sqlx::query(
+                "INSERT INTO occurrences (meeting_id, original_local, starts_at, ends_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(local_text(slot.original))
+            .bind(slot.starts_at.timestamp())
+            .bind(slot.ends_at.timestamp())
+            .execute(&mut *conn)
+            .await?;
+        });
+    }
+    Ok(id)
+}
+
+/// The wall-clock form stored and shown in forms ("2021-01-19T17:30").
+pub fn local_text(t: chrono::NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// Zone of a stored meeting; the migration only admits names that parsed when written.
+pub fn zone_of(name: &str) -> Zone {
+    Zone::parse(name).unwrap_or_else(|_| Zone::parse("UTC").expect("UTC is a zone"))
+}
+
+/// Records a registration awaiting confirmation, or finds the live one this address holds.
+pub async fn register(
+    tx: &mut Tx,
+    r: &NewRegistration<'_>,
+    now: i64,
+) -> Result<Registered, DbError> {
+    let created: Option<i64> = on_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "INSERT INTO registrations (occurrence_id, email, name, organisation, needs, locale, \
+                status, token_hash, consented_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $8) \
+             ON CONFLICT (occurrence_id, email) WHERE status <> 'cancelled' DO NOTHING \
+             RETURNING id",
+        )
+        .bind(r.occurrence_id)
+        .bind(r.email)
+        .bind(r.name)
+        .bind(r.organisation)
+        .bind(r.needs)
+        .bind(r.locale)
+        .bind(r.token_hash)
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?
+    });
+    if let Some(id) = created {
+        return Ok(Registered::Created(id));
+    }
+    let (id, status): (i64, String) = on_tx!(tx, |conn| {
+        sqlx::query_as(
+            "SELECT id, status FROM registrations \
+             WHERE occurrence_id = $1 AND email = $2 AND status <> 'cancelled'",
+        )
+        .bind(r.occurrence_id)
+        .bind(r.email)
+        .fetch_one(&mut *conn)
+        .await?
+    });
+    Ok(Registered::Existing(
+        id,
+        RegistrationStatus::parse(&status).unwrap_or(RegistrationStatus::Pending),
+    ))
+}
+
+/// Gives a registration a new personal link (the old one stops working), e.g. when someone
+/// registers again because they lost the first e-mail.
+pub async fn renew_token(tx: &mut Tx, id: i64, token_hash: &str) -> Result<(), DbError> {
+    on_tx!(tx, |conn| {
+        sqlx::query("UPDATE registrations SET token_hash = $2 WHERE id = $1")
+            .bind(id)
+            .bind(token_hash)
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Confirms a pending registration: a seat if one is free, else the end of the waitlist.
+/// `None` when the link is unknown or the registration is no longer pending.
+pub async fn confirm(
+    tx: &mut Tx,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<(RegistrationRow, RegistrationStatus)>, DbError> {
+    // Claiming the row first serialises two clicks on the same link.
+    let sql = format!(
+        "UPDATE registrations SET confirmed_at = $2 \
+         WHERE token_hash = $1 AND status = 'pending' RETURNING {REGISTRATION_RETURNING}"
+    );
+    let row: Option<RegistrationRow> = on_tx!(tx, |conn| {
+        sqlx::query_as(&sql)
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(&mut *conn)
+            .await?
+    });
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let status = if take_seat(tx, row.occurrence_id).await? {
+        RegistrationStatus::Confirmed
+    } else {
+        RegistrationStatus::Waiting
+    };
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE registrations SET status = $2, \
+                queued_at = CASE WHEN $2 = 'waiting' THEN $3 END \
+             WHERE id = $1",
+        )
+        .bind(row.id)
+        .bind(status.as_str())
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(Some((row, status)))
+}
+
+/// Takes a seat of an occurrence if one is free.
+async fn take_seat(tx: &mut Tx, occurrence_id: i64) -> Result<bool, DbError> {
+    let taken: Option<i64> = on_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "UPDATE occurrences SET taken = taken + 1 \
+             WHERE id = $1 AND taken < COALESCE( \
+                 (SELECT capacity FROM meetings m WHERE m.id = occurrences.meeting_id), 2147483647) \
+             RETURNING id",
+        )
+        .bind(occurrence_id)
+        .fetch_optional(&mut *conn)
+        .await?
+    });
+    Ok(taken.is_some())
+}
+
+/// Cancels a live registration. When it held a seat, the seat goes to the first person on the
+/// waitlist, whose registration is returned so that they can be told.
+pub async fn cancel(
+    tx: &mut Tx,
+    registration_id: i64,
+    now: i64,
+) -> Result<Option<Cancelled>, DbError> {
+    // RETURNING gives the status before this statement, which leaves it unchanged.
+    let sql = format!(
+        "UPDATE registrations SET cancelled_at = $2 \
+         WHERE id = $1 AND status <> 'cancelled' RETURNING {REGISTRATION_RETURNING}"
+    );
+    let row: Option<RegistrationRow> = on_tx!(tx, |conn| {
+        sqlx::query_as(&sql)
+            .bind(registration_id)
+            .bind(now)
+            .fetch_optional(&mut *conn)
+            .await?
+    });
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    on_tx!(tx, |conn| {
+        sqlx::query("UPDATE registrations SET status = 'cancelled' WHERE id = $1")
+            .bind(row.id)
+            .execute(&mut *conn)
+            .await?;
+    });
+    let promoted = if row.status() == RegistrationStatus::Confirmed {
+        release_seat(tx, row.occurrence_id, now).await?
+    } else {
+        None
+    };
+    Ok(Some(Cancelled { row, promoted }))
+}
+
+#[derive(Debug, Clone)]
+pub struct Cancelled {
+    pub row: RegistrationRow,
+    pub promoted: Option<RegistrationRow>,
+}
+
+/// Frees a seat and gives it to the first on the waitlist, if anyone waits.
+async fn release_seat(
+    tx: &mut Tx,
+    occurrence_id: i64,
+    now: i64,
+) -> Result<Option<RegistrationRow>, DbError> {
+    // Locks the occurrence before looking at the waitlist, so that nobody confirming at the
+    // same moment joins the waitlist while this seat is free.
+    on_tx!(tx, |conn| {
+        sqlx::query("UPDATE occurrences SET taken = taken - 1 WHERE id = $1 AND taken > 0")
+            .bind(occurrence_id)
+            .execute(&mut *conn)
+            .await?;
+    });
+    promote(tx, occurrence_id, now).await
+}
+
+/// Moves waiting people to free seats, first come first served; returns the first promoted.
+async fn promote(
+    tx: &mut Tx,
+    occurrence_id: i64,
+    now: i64,
+) -> Result<Option<RegistrationRow>, DbError> {
+    let sql = format!(
+        "UPDATE registrations SET status = 'confirmed', confirmed_at = $3, queued_at = NULL \
+         WHERE id = $2 AND status = 'waiting' AND occurrence_id = $1 \
+         RETURNING {REGISTRATION_RETURNING}"
+    );
+    // The candidate may cancel between our SELECT and UPDATE (PostgreSQL): then try the next.
+    for _ in 0..16 {
+        let candidate: Option<i64> = on_tx!(tx, |conn| {
+            sqlx::query_scalar(
+                "SELECT id FROM registrations WHERE occurrence_id = $1 AND status = 'waiting' \
+                 ORDER BY queued_at, id LIMIT 1",
+            )
+            .bind(occurrence_id)
+            .fetch_optional(&mut *conn)
+            .await?
+        });
+        let Some(candidate) = candidate else {
+            return Ok(None);
+        };
+        if !take_seat(tx, occurrence_id).await? {
+            return Ok(None);
+        }
+        let promoted: Option<RegistrationRow> = on_tx!(tx, |conn| {
+            sqlx::query_as(&sql)
+                .bind(occurrence_id)
+                .bind(candidate)
+                .bind(now)
+                .fetch_optional(&mut *conn)
+                .await?
+        });
+        if promoted.is_some() {
+            return Ok(promoted);
+        }
+        on_tx!(tx, |conn| {
+            sqlx::query("UPDATE occurrences SET taken = taken - 1 WHERE id = $1 AND taken > 0")
+                .bind(occurrence_id)
+                .execute(&mut *conn)
+                .await?;
+        });
+    }
+    Ok(None)
+}
+
+/// Marks a reminder as sent; `false` when another instance already did.
+pub async fn mark_reminder(
+    tx: &mut Tx,
+    occurrence_id: i64,
+    minutes: i32,
+    now: i64,
+) -> Result<bool, DbError> {
+    let inserted: Option<i64> = on_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "INSERT INTO reminders_sent (occurrence_id, minutes, sent_at) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING RETURNING occurrence_id",
+        )
+        .bind(occurrence_id)
+        .bind(minutes)
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?
+    });
+    Ok(inserted.is_some())
+}
+
+/// The confirmed registrants of an occurrence, to remind or notify.
+pub async fn confirmed(tx: &mut Tx, occurrence_id: i64) -> Result<Vec<RegistrationRow>, DbError> {
+    let sql = format!(
+        "SELECT {REGISTRATION_COLUMNS} FROM registrations r \
+         WHERE r.occurrence_id = $1 AND r.status = 'confirmed' ORDER BY r.id"
+    );
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query_as(&sql)
+            .bind(occurrence_id)
+            .fetch_all(&mut *conn)
+            .await?
+    }))
+}
+
+/// Cancels one occurrence (the rest of a series goes on); its SEQUENCE goes up so that
+/// calendar programs replace their copy. Returns whether it was live.
+pub async fn cancel_occurrence(tx: &mut Tx, occurrence_id: i64, now: i64) -> Result<bool, DbError> {
+    let done: u64 = on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE occurrences SET cancelled = TRUE, sequence = sequence + 1 \
+             WHERE id = $1 AND NOT cancelled",
+        )
+        .bind(occurrence_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+    });
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE meetings SET updated_at = $2 \
+             WHERE id = (SELECT meeting_id FROM occurrences WHERE id = $1)",
+        )
+        .bind(occurrence_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(done == 1)
+}

@@ -1,0 +1,460 @@
+//! Meetings as the calendar shows them, and the calendar's query (view and filters), which lives
+//! in the URL so that a filtered calendar can be shared, bookmarked and subscribed to.
+
+use crate::{CityRef, Localized, Sector};
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// Where people meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Mode {
+    InPerson,
+    Online,
+    /// A room and a link: both kinds of participant.
+    Hybrid,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 3] = [Mode::InPerson, Mode::Online, Mode::Hybrid];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::InPerson => "in-person",
+            Mode::Online => "online",
+            Mode::Hybrid => "hybrid",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.as_str() == raw.trim())
+    }
+
+    pub fn has_link(self) -> bool {
+        self != Mode::InPerson
+    }
+
+    pub fn has_place(self) -> bool {
+        self != Mode::Online
+    }
+}
+
+/// Whom a meeting is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Audience {
+    Everyone,
+    Organisations,
+    /// The signatories of the city's pact: its coordination table.
+    Signatories,
+    Coordinators,
+}
+
+impl Audience {
+    pub const ALL: [Audience; 4] = [
+        Audience::Everyone,
+        Audience::Organisations,
+        Audience::Signatories,
+        Audience::Coordinators,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Everyone => "everyone",
+            Audience::Organisations => "organisations",
+            Audience::Signatories => "signatories",
+            Audience::Coordinators => "coordinators",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == raw.trim())
+    }
+}
+
+/// The languages a meeting may be held in and the calendar filters by.
+pub const MEETING_LANGUAGES: [&str; 6] = ["it", "en", "zh", "fr", "es", "de"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum CalendarView {
+    /// A list by day: what a phone shows by default.
+    #[default]
+    Agenda,
+    Week,
+    Month,
+}
+
+impl CalendarView {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CalendarView::Agenda => "agenda",
+            CalendarView::Week => "week",
+            CalendarView::Month => "month",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim() {
+            "agenda" => Some(CalendarView::Agenda),
+            "week" => Some(CalendarView::Week),
+            "month" => Some(CalendarView::Month),
+            _ => None,
+        }
+    }
+}
+
+/// The calendar's view and filters as they appear in its URL. Unknown or malformed parameters
+/// are dropped rather than refused: a hand-edited link still shows a calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CalendarQuery {
+    pub view: CalendarView,
+    pub city: Option<String>,
+    pub cluster: Option<String>,
+    pub sector: Option<String>,
+    pub audience: Option<Audience>,
+    pub mode: Option<Mode>,
+    pub language: Option<String>,
+    /// First day shown; for the week and month views, any day of the week or month shown.
+    pub from: Option<NaiveDate>,
+    /// Last day shown (agenda only).
+    pub to: Option<NaiveDate>,
+    /// 1-based page of the agenda.
+    pub page: u32,
+}
+
+impl CalendarQuery {
+    pub const PAGE_SIZE: u32 = 20;
+
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut q = CalendarQuery {
+            page: 1,
+            ..Default::default()
+        };
+        let slug = |v: &str| crate::Slug::parse(v).ok().map(|s| s.as_str().to_owned());
+        for (key, value) in pairs {
+            match key {
+                "view" => q.view = CalendarView::parse(value).unwrap_or_default(),
+                "city" => q.city = slug(value),
+                "cluster" => q.cluster = slug(value),
+                "sector" => q.sector = slug(value),
+                "audience" => q.audience = Audience::parse(value),
+                "mode" => q.mode = Mode::parse(value),
+                "language" => {
+                    q.language = MEETING_LANGUAGES
+                        .contains(&value.trim())
+                        .then(|| value.trim().to_owned())
+                }
+                "from" => q.from = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok(),
+                "to" => q.to = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok(),
+                "page" => q.page = value.trim().parse().ok().filter(|p| *p >= 1).unwrap_or(1),
+                _ => {}
+            }
+        }
+        q
+    }
+
+    /// The query string that reproduces this query (without `?`), default values left out.
+    pub fn to_query_string(&self) -> String {
+        let mut parts: Vec<(&str, String)> = Vec::new();
+        if self.view != CalendarView::Agenda {
+            parts.push(("view", self.view.as_str().into()));
+        }
+        self.filter_pairs(&mut parts);
+        if let Some(d) = self.from {
+            parts.push(("from", d.format("%Y-%m-%d").to_string()));
+        }
+        if let Some(d) = self.to {
+            parts.push(("to", d.format("%Y-%m-%d").to_string()));
+        }
+        if self.page > 1 {
+            parts.push(("page", self.page.to_string()));
+        }
+        join(&parts)
+    }
+
+    /// The filters alone (no view, dates or page): what a feed subscription keeps.
+    pub fn filters_query_string(&self) -> String {
+        let mut parts = Vec::new();
+        self.filter_pairs(&mut parts);
+        join(&parts)
+    }
+
+    fn filter_pairs(&self, parts: &mut Vec<(&'static str, String)>) {
+        for (key, value) in [
+            ("city", self.city.clone()),
+            ("cluster", self.cluster.clone()),
+            ("sector", self.sector.clone()),
+            ("audience", self.audience.map(|a| a.as_str().to_owned())),
+            ("mode", self.mode.map(|m| m.as_str().to_owned())),
+            ("language", self.language.clone()),
+        ] {
+            if let Some(v) = value {
+                parts.push((key, v));
+            }
+        }
+    }
+
+    pub fn has_filters(&self) -> bool {
+        !self.filters_query_string().is_empty() || self.to.is_some()
+    }
+
+    /// The days the view covers, first and last inclusive, given today's date.
+    pub fn range(&self, today: NaiveDate) -> (NaiveDate, Option<NaiveDate>) {
+        let anchor = self.from.unwrap_or(today);
+        match self.view {
+            CalendarView::Agenda => (anchor, self.to.filter(|t| *t >= anchor)),
+            CalendarView::Week => {
+                let monday =
+                    anchor - Duration::days(i64::from(anchor.weekday().num_days_from_monday()));
+                (monday, Some(monday + Duration::days(6)))
+            }
+            CalendarView::Month => {
+                let first = anchor.with_day(1).unwrap_or(anchor);
+                let next = first
+                    .checked_add_months(chrono::Months::new(1))
+                    .unwrap_or(first);
+                (first, Some(next - Duration::days(1)))
+            }
+        }
+    }
+}
+
+fn join(parts: &[(&str, String)]) -> String {
+    parts
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Values are slugs, dates and fixed words; only a few characters can need escaping.
+fn encode(v: &str) -> String {
+    v.chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '-' | '_' | '.' => c.to_string(),
+            other => format!("%{:02X}", other as u32 & 0xFF),
+        })
+        .collect()
+}
+
+/// Who organises a meeting: a city, or a cluster of the network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Organiser {
+    City(CityRef),
+    Cluster { slug: String, name: Localized },
+}
+
+impl Organiser {
+    pub fn name(&self, lang: &str) -> String {
+        match self {
+            Organiser::City(c) => c.name.get(lang).to_owned(),
+            Organiser::Cluster { name, .. } => name.get(lang).to_owned(),
+        }
+    }
+}
+
+/// A time as the page shows it: the instant, and the wall-clock time in the meeting's zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Moment {
+    /// Seconds since the Unix epoch: the browser renders it in the viewer's own zone.
+    pub epoch: i64,
+    /// "2021-01-19T17:30" in the meeting's time zone.
+    pub local: String,
+    /// "+01:00".
+    pub offset: String,
+    /// The date in words, in the reader's language: "martedì 19 gennaio 2021".
+    pub date: String,
+    /// "17:30".
+    pub time: String,
+}
+
+impl Moment {
+    /// "2021-01-19": the local day the calendar files the moment under.
+    pub fn day(&self) -> &str {
+        self.local.get(..10).unwrap_or(&self.local)
+    }
+}
+
+/// One occurrence of a meeting, as the calendar lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingSummary {
+    /// The occurrence: what a meeting page and a registration are about.
+    pub id: i64,
+    pub title: String,
+    pub starts: Moment,
+    pub ends: Moment,
+    pub timezone: String,
+    pub mode: Mode,
+    pub audience: Audience,
+    pub language: String,
+    pub place: String,
+    pub organiser: Organiser,
+    pub sector: Option<Sector>,
+    pub capacity: Option<i32>,
+    pub taken: i32,
+    pub cancelled: bool,
+    pub recurring: bool,
+}
+
+impl MeetingSummary {
+    pub fn seats_left(&self) -> Option<i32> {
+        self.capacity.map(|c| (c - self.taken).max(0))
+    }
+}
+
+/// Whether people can register for an occurrence now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RegistrationWindow {
+    /// The meeting takes no registrations (a public event anyone may attend).
+    None,
+    NotYet,
+    Open,
+    /// Open, but every seat is taken: new registrations join the waitlist.
+    Waitlist,
+    Closed,
+    Cancelled,
+}
+
+/// A meeting page's content. The online link is never part of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingDetail {
+    pub summary: MeetingSummary,
+    /// The description, rendered from Markdown and sanitised on the server.
+    pub description_html: String,
+    /// The description as plain text (for Open Graph, JSON-LD and calendar entries).
+    pub description_text: String,
+    pub address: String,
+    pub window: RegistrationWindow,
+    pub opens: Option<Moment>,
+    pub closes: Option<Moment>,
+    pub waiting: i32,
+    /// For a series: the rule, and its next occurrences after this one.
+    pub rule: Option<String>,
+    pub next: Vec<(i64, Moment)>,
+    /// The same start in other time zones that matter (a cluster's lead cities).
+    pub elsewhere: Vec<(String, Moment)>,
+    /// Minutes before the start at which registrants are reminded.
+    pub reminders: Vec<i32>,
+    /// "Add to calendar" links for Google Calendar and Outlook.
+    pub google: String,
+    pub outlook: String,
+    /// schema.org Event, as JSON safe to place inside a script element.
+    pub json_ld: String,
+}
+
+/// Where a registration stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RegistrationStatus {
+    /// Waiting for the person to confirm by the link in the e-mail.
+    Pending,
+    Confirmed,
+    Waiting,
+    Cancelled,
+}
+
+impl RegistrationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistrationStatus::Pending => "pending",
+            RegistrationStatus::Confirmed => "confirmed",
+            RegistrationStatus::Waiting => "waiting",
+            RegistrationStatus::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [
+            RegistrationStatus::Pending,
+            RegistrationStatus::Confirmed,
+            RegistrationStatus::Waiting,
+            RegistrationStatus::Cancelled,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == raw)
+    }
+}
+
+/// What a registrant sees through their personal link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegistrationView {
+    pub meeting: MeetingSummary,
+    pub name: String,
+    pub email: String,
+    pub organisation: String,
+    pub status: RegistrationStatus,
+    /// Place on the waitlist, 1 = next to be promoted.
+    pub position: Option<i64>,
+    /// Only for a confirmed registrant of a meeting that has one.
+    pub online_link: Option<String>,
+    pub address: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_query_round_trips_through_its_url_and_drops_nonsense() {
+        let q = CalendarQuery::from_pairs([
+            ("view", "month"),
+            ("city", "lucca"),
+            ("sector", "sports"),
+            ("mode", "online"),
+            ("language", "it"),
+            ("audience", "organisations"),
+            ("from", "2021-01-19"),
+            ("page", "2"),
+            ("cluster", "<script>"),
+            ("to", "yesterday"),
+            ("utm_source", "x"),
+        ]);
+        assert_eq!(q.view, CalendarView::Month);
+        assert_eq!(q.cluster, None);
+        assert_eq!(q.to, None);
+        let s = q.to_query_string();
+        assert_eq!(
+            s,
+            "view=month&city=lucca&sector=sports&audience=organisations&mode=online&language=it&from=2021-01-19&page=2"
+        );
+        let pairs: Vec<(String, String)> = s
+            .split('&')
+            .map(|kv| {
+                let (k, v) = kv.split_once('=').unwrap();
+                (k.to_owned(), v.to_owned())
+            })
+            .collect();
+        let again = CalendarQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        assert_eq!(again, q);
+        assert_eq!(
+            q.filters_query_string(),
+            "city=lucca&sector=sports&audience=organisations&mode=online&language=it"
+        );
+        assert_eq!(CalendarQuery::from_pairs([("page", "0")]).page, 1);
+        assert_eq!(
+            CalendarQuery::from_pairs([("language", "xx")]).language,
+            None
+        );
+    }
+
+    #[test]
+    fn views_cover_their_week_or_month() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let mut q = CalendarQuery::from_pairs([("from", "2021-01-21")]);
+        assert_eq!(q.range(day(2030, 1, 1)), (day(2021, 1, 21), None));
+        q.view = CalendarView::Week;
+        assert_eq!(
+            q.range(day(2030, 1, 1)),
+            (day(2021, 1, 18), Some(day(2021, 1, 24)))
+        );
+        q.view = CalendarView::Month;
+        assert_eq!(
+            q.range(day(2030, 1, 1)),
+            (day(2021, 1, 1), Some(day(2021, 1, 31)))
+        );
+        q.from = Some(day(2024, 2, 10));
+        assert_eq!(
+            q.range(day(2030, 1, 1)),
+            (day(2024, 2, 1), Some(day(2024, 2, 29)))
+        );
+        let q = CalendarQuery::default();
+        assert_eq!(q.range(day(2026, 11, 23)), (day(2026, 11, 23), None));
+    }
+}

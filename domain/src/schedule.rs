@@ -1,0 +1,519 @@
+//! When a meeting happens: wall-clock times in an IANA time zone, optionally repeated by an
+//! RFC 5545 recurrence rule. Meetings are planned in local time ("every second Thursday at
+//! 17:30 in Lucca"), so a series keeps its wall-clock time across daylight-saving changes and
+//! its instants in UTC move instead.
+
+use crate::ParseError;
+use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// An IANA time zone name that the time-zone database knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Zone(Tz);
+
+impl Zone {
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        let s = raw.trim();
+        if s.is_empty() {
+            return Err(ParseError::Empty);
+        }
+        s.parse::<Tz>()
+            .map(Zone)
+            .map_err(|_| ParseError::InvalidFormat)
+    }
+
+    pub fn tz(&self) -> Tz {
+        self.0
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.0.name()
+    }
+
+    /// The instant a wall-clock time names. When clocks go back the time occurs twice and the
+    /// first is meant (as every calendar program reads it); when they go forward it does not
+    /// exist and is refused, so nobody is invited to 02:30 on the last Sunday of March.
+    pub fn instant(&self, local: NaiveDateTime) -> Result<DateTime<Utc>, ParseError> {
+        match self.0.from_local_datetime(&local) {
+            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Ok(t.with_timezone(&Utc)),
+            LocalResult::None => Err(ParseError::NonexistentTime),
+        }
+    }
+
+    /// Like [`Zone::instant`], but a time inside a spring-forward gap moves past the gap, as
+    /// RFC 5545 (3.3.5) prescribes for occurrences a rule generates.
+    pub fn instant_lenient(&self, local: NaiveDateTime) -> DateTime<Utc> {
+        let mut probe = local;
+        for _ in 0..4 {
+            if let Ok(t) = self.instant(probe) {
+                return t;
+            }
+            probe += Duration::minutes(30);
+        }
+        Utc.from_utc_datetime(&local)
+    }
+
+    pub fn local(&self, instant: DateTime<Utc>) -> NaiveDateTime {
+        instant.with_timezone(&self.0).naive_local()
+    }
+
+    /// The offset from UTC at an instant, as "+01:00".
+    pub fn offset(&self, instant: DateTime<Utc>) -> String {
+        instant.with_timezone(&self.0).format("%:z").to_string()
+    }
+}
+
+/// A date and time as an HTML `datetime-local` input sends it ("2021-01-19T17:30"); seconds
+/// and a space instead of the `T` are accepted too.
+pub fn parse_local(raw: &str) -> Result<NaiveDateTime, ParseError> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+        .filter(|t| (1900..=2200).contains(&chrono::Datelike::year(t)))
+        .ok_or(ParseError::InvalidFormat)
+}
+
+/// Which part of a schedule a problem belongs to, so a form can show it beside its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Start,
+    End,
+    Rule,
+}
+
+/// A validated schedule: a first occurrence and, for a series, the rule that repeats it.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    zone: Zone,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    rule: Option<String>,
+    exdates: Vec<NaiveDateTime>,
+}
+
+/// One occurrence of a schedule. `original` is its start as the rule generated it, in local
+/// time: it identifies the occurrence (iCalendar's RECURRENCE-ID) even after it is moved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub original: NaiveDateTime,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+impl Schedule {
+    /// Longest a single meeting may last.
+    pub const MAX_LENGTH_DAYS: i64 = 7;
+    /// Most occurrences a series may have: five years of weekly meetings.
+    pub const MAX_OCCURRENCES: u16 = 260;
+    /// A rule without COUNT or UNTIL ends this long after its first occurrence, so that what
+    /// the feeds announce and what people can register for are the same dates.
+    pub const OPEN_ENDED_YEARS: i32 = 2;
+    pub const MAX_RULE_LEN: usize = 300;
+
+    pub fn parse(
+        zone: Zone,
+        start: &str,
+        end: &str,
+        rule: &str,
+        exdates: &[NaiveDateTime],
+    ) -> Result<Self, Vec<(Part, ParseError)>> {
+        let mut problems = Vec::new();
+        let start = parse_local(start)
+            .and_then(|s| zone.instant(s).map(|_| s))
+            .map_err(|e| problems.push((Part::Start, e)))
+            .ok();
+        let end = parse_local(end)
+            .and_then(|e| zone.instant(e).map(|_| e))
+            .map_err(|e| problems.push((Part::End, e)))
+            .ok();
+        let (Some(start), Some(end)) = (start, end) else {
+            return Err(problems);
+        };
+        if end <= start {
+            return Err(vec![(Part::End, ParseError::EndBeforeStart)]);
+        }
+        if end - start > Duration::days(Self::MAX_LENGTH_DAYS) {
+            return Err(vec![(Part::End, ParseError::OutOfRange)]);
+        }
+        let rule = normalise_rule(zone, start, rule.trim()).map_err(|e| vec![(Part::Rule, e)])?;
+        let schedule = Schedule {
+            zone,
+            start,
+            end,
+            rule,
+            exdates: exdates.to_vec(),
+        };
+        if schedule.rule.is_some() && schedule.slots().is_empty() {
+            return Err(vec![(Part::Rule, ParseError::InvalidFormat)]);
+        }
+        Ok(schedule)
+    }
+
+    pub fn zone(&self) -> Zone {
+        self.zone
+    }
+
+    pub fn start(&self) -> NaiveDateTime {
+        self.start
+    }
+
+    pub fn end(&self) -> NaiveDateTime {
+        self.end
+    }
+
+    /// The rule as stored and published (RRULE value, without the "RRULE:" prefix).
+    pub fn rule(&self) -> Option<&str> {
+        self.rule.as_deref()
+    }
+
+    pub fn exdates(&self) -> &[NaiveDateTime] {
+        &self.exdates
+    }
+
+    /// Every occurrence, in order. Each lasts as long on the wall clock as the first one.
+    pub fn slots(&self) -> Vec<Slot> {
+        let length = self.end - self.start;
+        let slot = |original: NaiveDateTime| Slot {
+            original,
+            starts_at: self.zone.instant_lenient(original),
+            ends_at: self.zone.instant_lenient(original + length),
+        };
+        let Some(rule) = &self.rule else {
+            return vec![slot(self.start)];
+        };
+        let Ok(set) = rule_set(self.zone, self.start, rule, &self.exdates) else {
+            return Vec::new();
+        };
+        set.all(Self::MAX_OCCURRENCES)
+            .dates
+            .into_iter()
+            .map(|d| slot(d.naive_local()))
+            .collect()
+    }
+}
+
+fn rrule_tz(zone: Zone) -> rrule::Tz {
+    rrule::Tz::Tz(zone.tz())
+}
+
+fn rule_set(
+    zone: Zone,
+    start: NaiveDateTime,
+    rule: &str,
+    exdates: &[NaiveDateTime],
+) -> Result<rrule::RRuleSet, ParseError> {
+    let tz = rrule_tz(zone);
+    let dt_start = tz
+        .from_local_datetime(&start)
+        .earliest()
+        .ok_or(ParseError::NonexistentTime)?;
+    let parsed: rrule::RRule<rrule::Unvalidated> =
+        rule.parse().map_err(|_| ParseError::InvalidFormat)?;
+    let mut set = parsed
+        .build(dt_start)
+        .map_err(|_| ParseError::InvalidFormat)?;
+    for ex in exdates {
+        if let Some(t) = tz.from_local_datetime(ex).earliest() {
+            set = set.exdate(t);
+        }
+    }
+    Ok(set)
+}
+
+/// Checks a rule and gives it the form it is stored in: no "RRULE:" prefix, daily at most,
+/// a bounded number of occurrences, and an end date when it had none.
+fn normalise_rule(
+    zone: Zone,
+    start: NaiveDateTime,
+    raw: &str,
+) -> Result<Option<String>, ParseError> {
+    let raw = raw
+        .strip_prefix("RRULE:")
+        .or_else(|| raw.strip_prefix("rrule:"))
+        .unwrap_or(raw)
+        .trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    if raw.len() > Schedule::MAX_RULE_LEN {
+        return Err(ParseError::TooLong);
+    }
+    if raw.contains(['\r', '\n']) {
+        return Err(ParseError::InvalidCharacters);
+    }
+    let tz = rrule_tz(zone);
+    let dt_start = tz
+        .from_local_datetime(&start)
+        .earliest()
+        .ok_or(ParseError::NonexistentTime)?;
+    let mut parsed: rrule::RRule<rrule::Unvalidated> = raw
+        .to_ascii_uppercase()
+        .parse()
+        .map_err(|_| ParseError::InvalidFormat)?;
+    let validated = parsed
+        .clone()
+        .validate(dt_start)
+        .map_err(|_| ParseError::InvalidFormat)?;
+    if matches!(
+        validated.get_freq(),
+        rrule::Frequency::Hourly | rrule::Frequency::Minutely | rrule::Frequency::Secondly
+    ) || validated.get_by_hour().len() > 1
+        || validated.get_by_minute().len() > 1
+        || validated.get_by_second().len() > 1
+    {
+        return Err(ParseError::TooFrequent);
+    }
+    if validated.get_count().is_none() && validated.get_until().is_none() {
+        let until = start
+            .checked_add_months(chrono::Months::new(12 * Schedule::OPEN_ENDED_YEARS as u32))
+            .ok_or(ParseError::OutOfRange)?;
+        let until = zone.instant_lenient(until).with_timezone(&rrule::Tz::UTC);
+        parsed = parsed.until(until);
+    }
+    let validated = parsed
+        .validate(dt_start)
+        .map_err(|_| ParseError::InvalidFormat)?;
+    if validated
+        .get_count()
+        .is_some_and(|c| c > u32::from(Schedule::MAX_OCCURRENCES))
+    {
+        return Err(ParseError::TooFrequent);
+    }
+    let text = validated.to_string();
+    let set = rule_set(zone, start, &text, &[])?;
+    if set.all(Schedule::MAX_OCCURRENCES).limited {
+        return Err(ParseError::TooFrequent);
+    }
+    Ok(Some(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, min, 0)
+            .unwrap()
+    }
+
+    fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+        Utc.from_utc_datetime(&at(y, m, d, h, min))
+    }
+
+    fn zone(name: &str) -> Zone {
+        Zone::parse(name).unwrap()
+    }
+
+    #[test]
+    fn zones_are_iana_names() {
+        assert_eq!(zone("Europe/Rome").name(), "Europe/Rome");
+        assert_eq!(Zone::parse(" "), Err(ParseError::Empty));
+        assert_eq!(Zone::parse("Europe/Lucca"), Err(ParseError::InvalidFormat));
+        assert_eq!(Zone::parse("CET+1"), Err(ParseError::InvalidFormat));
+    }
+
+    #[test]
+    fn local_times_parse_as_a_browser_sends_them() {
+        assert_eq!(parse_local("2021-01-19T17:30"), Ok(at(2021, 1, 19, 17, 30)));
+        assert_eq!(parse_local("2021-01-19 17:30"), Ok(at(2021, 1, 19, 17, 30)));
+        assert_eq!(
+            parse_local("2021-02-30T17:30"),
+            Err(ParseError::InvalidFormat)
+        );
+        assert_eq!(parse_local("19/01/2021"), Err(ParseError::InvalidFormat));
+        assert_eq!(
+            parse_local("9999-01-01T00:00"),
+            Err(ParseError::InvalidFormat)
+        );
+        assert_eq!(parse_local(""), Err(ParseError::Empty));
+    }
+
+    #[test]
+    fn the_same_wall_clock_time_is_a_different_instant_across_zones() {
+        // The Torino–Chengdu cluster meeting: 10:00 in Turin is 17:00 in Chengdu in winter and
+        // 16:00 in summer, because China keeps no daylight-saving time.
+        let rome = zone("Europe/Rome");
+        let shanghai = zone("Asia/Shanghai");
+        let winter = rome.instant(at(2026, 1, 15, 10, 0)).unwrap();
+        assert_eq!(winter, utc(2026, 1, 15, 9, 0));
+        assert_eq!(shanghai.local(winter), at(2026, 1, 15, 17, 0));
+        let summer = rome.instant(at(2026, 7, 16, 10, 0)).unwrap();
+        assert_eq!(summer, utc(2026, 7, 16, 8, 0));
+        assert_eq!(shanghai.local(summer), at(2026, 7, 16, 16, 0));
+        assert_eq!(rome.offset(winter), "+01:00");
+        assert_eq!(rome.offset(summer), "+02:00");
+        assert_eq!(shanghai.offset(summer), "+08:00");
+    }
+
+    #[test]
+    fn times_the_clocks_skip_are_refused_and_repeated_ones_mean_the_first() {
+        let rome = zone("Europe/Rome");
+        // 29 March 2026: 02:00 → 03:00.
+        assert_eq!(
+            rome.instant(at(2026, 3, 29, 2, 30)),
+            Err(ParseError::NonexistentTime)
+        );
+        // 25 October 2026: 03:00 → 02:00, so 02:30 happens at 00:30 and again at 01:30 UTC.
+        assert_eq!(
+            rome.instant(at(2026, 10, 25, 2, 30)),
+            Ok(utc(2026, 10, 25, 0, 30))
+        );
+        let new_york = zone("America/New_York");
+        // 8 March 2026: 02:00 → 03:00 in New York.
+        assert_eq!(
+            new_york.instant(at(2026, 3, 8, 2, 15)),
+            Err(ParseError::NonexistentTime)
+        );
+        let problems =
+            Schedule::parse(rome, "2026-03-29T02:30", "2026-03-29T04:00", "", &[]).unwrap_err();
+        assert_eq!(problems, vec![(Part::Start, ParseError::NonexistentTime)]);
+    }
+
+    #[test]
+    fn a_weekly_series_keeps_its_wall_clock_time_across_both_changes() {
+        let rome = zone("Europe/Rome");
+        let s = Schedule::parse(
+            rome,
+            "2026-03-19T17:30",
+            "2026-03-19T19:00",
+            "FREQ=WEEKLY;COUNT=3",
+            &[],
+        )
+        .unwrap();
+        let slots = s.slots();
+        assert_eq!(slots.len(), 3);
+        // 19 March (UTC+1), 26 March (UTC+1), 2 April (UTC+2): always 17:30 in Lucca.
+        assert_eq!(slots[0].starts_at, utc(2026, 3, 19, 16, 30));
+        assert_eq!(slots[1].starts_at, utc(2026, 3, 26, 16, 30));
+        assert_eq!(slots[2].starts_at, utc(2026, 4, 2, 15, 30));
+        assert_eq!(slots[2].ends_at, utc(2026, 4, 2, 17, 0));
+        assert!(slots
+            .iter()
+            .all(|s| s.original.time() == at(2026, 1, 1, 17, 30).time()));
+
+        // Autumn, in Chicago: 30 October and 6 November 2026 straddle the change of 1 November.
+        let chicago = zone("America/Chicago");
+        let s = Schedule::parse(
+            chicago,
+            "2026-10-30T09:00",
+            "2026-10-30T10:00",
+            "FREQ=WEEKLY;COUNT=2",
+            &[],
+        )
+        .unwrap();
+        let slots = s.slots();
+        assert_eq!(slots[0].starts_at, utc(2026, 10, 30, 14, 0));
+        assert_eq!(slots[1].starts_at, utc(2026, 11, 6, 15, 0));
+    }
+
+    #[test]
+    fn a_meeting_across_the_night_of_the_change_lasts_its_real_length() {
+        // 20:00–10:00 across the October change in Rome is 15 hours, not 14.
+        let s = Schedule::parse(
+            zone("Europe/Rome"),
+            "2026-10-24T20:00",
+            "2026-10-25T10:00",
+            "",
+            &[],
+        )
+        .unwrap();
+        let slot = &s.slots()[0];
+        assert_eq!(slot.ends_at - slot.starts_at, Duration::hours(15));
+        // Sao Paulo has had no daylight-saving time since 2019.
+        let s = Schedule::parse(
+            zone("America/Sao_Paulo"),
+            "2026-11-05T18:00",
+            "2026-11-05T19:00",
+            "",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(s.slots()[0].starts_at, utc(2026, 11, 5, 21, 0));
+    }
+
+    #[test]
+    fn monthly_rules_exceptions_and_open_ends() {
+        let rome = zone("Europe/Rome");
+        // The coordination table: second Thursday of each month.
+        let ex = [at(2026, 3, 12, 17, 30)];
+        let s = Schedule::parse(
+            rome,
+            "2026-01-08T17:30",
+            "2026-01-08T19:00",
+            "RRULE:FREQ=MONTHLY;BYDAY=2TH;COUNT=6",
+            &ex,
+        )
+        .unwrap();
+        let days: Vec<_> = s.slots().iter().map(|s| s.original.date()).collect();
+        let expected: Vec<_> = [(1, 8), (2, 12), (4, 9), (5, 14), (6, 11)]
+            .iter()
+            .map(|&(m, d)| NaiveDate::from_ymd_opt(2026, m, d).unwrap())
+            .collect();
+        assert_eq!(days, expected, "March 12 is an exception");
+        // Without COUNT or UNTIL a series ends two years on.
+        let s = Schedule::parse(
+            rome,
+            "2026-01-08T17:30",
+            "2026-01-08T19:00",
+            "FREQ=MONTHLY;BYDAY=2TH",
+            &[],
+        )
+        .unwrap();
+        assert!(s.rule().unwrap().contains("UNTIL=2028"));
+        assert_eq!(s.slots().len(), 24);
+    }
+
+    #[test]
+    fn absurd_rules_are_refused() {
+        let rome = zone("Europe/Rome");
+        let parse = |rule: &str| {
+            Schedule::parse(rome, "2026-01-08T17:30", "2026-01-08T19:00", rule, &[])
+                .map(|_| ())
+                .unwrap_err()[0]
+                .1
+        };
+        assert_eq!(parse("FREQ=SECONDLY"), ParseError::TooFrequent);
+        assert_eq!(parse("FREQ=HOURLY;BYMINUTE=0"), ParseError::TooFrequent);
+        assert_eq!(parse("FREQ=DAILY;COUNT=100000"), ParseError::TooFrequent);
+        assert_eq!(
+            parse("FREQ=DAILY;UNTIL=21000101T000000Z"),
+            ParseError::TooFrequent
+        );
+        assert_eq!(parse("FREQ=FORTNIGHTLY"), ParseError::InvalidFormat);
+        assert_eq!(
+            parse("<script>alert(1)</script>"),
+            ParseError::InvalidFormat
+        );
+        assert_eq!(
+            parse("FREQ=WEEKLY\r\nX-EVIL:1"),
+            ParseError::InvalidCharacters
+        );
+        assert_eq!(parse(&"FREQ=WEEKLY;".repeat(40)), ParseError::TooLong);
+        // A rule that can never match (30 February).
+        assert_eq!(
+            parse("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30;COUNT=2"),
+            ParseError::InvalidFormat
+        );
+        let problems =
+            Schedule::parse(rome, "2026-01-08T17:30", "2026-01-08T17:00", "", &[]).unwrap_err();
+        assert_eq!(problems, vec![(Part::End, ParseError::EndBeforeStart)]);
+        let problems =
+            Schedule::parse(rome, "2026-01-08T17:30", "2026-02-08T17:00", "", &[]).unwrap_err();
+        assert_eq!(problems, vec![(Part::End, ParseError::OutOfRange)]);
+        let problems = Schedule::parse(rome, "", "nonsense", "", &[]).unwrap_err();
+        assert_eq!(
+            problems,
+            vec![
+                (Part::Start, ParseError::Empty),
+                (Part::End, ParseError::InvalidFormat)
+            ]
+        );
+    }
+}

@@ -1,0 +1,494 @@
+//! Meeting calendars through the real server, on SQLite and PostgreSQL: seats under
+//! concurrent sign-ups, the waitlist and its promotion, repeated registrations, bad input, and
+//! the public outputs (pages, JSON, feeds) read back by an independent iCalendar parser,
+//! none of which may reveal a meeting's online link.
+
+#[path = "../../db/tests/common/mod.rs"]
+mod common;
+mod support;
+
+use chrono::{Duration, Utc};
+use db::meetings::{self, NewMeeting, Owner};
+use domain::schedule::{Schedule, Zone};
+use domain::{Audience, Mode};
+use std::collections::HashSet;
+use support::*;
+
+const SECRET_LINK: &str = "https://meet.example.org/secret-room-4242";
+
+impl TestApp {
+    /// A meeting of Lucca starting in two days (or a series), returning its first occurrence.
+    async fn meeting(&self, capacity: Option<i32>, rule: &str) -> i64 {
+        let lucca = self.db.city_id("lucca").await.unwrap();
+        let start = (Utc::now() + Duration::days(2)).date_naive();
+        let schedule = Schedule::parse(
+            Zone::parse("Europe/Rome").unwrap(),
+            &format!("{start}T17:30"),
+            &format!("{start}T19:00"),
+            rule,
+            &[],
+        )
+        .unwrap();
+        let uid = format!("test-{}@learning.example", uuid::Uuid::new_v4());
+        let m = NewMeeting {
+            uid: &uid,
+            owner: Owner::City(lucca),
+            sector_id: None,
+            title: "Tavolo <b>di</b> prova",
+            description: "Un incontro *di prova*.\n\n<script>alert(1)</script>",
+            language: "it",
+            audience: Audience::Everyone,
+            mode: Mode::Online,
+            place: "",
+            address: "",
+            online_link: Some(SECRET_LINK),
+            schedule: &schedule,
+            capacity,
+            takes_registrations: true,
+            registration_opens_at: None,
+            registration_closes_at: None,
+            reminders: &[1440, 60],
+            created_by: None,
+        };
+        let mut tx = self.db.begin_write().await.unwrap();
+        let id = meetings::create(&mut tx, &m, Utc::now().timestamp())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let (first, _) = self.db.next_occurrences(id, 0, 1).await.unwrap()[0];
+        first
+    }
+
+    async fn register(
+        &self,
+        client: &reqwest::Client,
+        occurrence: i64,
+        email: &str,
+    ) -> (u16, String) {
+        let id = occurrence.to_string();
+        self.call(
+            client,
+            "register",
+            &[
+                ("lang", "en"),
+                ("occurrence", &id),
+                ("name", email.split('@').next().unwrap()),
+                ("email", email),
+                ("consent", "yes"),
+            ],
+        )
+        .await
+    }
+
+    async fn statuses(&self, occurrence: i64) -> (usize, usize, usize) {
+        let all = self.db.registrations(occurrence).await.unwrap();
+        let count = |s: &str| all.iter().filter(|r| r.status == s).count();
+        (count("confirmed"), count("waiting"), count("pending"))
+    }
+
+    async fn get(&self, path: &str) -> (u16, String) {
+        let res = browser()
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        (res.status().as_u16(), res.text().await.unwrap())
+    }
+}
+
+fn subject_of(mail: &str) -> String {
+    mail.lines()
+        .find_map(|l| l.strip_prefix("Subject: "))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_sign_ups_for_twenty_seats_and_the_waitlist_moves_up() {
+    for backend in common::backends().await {
+        let app = spawn_app(backend, &[]).await;
+        let occurrence = app.meeting(Some(20), "").await;
+        let people: Vec<String> = (0..200).map(|i| format!("person{i}@example.org")).collect();
+
+        // Everyone fills in the form at once…
+        let registered = futures::future::join_all(people.iter().map(|email| {
+            let app = &app;
+            async move { app.register(&browser(), occurrence, email).await }
+        }))
+        .await;
+        for (status, body) in &registered {
+            assert_eq!(*status, 200, "{}: {body}", app.backend);
+        }
+        assert_eq!(
+            app.statuses(occurrence).await,
+            (0, 0, 200),
+            "{}",
+            app.backend
+        );
+
+        // …and everyone confirms from the mail at once.
+        let mut tokens = Vec::new();
+        for email in &people {
+            let mail = app.mail_to(email).await;
+            assert_eq!(
+                mail.len(),
+                1,
+                "{}: one confirmation request to {email}",
+                app.backend
+            );
+            tokens.push(token_in(&mail[0]));
+        }
+        let confirmed = futures::future::join_all(tokens.iter().map(|token| {
+            let app = &app;
+            async move {
+                app.call(
+                    &browser(),
+                    "confirm_registration",
+                    &[("lang", "en"), ("token", token)],
+                )
+                .await
+            }
+        }))
+        .await;
+        for (status, body) in &confirmed {
+            assert_eq!(*status, 200, "{}: {body}", app.backend);
+        }
+        assert_eq!(
+            app.statuses(occurrence).await,
+            (20, 180, 0),
+            "{}",
+            app.backend
+        );
+        let row = app.db.occurrence(occurrence).await.unwrap();
+        assert_eq!(row.taken, 20, "{}: the seat counter agrees", app.backend);
+
+        // The seated got the link and a calendar entry; the waiting did not get the link.
+        let mut seated = Vec::new();
+        let mut waiting = Vec::new();
+        for (email, token) in people.iter().zip(&tokens) {
+            let mail = app.mail_to(email).await;
+            assert_eq!(mail.len(), 2, "{}", app.backend);
+            let text = app::mail::text_of(mail[1].as_bytes()).unwrap();
+            if subject_of(&mail[1]).starts_with("Registered") {
+                assert!(text.contains(SECRET_LINK), "{}", app.backend);
+                assert!(
+                    mail[1].contains("text/calendar"),
+                    "{}: .ics attached",
+                    app.backend
+                );
+                seated.push((email.clone(), token.clone()));
+            } else {
+                assert!(!mail[1].contains(SECRET_LINK), "{}", app.backend);
+                waiting.push(email.clone());
+            }
+        }
+        assert_eq!((seated.len(), waiting.len()), (20, 180), "{}", app.backend);
+
+        // Registering again keeps the one seat and says so.
+        let (status, body) = app.register(&browser(), occurrence, &seated[0].0).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (200, "\"Already\""),
+            "{}",
+            app.backend
+        );
+        assert_eq!(
+            app.statuses(occurrence).await,
+            (20, 180, 0),
+            "{}",
+            app.backend
+        );
+
+        // A seated person cancels: the first on the waitlist is promoted and told once.
+        let first_waiting = {
+            let all = app.db.registrations(occurrence).await.unwrap();
+            all.into_iter()
+                .find(|r| r.status == "waiting")
+                .unwrap()
+                .email
+        };
+        let (status, body) = app
+            .call(
+                &browser(),
+                "cancel_registration",
+                &[("lang", "en"), ("token", &seated[1].1)],
+            )
+            .await;
+        assert_eq!(status, 200, "{}: {body}", app.backend);
+        assert_eq!(
+            app.statuses(occurrence).await,
+            (20, 179, 0),
+            "{}",
+            app.backend
+        );
+        let mail = app.mail_to(&first_waiting).await;
+        let promoted: Vec<_> = mail
+            .iter()
+            .filter(|m| subject_of(m).starts_with("Registered"))
+            .collect();
+        assert_eq!(
+            promoted.len(),
+            1,
+            "{}: promoted and mailed once",
+            app.backend
+        );
+        assert!(app::mail::text_of(promoted[0].as_bytes())
+            .unwrap()
+            .contains(SECRET_LINK));
+        // Cancelling twice changes nothing more.
+        let (status, _) = app
+            .call(
+                &browser(),
+                "cancel_registration",
+                &[("lang", "en"), ("token", &seated[1].1)],
+            )
+            .await;
+        assert_eq!(status, 200, "{}", app.backend);
+        assert_eq!(
+            app.statuses(occurrence).await,
+            (20, 179, 0),
+            "{}",
+            app.backend
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_registrations_get_messages_per_field_and_keep_what_was_typed() {
+    let app = spawn_app(common::sqlite().await, &[]).await;
+    let occurrence = app.meeting(Some(5), "").await;
+    let id = occurrence.to_string();
+    let long = "x".repeat(1001);
+    let cases: [(&[(&str, &str)], &[&str]); 4] = [
+        (
+            &[("name", ""), ("email", "")],
+            &["name", "email", "consent"],
+        ),
+        (
+            &[
+                ("name", "Ada"),
+                ("email", "not-an-address"),
+                ("consent", "yes"),
+            ],
+            &["email"],
+        ),
+        (
+            &[
+                ("name", "Ada"),
+                ("email", "ada@example.org"),
+                ("needs", &long),
+                ("consent", "yes"),
+            ],
+            &["needs"],
+        ),
+        (
+            &[
+                ("name", "Ada\u{7}"),
+                ("email", "ada@example.org"),
+                ("consent", "yes"),
+            ],
+            &["name"],
+        ),
+    ];
+    for (fields, expected) in cases {
+        let mut form = vec![("lang", "en"), ("occurrence", id.as_str())];
+        form.extend_from_slice(fields);
+        let (status, body) = app.call(&browser(), "register", &form).await;
+        assert_eq!(status, 422, "{fields:?}: {body}");
+        let error: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let problems: HashSet<String> = error["Invalid"]["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p[0].as_str().unwrap().to_owned())
+            .collect();
+        let expected: HashSet<String> = expected.iter().map(|s| s.to_string()).collect();
+        assert_eq!(problems, expected, "{fields:?}");
+        let kept: Vec<String> = error["Invalid"]["values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v[0].as_str().unwrap().to_owned())
+            .collect();
+        assert!(kept.contains(&"name".to_owned()) && kept.contains(&"email".to_owned()));
+    }
+    assert_eq!(app.statuses(occurrence).await, (0, 0, 0));
+    // An unknown occurrence is a 404, not a 500.
+    let (status, _) = app.register(&browser(), 987_654, "ada@example.org").await;
+    assert_eq!(status, 404);
+    // The honeypot: answered like a person, nothing stored, nothing sent.
+    let (status, _) = app
+        .call(
+            &browser(),
+            "register",
+            &[
+                ("lang", "en"),
+                ("occurrence", &id),
+                ("name", "Bot"),
+                ("email", "bot@example.org"),
+                ("consent", "yes"),
+                ("website", "http://spam.example"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(app.statuses(occurrence).await, (0, 0, 0));
+    assert!(app.mail_to("bot@example.org").await.is_empty());
+    // A name with markup is stored as typed and shown as text.
+    let client = browser();
+    app.register(&client, occurrence, "eve@example.org").await;
+    let mail = app.mail_to("eve@example.org").await;
+    let token = token_in(&mail[0]);
+    let (status, html) = app.get(&format!("/en/registration?token={token}")).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("<b>di</b>"), "titles are escaped");
+    assert!(html.contains("Tavolo &lt;b&gt;di&lt;/b&gt; prova"));
+    // A made-up personal link says so, with a 4xx.
+    let (status, _) = app.get("/en/registration?token=made-up").await;
+    assert!((400..500).contains(&status), "{status}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feeds_are_valid_icalendar_and_nothing_public_shows_the_online_link() {
+    for backend in common::backends().await {
+        let app = spawn_app(backend, &[]).await;
+        let single = app.meeting(Some(10), "").await;
+        let series = app.meeting(None, "FREQ=WEEKLY;COUNT=6").await;
+        // The second occurrence of the series is cancelled.
+        let second = app
+            .db
+            .next_occurrences(
+                app.db.occurrence(series).await.unwrap().meeting_id,
+                app.db.occurrence(series).await.unwrap().starts_at,
+                1,
+            )
+            .await
+            .unwrap()[0]
+            .0;
+        let mut tx = app.db.begin_write().await.unwrap();
+        assert!(
+            meetings::cancel_occurrence(&mut tx, second, Utc::now().timestamp())
+                .await
+                .unwrap()
+        );
+        tx.commit().await.unwrap();
+
+        let feeds = [
+            "/feeds/calendar.ics",
+            "/feeds/calendar.ics?lang=it",
+            "/feeds/calendar.ics?city=lucca",
+            "/feeds/calendar.ics?cluster=entrepreneurship",
+            "/feeds/calendar.ics?city=lucca&sector=sports",
+            "/feeds/calendar.ics?mode=online&language=it",
+            &format!("/feeds/meetings/{single}.ics"),
+        ];
+        for feed in feeds {
+            let (status, body) = app.get(feed).await;
+            assert_eq!(status, 200, "{} {feed}", app.backend);
+            assert!(!body.contains(SECRET_LINK), "{} {feed}", app.backend);
+            let calendars: Vec<_> = ical::IcalParser::new(body.as_bytes()).collect();
+            assert_eq!(calendars.len(), 1, "{} {feed}", app.backend);
+            let cal = calendars
+                .into_iter()
+                .next()
+                .unwrap()
+                .unwrap_or_else(|e| panic!("{} {feed}: {e}\n{body}", app.backend));
+            let zones: HashSet<String> = cal
+                .timezones
+                .iter()
+                .filter_map(|z| z.properties.iter().find(|p| p.name == "TZID"))
+                .filter_map(|p| p.value.clone())
+                .collect();
+            let mut keys = HashSet::new();
+            for event in &cal.events {
+                let prop = |name: &str| event.properties.iter().find(|p| p.name == name);
+                let uid = prop("UID").and_then(|p| p.value.clone()).expect("UID");
+                let rid = prop("RECURRENCE-ID").and_then(|p| p.value.clone());
+                assert!(
+                    keys.insert((uid, rid)),
+                    "{} {feed}: one entry per UID and RECURRENCE-ID",
+                    app.backend
+                );
+                for name in ["DTSTART", "DTEND"] {
+                    let p = prop(name).expect(name);
+                    let tzid = p
+                        .params
+                        .as_ref()
+                        .and_then(|ps| ps.iter().find(|(k, _)| k == "TZID"))
+                        .map(|(_, v)| v[0].clone())
+                        .expect("TZID");
+                    assert!(
+                        zones.contains(&tzid),
+                        "{} {feed}: VTIMEZONE for {tzid}",
+                        app.backend
+                    );
+                }
+                assert!(prop("SEQUENCE").is_some() && prop("DTSTAMP").is_some());
+            }
+            if feed == "/feeds/calendar.ics?city=lucca" {
+                // Lucca's January 2021 meetings are past the feed's horizon; the series and the
+                // single meeting of this test are there, the series with its cancelled date.
+                let rrules = cal
+                    .events
+                    .iter()
+                    .filter(|e| e.properties.iter().any(|p| p.name == "RRULE"))
+                    .count();
+                assert!(
+                    rrules >= 2,
+                    "{}: our series and the demo coordination table",
+                    app.backend
+                );
+                let cancelled =
+                    cal.events
+                        .iter()
+                        .filter(|e| {
+                            e.properties.iter().any(|p| {
+                                p.name == "STATUS" && p.value.as_deref() == Some("CANCELLED")
+                            }) && e.properties.iter().any(|p| p.name == "RECURRENCE-ID")
+                        })
+                        .count();
+                assert_eq!(cancelled, 1, "{}", app.backend);
+            }
+        }
+        // Pages and JSON: the link never, the escaped title always.
+        for path in [
+            format!("/en/meetings/{single}"),
+            format!("/it/meetings/{series}"),
+            "/en/calendar".to_owned(),
+            "/en/cities/lucca/calendar?view=month".to_owned(),
+            "/it/calendar?view=week&city=lucca".to_owned(),
+            "/feeds/calendar.json?city=lucca".to_owned(),
+        ] {
+            let (status, body) = app.get(&path).await;
+            assert_eq!(status, 200, "{} {path}", app.backend);
+            assert!(!body.contains(SECRET_LINK), "{} {path}", app.backend);
+            assert!(
+                !body.contains("<script>alert(1)</script>"),
+                "{} {path}",
+                app.backend
+            );
+        }
+        let (_, page) = app.get(&format!("/en/meetings/{single}")).await;
+        assert!(page.contains("application/ld+json"), "{}", app.backend);
+        assert!(
+            page.contains("<em>di prova</em>"),
+            "{}: Markdown rendered",
+            app.backend
+        );
+        let (_, json) = app
+            .call(
+                &browser(),
+                "meeting",
+                &[("lang", "en"), ("id", &single.to_string())],
+            )
+            .await;
+        assert!(!json.contains(SECRET_LINK), "{}", app.backend);
+        let (_, feed) = app.get("/feeds/calendar.json?city=lucca").await;
+        let feed: serde_json::Value = serde_json::from_str(&feed).unwrap();
+        assert!(feed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"] == single));
+    }
+}

@@ -1,0 +1,188 @@
+//! The real server on a loopback port over a test database, and what the tests do with it:
+//! call server functions as a page does, create accounts, read the outbox.
+
+#![allow(dead_code)]
+
+use crate::common::TestDb;
+use db::Db;
+use domain::{Email, Password, Role};
+use server::config::Config;
+use server::{prepare_database, Application};
+use std::collections::HashMap;
+use std::time::Duration;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A server function's form fields.
+pub type Form<'a> = &'a [(&'a str, &'a str)];
+
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    pub backend: &'static str,
+    _test_db: TestDb,
+    _dir: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+pub async fn spawn_app(test_db: TestDb, extra: &[(&str, &str)]) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("pkg")).unwrap();
+    let mut vars: HashMap<String, String> = HashMap::from([
+        ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
+        ("LEPTOS_SITE_ROOT".into(), site.display().to_string()),
+        ("LEPTOS_HASH_FILES".into(), "false".into()),
+        ("DATABASE_URL".into(), test_db.url.clone()),
+        (
+            "MAIL_FROM".into(),
+            "Learning City <no-reply@learning.example>".into(),
+        ),
+    ]);
+    for (k, v) in extra {
+        vars.insert(k.to_string(), v.to_string());
+    }
+    let config = Config::from_lookup(|k| vars.get(k).cloned()).unwrap();
+    let db = prepare_database(&config).await.unwrap();
+    let app = Application::build(&config, db.clone()).await.unwrap();
+    let base = format!("http://{}", app.addr());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async {
+        let _ = rx.await;
+    }));
+    TestApp {
+        base,
+        db,
+        backend: test_db.name,
+        _test_db: test_db,
+        _dir: dir,
+        stop: Some(tx),
+    }
+}
+
+/// One browser: its own cookie jar.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    /// Calls a server function as the hydrated page does (form-encoded, JSON back), from one
+    /// of our own pages.
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        name: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, String) {
+        let res = client
+            .post(format!("{}/api/{name}", self.base))
+            .header("Origin", &self.base)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.text().await.unwrap())
+    }
+
+    pub async fn user(&self, email: &str, locale: &str, roles: &[Role]) -> i64 {
+        let hash = app::accounts::password::hash(&Password::parse(PASSWORD).unwrap());
+        let now = chrono::Utc::now();
+        let mut tx = self.db.begin_write().await.unwrap();
+        let id = db::accounts::create_user(
+            &mut tx,
+            &Email::parse(email).unwrap(),
+            email.split('@').next().unwrap(),
+            locale,
+            Some(&hash),
+            now,
+        )
+        .await
+        .unwrap();
+        for role in roles {
+            db::accounts::add_role(&mut tx, id, *role, None, now)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        id
+    }
+
+    pub async fn signed_in(&self, email: &str) -> reqwest::Client {
+        let client = browser();
+        let (status, body) = self
+            .call(
+                &client,
+                "sign_in",
+                &[("lang", "en"), ("email", email), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(status, 200, "{} sign-in of {email}: {body}", self.backend);
+        client
+    }
+
+    pub async fn city(&self, slug: &str) -> i64 {
+        self.db.city_id(slug).await.unwrap()
+    }
+
+    pub async fn cluster(&self, slug: &str) -> i64 {
+        self.db.cluster_id(slug).await.unwrap()
+    }
+
+    /// The outbox's messages to `to`, oldest first, as raw text.
+    pub async fn mail_to(&self, to: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut listed = self.db.outbox(500).await.unwrap();
+        listed.reverse();
+        for m in listed.into_iter().filter(|m| m.recipient == to) {
+            let raw = self.db.outbox_message(m.id).await.unwrap();
+            out.push(String::from_utf8_lossy(&raw).into_owned());
+        }
+        out
+    }
+
+    /// Waits for mail written after the response (reset requests work in the background).
+    pub async fn wait_for_mail(&self, to: &str, count: usize) -> Vec<String> {
+        for _ in 0..100 {
+            let mail = self.mail_to(to).await;
+            if mail.len() >= count {
+                return mail;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("{}: no mail to {to}", self.backend);
+    }
+
+    pub async fn audit_actions(&self) -> Vec<String> {
+        self.db
+            .audit_entries(&db::audit::Scope::All, None, 500)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect()
+    }
+}
+
+/// The secret of the link in a mail (`…?token=…`), read from its decoded text part.
+pub fn token_in(mail: &str) -> String {
+    let text = app::mail::text_of(mail.as_bytes()).expect("a text part");
+    let start = text.find("token=").expect("a link with a token") + "token=".len();
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
+}
