@@ -130,6 +130,15 @@ impl MeetingRow {
         parse_minutes(&self.reminders)
     }
 
+    /// Venue and address as one line ("Palazzo Orsetti, Via Santa Giustina 6"), empty if neither.
+    pub fn place_line(&self) -> String {
+        [self.place.as_str(), self.address.as_str()]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     pub fn exdate_list(&self) -> Vec<String> {
         self.exdates
             .split(',')

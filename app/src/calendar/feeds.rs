@@ -2,7 +2,7 @@
 //! take the calendar page's query, so any filtered calendar can be subscribed to. Public feeds
 //! never carry a meeting's online link; only a confirmed registrant's own entry does.
 
-use super::ops::{self, filter_of, parse_query, summary};
+use super::ops::{self, filter_of, instant as utc, parse_query, summary};
 use crate::i18n::Locale;
 use crate::{AppError, SiteInfo};
 use chrono::{DateTime, Duration, NaiveDateTime, Offset, TimeZone, Utc};
@@ -38,14 +38,11 @@ fn page_url(site: &SiteInfo, locale: Locale, occurrence_id: i64) -> String {
 }
 
 fn location(m: &MeetingRow, locale: Locale) -> String {
-    let parts: Vec<&str> = [m.place.as_str(), m.address.as_str()]
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .collect();
-    if parts.is_empty() && m.mode == "online" {
+    let place = m.place_line();
+    if place.is_empty() && m.mode == "online" {
         leptos_i18n::td_string!(locale, mode_online).to_string()
     } else {
-        parts.join(", ")
+        place
     }
 }
 
@@ -61,7 +58,7 @@ fn describe(event: &mut Event, m: &MeetingRow, locale: Locale, url: &str, extra:
         .description(text.trim())
         .url(url)
         .location(&location(m, locale))
-        .last_modified(DateTime::from_timestamp(m.updated_at, 0).unwrap_or_default());
+        .last_modified(utc(m.updated_at));
     if m.mode != "in-person" {
         event.add_property("X-LEARNING-CITY-MODE", &m.mode);
     }
@@ -182,10 +179,6 @@ fn status(cancelled: bool) -> EventStatus {
     } else {
         EventStatus::Confirmed
     }
-}
-
-fn utc(epoch: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(epoch, 0).unwrap_or_default()
 }
 
 /// Serialises the calendar with a VTIMEZONE for every zone its entries use. icalendar-rs has no

@@ -110,10 +110,14 @@ pub fn chrono_locale(locale: Locale) -> chrono::Locale {
     }
 }
 
+/// The instant of stored epoch seconds (which the database only holds for valid instants).
+pub fn instant(epoch: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(epoch, 0).unwrap_or_default()
+}
+
 /// An instant as the page shows it, in `zone`.
 pub fn moment(locale: Locale, zone: Zone, epoch: i64) -> Moment {
-    let instant = DateTime::<Utc>::from_timestamp(epoch, 0).unwrap_or_default();
-    let local = instant.with_timezone(&zone.tz());
+    let local = instant(epoch).with_timezone(&zone.tz());
     Moment {
         epoch,
         local: local.format("%Y-%m-%dT%H:%M").to_string(),
@@ -256,11 +260,7 @@ pub async fn meeting(lang: &str, id: i64) -> Result<MeetingDetail, AppError> {
     let site = crate::site()?;
     let page = format!("{}/{}/meetings/{id}", site.public_url, locale.as_str());
     let text = plain_text(&m.description);
-    let place = [m.place.as_str(), m.address.as_str()]
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let place = m.place_line();
     let (google, outlook) =
         calendar_links(&occurrence, &m.title, &format!("{text}\n\n{page}"), &place);
     let json_ld = json_ld(&occurrence, &m, &page, &text, locale);
@@ -286,7 +286,7 @@ pub async fn meeting(lang: &str, id: i64) -> Result<MeetingDetail, AppError> {
 }
 
 fn calendar_links(o: &OccurrenceRow, title: &str, details: &str, place: &str) -> (String, String) {
-    let utc = |epoch: i64| DateTime::<Utc>::from_timestamp(epoch, 0).unwrap_or_default();
+    let utc = instant;
     let google = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("action", "TEMPLATE")
         .append_pair("text", title)
@@ -320,12 +320,7 @@ fn calendar_links(o: &OccurrenceRow, title: &str, details: &str, place: &str) ->
 /// the script element it is placed in.
 fn json_ld(o: &OccurrenceRow, m: &MeetingRow, page: &str, text: &str, locale: Locale) -> String {
     let zone = meetings::zone_of(&m.timezone);
-    let at = |epoch: i64| {
-        DateTime::<Utc>::from_timestamp(epoch, 0)
-            .unwrap_or_default()
-            .with_timezone(&zone.tz())
-            .to_rfc3339()
-    };
+    let at = |epoch: i64| instant(epoch).with_timezone(&zone.tz()).to_rfc3339();
     let mode = match Mode::parse(&m.mode) {
         Some(Mode::Online) => "https://schema.org/OnlineEventAttendanceMode",
         Some(Mode::Hybrid) => "https://schema.org/MixedEventAttendanceMode",
@@ -698,12 +693,8 @@ fn placed_letter(
                         .to_string(),
                 );
             }
-            if !m.address.is_empty() || !m.place.is_empty() {
-                let place = [m.place.as_str(), m.address.as_str()]
-                    .into_iter()
-                    .filter(|p| !p.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(", ");
+            let place = m.place_line();
+            if !place.is_empty() {
                 paragraphs
                     .push(leptos_i18n::td_string!(locale, mail_place, place = place).to_string());
             }

@@ -340,6 +340,25 @@ fn range_heading(
     }
 }
 
+/// `<option>`s for records named in both languages, the chosen one selected.
+fn named_options(
+    i18n: I18n,
+    options: Vec<(String, domain::Localized)>,
+    chosen: Option<String>,
+) -> impl Fn() -> AnyView + Send + Sync + 'static {
+    move || {
+        let lang = i18n.get_locale().as_str();
+        options
+            .iter()
+            .map(|(slug, name)| {
+                let selected = chosen.as_deref() == Some(slug.as_str());
+                view! { <option value=slug.clone() selected=selected>{name.get(lang).to_owned()}</option> }
+            })
+            .collect_view()
+            .into_any()
+    }
+}
+
 /// The filter form: a plain GET form, so it works before (and without) the WebAssembly.
 #[component]
 fn Filters(data: CalendarData, scope: Scope) -> impl IntoView {
@@ -349,57 +368,9 @@ fn Filters(data: CalendarData, scope: Scope) -> impl IntoView {
     let option = |value: String, label: String, selected: bool| {
         view! { <option value=value selected=selected>{label}</option> }
     };
-    let cities = {
-        let q = q.clone();
-        let options = data.options.cities.clone();
-        move || {
-            let lang = i18n.get_locale().as_str();
-            options
-                .iter()
-                .map(|(slug, name)| {
-                    option(
-                        slug.clone(),
-                        name.get(lang).to_owned(),
-                        q.city.as_deref() == Some(slug),
-                    )
-                })
-                .collect_view()
-        }
-    };
-    let clusters = {
-        let q = q.clone();
-        let options = data.options.clusters.clone();
-        move || {
-            let lang = i18n.get_locale().as_str();
-            options
-                .iter()
-                .map(|(slug, name)| {
-                    option(
-                        slug.clone(),
-                        name.get(lang).to_owned(),
-                        q.cluster.as_deref() == Some(slug),
-                    )
-                })
-                .collect_view()
-        }
-    };
-    let sectors = {
-        let q = q.clone();
-        let options = data.options.sectors.clone();
-        move || {
-            let lang = i18n.get_locale().as_str();
-            options
-                .iter()
-                .map(|(slug, name)| {
-                    option(
-                        slug.clone(),
-                        name.get(lang).to_owned(),
-                        q.sector.as_deref() == Some(slug),
-                    )
-                })
-                .collect_view()
-        }
-    };
+    let cities = named_options(i18n, data.options.cities.clone(), q.city.clone());
+    let clusters = named_options(i18n, data.options.clusters.clone(), q.cluster.clone());
+    let sectors = named_options(i18n, data.options.sectors.clone(), q.sector.clone());
     let audiences = {
         let q = q.clone();
         move || {
