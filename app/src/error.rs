@@ -50,6 +50,23 @@ pub enum Problem {
     Format,
     Consent,
     RegistrationClosed,
+    /// An end (or closing time) that is not after its start.
+    EndBeforeStart,
+    /// A wall-clock time the clocks skip that day.
+    NonexistentTime,
+    /// A repetition more often than daily, or with too many dates.
+    TooFrequent,
+    /// A number or duration outside what the field admits.
+    OutOfRange,
+    Number,
+    /// Fewer seats than people already holding one.
+    CapacityBelowTaken,
+    /// No seat is free for this.
+    NoSeat,
+    /// The person already holds a registration for that date.
+    AlreadyRegistered,
+    /// A box that must be ticked to go ahead with something that cannot be undone.
+    Confirm,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -37,6 +37,15 @@ pub fn problem_text(i18n: I18n, problem: Problem) -> String {
         Problem::Format => td_string!(locale, problem_format),
         Problem::Consent => td_string!(locale, problem_consent),
         Problem::RegistrationClosed => td_string!(locale, problem_registration_closed),
+        Problem::EndBeforeStart => td_string!(locale, problem_end_before_start),
+        Problem::NonexistentTime => td_string!(locale, problem_nonexistent_time),
+        Problem::TooFrequent => td_string!(locale, problem_too_frequent),
+        Problem::OutOfRange => td_string!(locale, problem_out_of_range),
+        Problem::Number => td_string!(locale, problem_number),
+        Problem::CapacityBelowTaken => td_string!(locale, problem_capacity_below_taken),
+        Problem::NoSeat => td_string!(locale, problem_no_seat),
+        Problem::AlreadyRegistered => td_string!(locale, problem_already_registered),
+        Problem::Confirm => td_string!(locale, problem_confirm),
     }
     .to_string()
 }
@@ -79,6 +88,10 @@ pub enum Kind {
     Password,
     Url,
     TextArea,
+    /// A wall-clock date and time (`datetime-local`), "2021-01-19T17:30".
+    DateTime,
+    Date,
+    Number,
 }
 
 /// A labelled input with its hint and its problem. Passwords are never filled in again.
@@ -143,6 +156,9 @@ pub fn Field(
                 Kind::Email => "email",
                 Kind::Password => "password",
                 Kind::Url => "url",
+                Kind::DateTime => "datetime-local",
+                Kind::Date => "date",
+                Kind::Number => "number",
                 _ => "text",
             };
             view! {
@@ -177,4 +193,119 @@ pub fn Field(
 pub fn LangInput() -> impl IntoView {
     let i18n = use_i18n();
     view! { <input type="hidden" name="lang" value=move || i18n.get_locale().as_str() /> }
+}
+
+/// The value a form field shows: what was typed before an error came back, else `value`.
+fn kept_value(error: Signal<Option<AppError>>, name: &str, value: String) -> String {
+    error
+        .get_untracked()
+        .and_then(|e| e.invalid().and_then(|i| i.value(name).map(str::to_owned)))
+        .unwrap_or(value)
+}
+
+fn problem_signal(
+    error: Signal<Option<AppError>>,
+    name: &'static str,
+) -> impl Fn() -> Option<Problem> + Copy + Send + Sync + 'static {
+    move || {
+        error
+            .get()
+            .and_then(|e| e.invalid().and_then(|i| i.problem(name)))
+    }
+}
+
+/// A labelled choice among fixed options, with its hint and its problem.
+#[component]
+pub fn Select(
+    name: &'static str,
+    #[prop(into)] label: Signal<String>,
+    /// Value and label of each option, in order.
+    #[prop(into)]
+    options: Signal<Vec<(String, String)>>,
+    #[prop(into)] value: String,
+    error: Signal<Option<AppError>>,
+    #[prop(optional, into)] hint: Option<Signal<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let problem = problem_signal(error, name);
+    let chosen = kept_value(error, name, value);
+    let described = {
+        let (hint_id, error_id, has_hint) = (hint_id.clone(), error_id.clone(), hint.is_some());
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if problem().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:field--invalid=move || problem().is_some()>
+            <label for=id.clone()>{move || label.get()}</label>
+            {hint.map(|h| view! { <p class="field-hint" id=hint_id.clone()>{move || h.get()}</p> })}
+            <select
+                id=id.clone()
+                name=name
+                aria-invalid=move || problem().is_some().then_some("true")
+                aria-describedby=described
+            >
+                {move || {
+                    let chosen = chosen.clone();
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(v, l)| {
+                            let selected = v == chosen;
+                            view! { <option value=v selected=selected>{l}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            <p class="field-error" id=error_id.clone()>
+                {move || problem().map(|p| problem_text(i18n, p))}
+            </p>
+        </div>
+    }
+}
+
+/// A labelled checkbox sending `yes` when ticked, with its problem.
+#[component]
+pub fn Check(
+    name: &'static str,
+    #[prop(into)] label: Signal<String>,
+    checked: bool,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let problem = problem_signal(error, name);
+    // A box sent back after an error shows what was sent (an unticked box sends nothing).
+    let checked = match error.get_untracked().and_then(|e| e.invalid().cloned()) {
+        Some(invalid) if !invalid.values.is_empty() => invalid.value(name) == Some("yes"),
+        _ => checked,
+    };
+    view! {
+        <div class="field field--check" class:field--invalid=move || problem().is_some()>
+            <input
+                id=id.clone()
+                name=name
+                type="checkbox"
+                value="yes"
+                checked=checked
+                aria-invalid=move || problem().is_some().then_some("true")
+                aria-describedby=move || problem().is_some().then(|| error_id.clone())
+            />
+            <label for=id.clone()>{move || label.get()}</label>
+            <p class="field-error" id=format!("field-{name}-error")>
+                {move || problem().map(|p| problem_text(i18n, p))}
+            </p>
+        </div>
+    }
 }

@@ -66,13 +66,19 @@ pub fn set_status(status: http::StatusCode) {
 pub fn PageMeta(
     #[prop(into)] title: Signal<String>,
     #[prop(into)] description: Signal<String>,
+    /// Open Graph type: `website` unless the page is about something else (an `event`).
+    #[prop(optional)]
+    og_type: Option<&'static str>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let full_title = move || format!("{} · {}", title.get(), t_string!(i18n, site_name));
     // The server writes <title> after the body, when a page whose resource resolved twice may
     // already have disposed the first render's signals; a string snapshot cannot be disposed.
+    // leptos_meta writes the server's <title> text as it is, so a name that closes the element
+    // (`</title><script>…`) would run; text in <title> is escaped here. The browser sets
+    // document.title, which takes plain text, so only the server escapes.
     #[cfg(feature = "ssr")]
-    let full_title = full_title();
+    let full_title = html_escape::encode_text(&full_title()).into_owned();
     let site = use_context::<crate::SiteInfo>();
     let location = use_location();
     // Each page mounts its own PageMeta, so the path read once here stays right.
@@ -86,7 +92,7 @@ pub fn PageMeta(
         <Meta name="description" content=move || description.get() />
         <Meta property="og:title" content=move || title.get() />
         <Meta property="og:description" content=move || description.get() />
-        <Meta property="og:type" content="website" />
+        <Meta property="og:type" content=og_type.unwrap_or("website") />
         <Meta property="og:url" content=canonical.clone() />
         <Link rel="canonical" href=canonical />
     }

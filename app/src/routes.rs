@@ -86,6 +86,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("coordinate/people") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("coordinate/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("coordinate/outbox") view={Lazy::<OutboxRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/meetings") view={Lazy::<MeetingsAdminRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/meetings/new") view={Lazy::<MeetingNewRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/meetings/:id") view={Lazy::<MeetingEditRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/occurrences/:id") view={Lazy::<DateAdminRoute>::new()} ssr=SsrMode::Async />
                     </I18nRoute<Locale, _, _>>
                 </Routes>
             </Router>
@@ -125,4 +129,8 @@ lazy_pages! {
     PeopleRoute => coordinate::PeoplePage,
     AuditRoute => coordinate::AuditPage,
     OutboxRoute => coordinate::OutboxPage,
+    MeetingsAdminRoute => calendar::manage::MeetingsAdminPage,
+    MeetingNewRoute => calendar::manage::MeetingNewPage,
+    MeetingEditRoute => calendar::manage::MeetingEditPage,
+    DateAdminRoute => calendar::manage::DateAdminPage,
 }

@@ -10,6 +10,7 @@ mod tx;
 pub mod accounts;
 pub mod audit;
 pub mod demo;
+mod flash;
 pub mod meetings;
 pub mod network;
 pub mod outbox;

@@ -315,6 +315,42 @@ impl Db {
         Ok((slug, Localized::new(en, it)))
     }
 
+    /// A city's sector by its short name.
+    pub async fn sector_id(&self, city_id: i64, slug: &str) -> Result<i64, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT id FROM sectors WHERE city_id = $1 AND slug = $2")
+                .bind(city_id)
+                .bind(slug)
+                .fetch_optional(pool)
+                .await?
+                .ok_or(DbError::NotFound)?
+        }))
+    }
+
+    /// A sector's short name and names by id.
+    pub async fn sector(&self, id: i64) -> Result<Sector, DbError> {
+        let (slug, en, it): (String, String, String) = on_pool!(self, |pool| {
+            sqlx::query_as("SELECT slug, name_en, name_it FROM sectors WHERE id = $1")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+                .ok_or(DbError::NotFound)?
+        });
+        Ok(Sector {
+            slug,
+            name: Localized::new(en, it),
+        })
+    }
+
+    /// The time zones of the network's cities: what a meeting's zone is chosen from.
+    pub async fn city_timezones(&self) -> Result<Vec<String>, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_scalar("SELECT DISTINCT timezone FROM cities ORDER BY timezone")
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+
     async fn id_by_slug(&self, table: Record, slug: &str) -> Result<i64, DbError> {
         let sql = format!("SELECT id FROM {} WHERE slug = $1", table.table());
         Ok(on_pool!(self, |pool| {

@@ -387,9 +387,96 @@ pub struct RegistrationView {
     pub address: String,
 }
 
+/// Reminder times before a meeting as coordinators write them: "24h, 1h", "2d", "30m" (a bare
+/// number is hours). Stored as minutes, longest first, without repeats.
+pub fn parse_reminders(raw: &str) -> Result<Vec<i32>, crate::ParseError> {
+    use crate::ParseError;
+    let mut out: Vec<i32> = Vec::new();
+    for item in raw
+        .split([',', ';', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        let lower = item.to_ascii_lowercase();
+        let (number, unit) = match lower.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+            Some((i, _)) => lower.split_at(i),
+            None => (lower.as_str(), "h"),
+        };
+        let factor = match unit.trim() {
+            "m" | "min" => 1,
+            "h" => 60,
+            "d" => 1440,
+            _ => return Err(ParseError::InvalidFormat),
+        };
+        let n: i32 = number.trim().parse().map_err(|_| ParseError::NotANumber)?;
+        let minutes = n.checked_mul(factor).ok_or(ParseError::OutOfRange)?;
+        if !(1..=MAX_REMINDER_MINUTES).contains(&minutes) {
+            return Err(ParseError::OutOfRange);
+        }
+        if !out.contains(&minutes) {
+            out.push(minutes);
+        }
+    }
+    if out.len() > MAX_REMINDERS {
+        return Err(ParseError::TooLong);
+    }
+    out.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(out)
+}
+
+/// Most reminders a meeting may have, and the earliest one (30 days before).
+pub const MAX_REMINDERS: usize = 5;
+pub const MAX_REMINDER_MINUTES: i32 = 30 * 1440;
+
+/// Minutes as [`parse_reminders`] reads them back: "24h, 1h".
+pub fn format_reminders(minutes: &[i32]) -> String {
+    minutes
+        .iter()
+        .map(|m| {
+            if m % 1440 == 0 && *m >= 2880 {
+                format!("{}d", m / 1440)
+            } else if m % 60 == 0 {
+                format!("{}h", m / 60)
+            } else {
+                format!("{m}m")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reminders_read_as_coordinators_write_them() {
+        assert_eq!(parse_reminders("24h, 1h"), Ok(vec![1440, 60]));
+        assert_eq!(parse_reminders("1h 2d 30m 1h"), Ok(vec![2880, 60, 30]));
+        assert_eq!(parse_reminders("24"), Ok(vec![1440]));
+        assert_eq!(parse_reminders(""), Ok(vec![]));
+        assert_eq!(parse_reminders("0h"), Err(crate::ParseError::OutOfRange));
+        assert_eq!(parse_reminders("31d"), Err(crate::ParseError::OutOfRange));
+        assert_eq!(
+            parse_reminders("soon"),
+            Err(crate::ParseError::InvalidFormat)
+        );
+        assert_eq!(
+            parse_reminders("x1h"),
+            Err(crate::ParseError::InvalidFormat)
+        );
+        assert_eq!(
+            parse_reminders("99999999999h"),
+            Err(crate::ParseError::NotANumber)
+        );
+        assert_eq!(
+            parse_reminders("1h,2h,3h,4h,5h,6h"),
+            Err(crate::ParseError::TooLong)
+        );
+        for minutes in [vec![1440, 60], vec![2880, 90, 30], vec![]] {
+            assert_eq!(parse_reminders(&format_reminders(&minutes)), Ok(minutes));
+        }
+    }
 
     #[test]
     fn the_query_round_trips_through_its_url_and_drops_nonsense() {

@@ -83,6 +83,8 @@ pub enum Part {
     Start,
     End,
     Rule,
+    Count,
+    Until,
 }
 
 /// A validated schedule: a first occurrence and, for a series, the rule that repeats it.
@@ -289,6 +291,94 @@ fn normalise_rule(
         return Err(ParseError::TooFrequent);
     }
     Ok(Some(text))
+}
+
+/// How a coordinator's form says a meeting repeats. Presets are written as RRULEs here, so
+/// that what is stored and published is always a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Repeat {
+    Never,
+    Weekly,
+    Fortnightly,
+    /// The same weekday of the month as the first date: "second Thursday"; a first date in
+    /// the month's last seven days means "last Thursday".
+    MonthlyByWeekday,
+    MonthlyByDate,
+    /// A rule the coordinator writes.
+    Custom,
+}
+
+impl Repeat {
+    pub const ALL: [Repeat; 6] = [
+        Repeat::Never,
+        Repeat::Weekly,
+        Repeat::Fortnightly,
+        Repeat::MonthlyByWeekday,
+        Repeat::MonthlyByDate,
+        Repeat::Custom,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Repeat::Never => "never",
+            Repeat::Weekly => "weekly",
+            Repeat::Fortnightly => "fortnightly",
+            Repeat::MonthlyByWeekday => "monthly-weekday",
+            Repeat::MonthlyByDate => "monthly-date",
+            Repeat::Custom => "custom",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == raw.trim())
+    }
+
+    /// The rule for a series starting at `start` in `zone`, ending after `count` dates or on
+    /// the local day `until` (the custom rule is returned as written; its own COUNT or UNTIL
+    /// wins). Problems are for the form's count or until field.
+    pub fn rule(
+        self,
+        zone: Zone,
+        start: NaiveDateTime,
+        custom: &str,
+        count: Option<u16>,
+        until: Option<chrono::NaiveDate>,
+    ) -> Result<String, (Part, ParseError)> {
+        use chrono::Datelike;
+        const DAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+        let day = DAYS[start.weekday().num_days_from_monday() as usize];
+        let base = match self {
+            Repeat::Never => return Ok(String::new()),
+            Repeat::Custom => return Ok(custom.trim().to_owned()),
+            Repeat::Weekly => "FREQ=WEEKLY".to_owned(),
+            Repeat::Fortnightly => "FREQ=WEEKLY;INTERVAL=2".to_owned(),
+            Repeat::MonthlyByWeekday => {
+                let next_month = start.date() + Duration::days(7);
+                let nth = if next_month.month() != start.month() {
+                    -1
+                } else {
+                    (start.day() as i32 - 1) / 7 + 1
+                };
+                format!("FREQ=MONTHLY;BYDAY={nth}{day}")
+            }
+            Repeat::MonthlyByDate => format!("FREQ=MONTHLY;BYMONTHDAY={}", start.day()),
+        };
+        match (count, until) {
+            (Some(_), Some(_)) => Err((Part::Until, ParseError::InvalidFormat)),
+            (Some(n), None) if n == 0 || n > Schedule::MAX_OCCURRENCES => {
+                Err((Part::Count, ParseError::OutOfRange))
+            }
+            (Some(n), None) => Ok(format!("{base};COUNT={n}")),
+            (None, Some(day)) if day < start.date() => {
+                Err((Part::Until, ParseError::EndBeforeStart))
+            }
+            (None, Some(day)) => {
+                let last = zone.instant_lenient(day.and_hms_opt(23, 59, 59).unwrap_or(start));
+                Ok(format!("{base};UNTIL={}", last.format("%Y%m%dT%H%M%SZ")))
+            }
+            (None, None) => Ok(base),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -514,6 +604,55 @@ mod tests {
                 (Part::Start, ParseError::Empty),
                 (Part::End, ParseError::InvalidFormat)
             ]
+        );
+    }
+
+    #[test]
+    fn presets_become_rules_that_keep_their_weekday() {
+        let rome = zone("Europe/Rome");
+        let thursday = at(2026, 1, 8, 17, 30);
+        let rule = |r: Repeat, count, until| r.rule(rome, thursday, "", count, until);
+        assert_eq!(rule(Repeat::Never, None, None), Ok(String::new()));
+        assert_eq!(
+            rule(Repeat::Weekly, Some(4), None),
+            Ok("FREQ=WEEKLY;COUNT=4".into())
+        );
+        assert_eq!(
+            rule(Repeat::MonthlyByWeekday, None, None),
+            Ok("FREQ=MONTHLY;BYDAY=2TH".into())
+        );
+        // 29 January 2026 is the last Thursday of its month.
+        assert_eq!(
+            Repeat::MonthlyByWeekday.rule(rome, at(2026, 1, 29, 17, 30), "", None, None),
+            Ok("FREQ=MONTHLY;BYDAY=-1TH".into())
+        );
+        assert_eq!(
+            rule(Repeat::MonthlyByDate, None, None),
+            Ok("FREQ=MONTHLY;BYMONTHDAY=8".into())
+        );
+        // Until the end of 30 June in Rome: 21:59:59 UTC in summer.
+        let until = NaiveDate::from_ymd_opt(2026, 6, 30);
+        let text = rule(Repeat::Fortnightly, None, until).unwrap();
+        assert_eq!(text, "FREQ=WEEKLY;INTERVAL=2;UNTIL=20260630T215959Z");
+        let s = Schedule::parse(rome, "2026-01-08T17:30", "2026-01-08T19:00", &text, &[]).unwrap();
+        let slots = s.slots();
+        assert_eq!(slots.len(), 13);
+        assert_eq!(slots.last().unwrap().original, at(2026, 6, 25, 17, 30));
+        assert_eq!(
+            rule(Repeat::Weekly, Some(0), None),
+            Err((Part::Count, ParseError::OutOfRange))
+        );
+        assert_eq!(
+            rule(Repeat::Weekly, Some(261), None),
+            Err((Part::Count, ParseError::OutOfRange))
+        );
+        assert_eq!(
+            rule(Repeat::Weekly, None, NaiveDate::from_ymd_opt(2025, 1, 1)),
+            Err((Part::Until, ParseError::EndBeforeStart))
+        );
+        assert_eq!(
+            Repeat::Custom.rule(rome, thursday, " FREQ=DAILY;COUNT=3 ", Some(9), None),
+            Ok("FREQ=DAILY;COUNT=3".into())
         );
     }
 }

@@ -3,6 +3,9 @@
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
+import { simpleParser } from 'mailparser';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 
 const rawBaseUrl = process.env.BASE_URL;
 if (!rawBaseUrl) {
@@ -50,9 +53,10 @@ export function launch() {
  * Console errors and uncaught page errors are collected in `page.consoleErrors`
  * as strings (console messages include the URL they came from).
  */
-export async function newPage(browser, { width = 1280, javaScriptEnabled = true, locale } = {}) {
+export async function newPage(browser, { width = 1280, javaScriptEnabled = true, locale, timezoneId } = {}) {
   const options = { viewport: { width, height: 800 }, javaScriptEnabled };
   if (locale !== undefined) options.locale = locale;
+  if (timezoneId !== undefined) options.timezoneId = timezoneId;
   const context = await browser.newContext(options);
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(20_000);
@@ -99,4 +103,60 @@ export async function checkA11y(page) {
         `(viewport ${page.viewportSize()?.width}px):\n${report}`,
     );
   }
+}
+
+/**
+ * The newest message to `address` that the server wrote to its outbox folder (the server
+ * writes one .eml file per message when no SMTP server is configured), waiting for the mail
+ * worker to deliver it. Returns the parsed message (`subject`, `text`, `attachments`, …).
+ * `after` skips messages at or before that time (ms since the epoch).
+ */
+export async function mailTo(address, { after = 0, subject, timeout = 20_000 } = {}) {
+  const dir = process.env.OUTBOX_DIR;
+  if (!dir) throw new Error('OUTBOX_DIR is not set: the tests read mail from the server’s outbox folder');
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const found = [];
+    for (const name of await readdir(dir).catch(() => [])) {
+      if (!name.endsWith('.eml')) continue;
+      const path = join(dir, name);
+      const info = await stat(path);
+      if (info.mtimeMs <= after) continue;
+      const parsed = await simpleParser(await readFile(path));
+      const to = parsed.to?.value?.map((v) => v.address.toLowerCase()) ?? [];
+      if (!to.includes(address.toLowerCase())) continue;
+      if (subject && !subject.test(parsed.subject ?? '')) continue;
+      found.push({ at: info.mtimeMs, parsed });
+    }
+    if (found.length > 0) {
+      found.sort((a, b) => a.at - b.at);
+      return found[found.length - 1].parsed;
+    }
+    if (Date.now() > deadline) throw new Error(`no mail to ${address} in ${dir}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The first link in a message's text that goes to `path` on our site, as path + query. */
+export function linkIn(message, path) {
+  const match = (message.text ?? '').match(new RegExp(`https?://[^\\s/]+(${path}\\?[^\\s]+)`));
+  assert.ok(match, `a link to ${path} in:\n${message.text}`);
+  return match[1];
+}
+
+/** Waits until the bundle has hydrated, so that forms post through server functions. */
+export async function hydrated(page) {
+  await page.waitForFunction(
+    () => performance.getEntriesByType('resource').some((r) => r.name.endsWith('.wasm')),
+    null,
+    { timeout: 15_000 },
+  );
+  await page.waitForLoadState('networkidle');
+}
+
+/** Asserts that the page does not scroll sideways at its viewport width. */
+export async function fitsWidth(page) {
+  const width = page.viewportSize().width;
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scroll <= width, `${pathOf(page)} fits ${width} px (scrollWidth ${scroll})`);
 }

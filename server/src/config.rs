@@ -54,6 +54,8 @@ pub struct Config {
     pub mail_from: String,
     pub load_demo_data: bool,
     pub log_format: LogFormat,
+    /// Public writes (registrations) per client address; a rate of 0 switches the limit off.
+    pub public_writes: crate::limits::Limit,
     pub leptos: LeptosOptions,
 }
 
@@ -129,6 +131,20 @@ impl Config {
             Some(_) => return Err(ConfigError::new("LOG_FORMAT", "must be text or json")),
         };
 
+        let number = |var: &'static str, default: u32| -> Result<u32, ConfigError> {
+            match get(var) {
+                None => Ok(default),
+                Some(raw) => raw
+                    .trim()
+                    .parse()
+                    .map_err(|_| ConfigError::new(var, "must be a whole number")),
+            }
+        };
+        let public_writes = crate::limits::Limit {
+            per_minute: number("RATE_LIMIT_PER_MINUTE", 6)?,
+            burst: number("RATE_LIMIT_BURST", 20)?,
+        };
+
         let leptos = leptos_options(&get, site_addr)?;
 
         Ok(Self {
@@ -140,6 +156,7 @@ impl Config {
             mail_from,
             load_demo_data,
             log_format,
+            public_writes,
             leptos,
         })
     }

@@ -37,6 +37,7 @@ pub struct AppState {
     pub db: Db,
     pub site: SiteInfo,
     pub sessions: Store,
+    pub public_writes: Option<Arc<crate::limits::PublicWrites>>,
 }
 
 impl AppState {
@@ -49,6 +50,7 @@ impl AppState {
                 mail_from: config.mail_from.clone(),
             },
             sessions,
+            public_writes: crate::limits::PublicWrites::new(config.public_writes),
         }
     }
 }
@@ -98,6 +100,10 @@ pub fn router(state: AppState) -> Router {
         .route("/feeds/calendar.json", get(crate::feeds::calendar_json))
         .route("/feeds/registration.ics", get(crate::feeds::registration_ics))
         .route("/feeds/meetings/{file}", get(crate::feeds::occurrence_ics))
+        .route(
+            "/coordinate/occurrences/{id}/registrations.csv",
+            get(crate::exports::registrations_csv),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -106,7 +112,15 @@ pub fn router(state: AppState) -> Router {
             context, shell,
         ))
         .layer(auth)
+        .layer(middleware::from_fn_with_state(
+            state.public_writes.clone(),
+            crate::limits::limit_public_writes,
+        ))
         .layer(middleware::from_fn(client_addr))
+        .layer(middleware::from_fn_with_state(
+            state.db.clone(),
+            crate::flash::keep_values_out_of_urls,
+        ))
         .layer(middleware::from_fn_with_state(origin, same_origin))
         .layer(
             ServiceBuilder::new()

@@ -5,8 +5,11 @@
 #![recursion_limit = "512"]
 
 pub mod config;
+mod exports;
 mod feeds;
+mod flash;
 mod http;
+pub mod limits;
 pub mod mail;
 pub mod sessions;
 pub mod telemetry;
@@ -56,6 +59,9 @@ pub async fn housekeeping(db: Db) {
         let before = chrono::Utc::now() - chrono::Duration::days(1);
         if let Err(e) = db.prune_sign_in_failures(before).await {
             tracing::warn!(error = %e, "cannot prune sign-in failures");
+        }
+        if let Err(e) = db.prune_flashes(chrono::Utc::now().timestamp()).await {
+            tracing::warn!(error = %e, "cannot prune form flashes");
         }
     }
 }

@@ -253,13 +253,16 @@ async fn two_hundred_sign_ups_for_twenty_seats_and_the_waitlist_moves_up() {
     }
 }
 
+/// Fields sent, and the fields expected to be named in the answer.
+type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str]);
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_registrations_get_messages_per_field_and_keep_what_was_typed() {
     let app = spawn_app(common::sqlite().await, &[]).await;
     let occurrence = app.meeting(Some(5), "").await;
     let id = occurrence.to_string();
     let long = "x".repeat(1001);
-    let cases: [(&[(&str, &str)], &[&str]); 4] = [
+    let cases: [Case; 4] = [
         (
             &[("name", ""), ("email", "")],
             &["name", "email", "consent"],
@@ -491,4 +494,54 @@ async fn feeds_are_valid_icalendar_and_nothing_public_shows_the_online_link() {
             .iter()
             .any(|i| i["id"] == single));
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_registering_too_often_is_slowed_down_with_a_translated_message() {
+    let app = spawn_app(
+        common::sqlite().await,
+        &[("RATE_LIMIT_PER_MINUTE", "1"), ("RATE_LIMIT_BURST", "3")],
+    )
+    .await;
+    let occurrence = app.meeting(None, "").await;
+    for i in 0..3 {
+        let (status, body) = app
+            .register(&browser(), occurrence, &format!("p{i}@example.org"))
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = app.register(&browser(), occurrence, "p3@example.org").await;
+    assert_eq!((status, body.as_str()), (429, "\"TooManyRequests\""));
+    assert!(
+        app.mail_to("p3@example.org").await.is_empty(),
+        "nothing stored"
+    );
+    // A plain form post goes back to its page, which says why with the same status.
+    let page = format!("{}/it/meetings/{occurrence}", app.base);
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::limited(3))
+        .build()
+        .unwrap();
+    let id = occurrence.to_string();
+    let res = plain
+        .post(format!("{}/api/register", app.base))
+        .header("Origin", &app.base)
+        .header("Referer", &page)
+        .header("Accept", "text/html")
+        .form(&[
+            ("lang", "it"),
+            ("occurrence", id.as_str()),
+            ("name", "Ada"),
+            ("email", "ada@example.org"),
+            ("consent", "yes"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 429);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Troppi tentativi"), "translated: {html}");
+    // Other pages and reads are not counted.
+    let (status, _) = app.get(&format!("/en/meetings/{occurrence}")).await;
+    assert_eq!(status, 200);
 }

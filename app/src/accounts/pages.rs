@@ -23,6 +23,14 @@ fn done_notice(i18n: I18n) -> impl Fn() -> Option<String> + Send + Sync + 'stati
             Some("saved") => td_string!(locale, notice_saved),
             Some("granted") => td_string!(locale, notice_granted),
             Some("revoked") => td_string!(locale, notice_revoked),
+            Some("deleted") => td_string!(locale, notice_deleted),
+            Some("cancelled") => td_string!(locale, notice_cancelled),
+            Some("moved") => td_string!(locale, notice_moved),
+            Some("reinstated") => td_string!(locale, notice_reinstated),
+            Some("seated") => td_string!(locale, notice_seated),
+            Some("removed") => td_string!(locale, notice_removed),
+            Some("attendance") => td_string!(locale, notice_attendance),
+            Some("sent") => td_string!(locale, notice_sent),
             _ => return None,
         };
         Some(text.to_string())

@@ -135,7 +135,7 @@ fn meeting_events(site: &SiteInfo, locale: Locale, m: &MeetingRow, own: &[Overri
                 .starts(zoned(start, &m.timezone))
                 .ends(zoned(end, &m.timezone))
                 .add_property("RRULE", rule)
-                .status(EventStatus::Confirmed);
+                .status(status(m.cancelled));
             for ex in m.exdate_list() {
                 if let Some(t) = local(&ex) {
                     master.exdate(zoned(t, &m.timezone));
@@ -144,7 +144,9 @@ fn meeting_events(site: &SiteInfo, locale: Locale, m: &MeetingRow, own: &[Overri
             describe(&mut master, m, locale, &url, "");
             out.push(master.done());
             let zone = meetings::zone_of(&m.timezone);
-            for o in own.iter().filter(|o| o.moved || o.cancelled) {
+            // A date an edited rule no longer has is left out: subscribers' programs drop it
+            // with the rule, and its registrants were told by mail.
+            for o in own.iter().filter(|o| o.in_rule && (o.moved || o.cancelled)) {
                 let Some(original) = local(&o.original_local) else {
                     continue;
                 };
@@ -366,7 +368,7 @@ fn single(
     let zone = meetings::zone_of(&m.timezone);
     let mut e = Event::new();
     e.uid(uid)
-        .sequence(m.sequence.max(0) as u32)
+        .sequence((m.sequence + o.sequence).max(0) as u32)
         .starts(zoned(zone.local(utc(o.starts_at)), &m.timezone))
         .ends(zoned(zone.local(utc(o.ends_at)), &m.timezone))
         .status(status(o.cancelled));

@@ -3,6 +3,7 @@
 
 #[cfg(feature = "ssr")]
 pub mod feeds;
+pub mod manage;
 #[cfg(feature = "ssr")]
 pub mod ops;
 mod pages;

@@ -19,8 +19,11 @@ use leptos_i18n::Locale as _;
 /// The longest an agenda page is; week and month views show everything in their range.
 const RANGE_LIMIT: i64 = 400;
 
+// Context is read before the first await: a resource nested in another page's Suspense runs
+// its server function on the server with the reactive owner of its first poll only.
 pub async fn calendar(lang: &str, raw_query: &str) -> Result<CalendarData, AppError> {
     let db = crate::db()?;
+    let site = crate::site()?;
     let locale = crate::locale_of(lang);
     let query = parse_query(raw_query);
     let today = Utc::now().date_naive();
@@ -48,7 +51,7 @@ pub async fn calendar(lang: &str, raw_query: &str) -> Result<CalendarData, AppEr
         first: first.to_string(),
         last: last.map(|d| d.to_string()),
         today: today.to_string(),
-        public_url: crate::site()?.public_url,
+        public_url: site.public_url,
     })
 }
 
@@ -226,6 +229,7 @@ pub fn window(m: &MeetingRow, o: &OccurrenceRow, now: i64) -> RegistrationWindow
 
 pub async fn meeting(lang: &str, id: i64) -> Result<MeetingDetail, AppError> {
     let db = crate::db()?;
+    let site = crate::site()?;
     let locale = crate::locale_of(lang);
     let occurrence = db.occurrence(id).await?;
     let m = db.meeting(occurrence.meeting_id).await?;
@@ -257,7 +261,6 @@ pub async fn meeting(lang: &str, id: i64) -> Result<MeetingDetail, AppError> {
         }
         None => Vec::new(),
     };
-    let site = crate::site()?;
     let page = format!("{}/{}/meetings/{id}", site.public_url, locale.as_str());
     let text = plain_text(&m.description);
     let place = m.place_line();
@@ -370,17 +373,22 @@ pub struct Form {
 pub const MAX_ORGANISATION: usize = 200;
 pub const MAX_NEEDS: usize = 1000;
 
-fn problem_of(e: domain::ParseError) -> Problem {
+pub(crate) fn problem_of(e: domain::ParseError) -> Problem {
     use domain::ParseError as E;
     match e {
         E::Empty => Problem::Required,
         E::TooLong => Problem::TooLong,
         E::InvalidCharacters => Problem::Characters,
-        _ => Problem::Format,
+        E::EndBeforeStart => Problem::EndBeforeStart,
+        E::NonexistentTime => Problem::NonexistentTime,
+        E::TooFrequent => Problem::TooFrequent,
+        E::OutOfRange => Problem::OutOfRange,
+        E::NotANumber => Problem::Number,
+        E::TooShort | E::InvalidFormat => Problem::Format,
     }
 }
 
-fn optional_text(invalid: &mut Invalid, field: &str, raw: &str, max: usize) -> String {
+pub(crate) fn optional_text(invalid: &mut Invalid, field: &str, raw: &str, max: usize) -> String {
     let text = raw.trim().replace("\r\n", "\n");
     if text.chars().count() > max {
         invalid.add(field, Problem::TooLong);
@@ -549,7 +557,7 @@ fn status_sentence(locale: Locale, status: RegistrationStatus, s: &MeetingSummar
     }
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     db::accounts::OneTimeToken::hash_of(token.trim())
 }
 
@@ -611,7 +619,7 @@ pub async fn confirm(lang: &str, token: &str) -> Result<(), AppError> {
     let meeting = (&m, &occurrence, online.as_deref());
     let mut tx = db.begin_write().await?;
     if let Some((row, status)) = meetings::confirm(&mut tx, &hash, now).await? {
-        let letter = placed_letter(&site, meeting, &row, status, token, false);
+        let letter = placed_letter(&site, meeting, &row, status, token, Placement::Confirmed);
         let email = Email::parse(&row.email).map_err(|_| AppError::Internal)?;
         crate::mail::enqueue(&mut tx, &site.mail_from, &email, &row.name, letter).await?;
     }
@@ -647,7 +655,7 @@ pub async fn cancel(lang: &str, token: &str) -> Result<(), AppError> {
                 &promoted,
                 RegistrationStatus::Confirmed,
                 &fresh.secret,
-                true,
+                Placement::Promoted,
             );
             let email = Email::parse(&promoted.email).map_err(|_| AppError::Internal)?;
             crate::mail::enqueue(&mut tx, &site.mail_from, &email, &promoted.name, letter).await?;
@@ -661,15 +669,26 @@ pub async fn cancel(lang: &str, token: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Why someone is told where they stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// They confirmed their registration.
+    Confirmed,
+    /// A seat freed up and they were first on the waitlist.
+    Promoted,
+    /// The organisers gave them a seat or moved them to this date.
+    ByOrganisers,
+}
+
 /// The letter telling someone where they stand after confirming or being promoted: with a
 /// seat, it carries the online link and the calendar entry.
-fn placed_letter(
+pub fn placed_letter(
     site: &crate::SiteInfo,
     (m, occurrence, online): (&MeetingRow, &OccurrenceRow, Option<&str>),
     row: &RegistrationRow,
     status: RegistrationStatus,
     secret: &str,
-    promoted: bool,
+    why: Placement,
 ) -> Letter {
     let locale = crate::locale_of(&row.locale);
     let s = summary(locale, occurrence.clone());
@@ -679,12 +698,19 @@ fn placed_letter(
     let mut attachments = Vec::new();
     match status {
         RegistrationStatus::Confirmed => {
-            paragraphs.push(if promoted {
-                leptos_i18n::td_string!(locale, mail_promoted_body, title = title.clone())
-                    .to_string()
-            } else {
-                leptos_i18n::td_string!(locale, mail_confirmed_body, title = title.clone())
-                    .to_string()
+            paragraphs.push(match why {
+                Placement::Promoted => {
+                    leptos_i18n::td_string!(locale, mail_promoted_body, title = title.clone())
+                        .to_string()
+                }
+                Placement::ByOrganisers => {
+                    leptos_i18n::td_string!(locale, mail_placed_body, title = title.clone())
+                        .to_string()
+                }
+                Placement::Confirmed => {
+                    leptos_i18n::td_string!(locale, mail_confirmed_body, title = title.clone())
+                        .to_string()
+                }
             });
             paragraphs.push(when(&s));
             if let Some(url) = online {
@@ -705,9 +731,17 @@ fn placed_letter(
                 ics.into_bytes(),
             ));
         }
-        _ => paragraphs.push(
-            leptos_i18n::td_string!(locale, mail_waiting_body, title = title.clone()).to_string(),
-        ),
+        _ => {
+            if why == Placement::ByOrganisers {
+                paragraphs.push(
+                    leptos_i18n::td_string!(locale, mail_moved_body, when = when(&s)).to_string(),
+                );
+            }
+            paragraphs.push(
+                leptos_i18n::td_string!(locale, mail_waiting_body, title = title.clone())
+                    .to_string(),
+            )
+        }
     }
     Letter {
         locale,

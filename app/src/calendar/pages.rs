@@ -415,8 +415,18 @@ fn Filters(data: CalendarData, scope: Scope) -> impl IntoView {
     let to = q.to.map(|d| d.to_string()).unwrap_or_default();
     let clear = link_to(i18n, scope.path());
     let view_value = q.view.as_str();
+    // Open when the reader chose a filter; the page's own city or cluster does not count.
+    let chosen = {
+        let mut own = q.clone();
+        match scope {
+            Scope::City(_) => own.city = None,
+            Scope::Cluster(_) => own.cluster = None,
+            Scope::Network => {}
+        }
+        own.has_filters()
+    };
     view! {
-        <details class="calendar-filters" open=q.has_filters()>
+        <details class="calendar-filters" open=chosen>
             <summary>{t!(i18n, calendar_filters)}</summary>
             <Form method="GET" action=action attr:class="form filters-form">
                 <input type="hidden" name="view" value=view_value />
@@ -808,8 +818,11 @@ fn MeetingView(detail: MeetingDetail) -> impl IntoView {
     let capacity = s.capacity;
     let waiting = detail.waiting;
     view! {
-        <PageMeta title=Signal::derive(move || title.clone()) description=Signal::derive(move || description.clone()) />
-        <Meta property="og:type" content="event" />
+        <PageMeta
+            title=Signal::derive(move || title.clone())
+            description=Signal::derive(move || description.clone())
+            og_type="event"
+        />
         <script type="application/ld+json" inner_html=detail.json_ld.clone()></script>
         <article class="meeting-page">
             <header class="page-header">
@@ -997,7 +1010,10 @@ pub fn RegistrationPage() -> impl IntoView {
             description=Signal::derive(move || t_string!(i18n, registration_title).to_owned())
         />
         <Meta name="robots" content="noindex" />
-        <Meta name="referrer" content="no-referrer" />
+        // The URL carries the personal token: other sites (the meeting's video service) never
+        // see it. Not `no-referrer`: that would send `Origin: null` with this page's own forms,
+        // which the server refuses as cross-site.
+        <Meta name="referrer" content="same-origin" />
         <div class="narrow">
             <h1>{t!(i18n, registration_title)}</h1>
             <div role="status">

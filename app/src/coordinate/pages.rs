@@ -93,6 +93,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
         <nav class="area-nav" aria-label=move || t_string!(i18n, area_nav_label)>
             <ul>
                 <li><a href=link_to(i18n, "account")>{t!(i18n, account_title)}</a></li>
+                {(d.admin || has_cities || has_clusters).then(|| view! { <li><a href=link_to(i18n, "coordinate/meetings")>{t!(i18n, manage_title)}</a></li> })}
                 {can_audit.then(|| view! { <li><a href=link_to(i18n, "coordinate/audit")>{t!(i18n, audit_title)}</a></li> })}
                 {d.admin.then(|| view! {
                     <li><a href=link_to(i18n, "coordinate/people")>{t!(i18n, people_title)}</a></li>

@@ -6,6 +6,10 @@
 //! transaction that touches seats locks the registration first and the occurrence second, so
 //! two of them never wait for each other in a cycle.
 
+mod coordinate;
+
+pub use coordinate::*;
+
 use crate::{on_pool, on_tx, Db, DbError, Tx};
 use domain::schedule::{Schedule, Zone};
 use domain::{Audience, Mode, RegistrationStatus};
@@ -52,6 +56,8 @@ pub struct OccurrenceRow {
     pub ends_at: i64,
     pub cancelled: bool,
     pub taken: i32,
+    /// Bumped with every change of this date alone (added to its meeting's SEQUENCE).
+    pub sequence: i32,
     pub title: String,
     pub timezone: String,
     pub mode: String,
@@ -73,7 +79,7 @@ pub struct OccurrenceRow {
 }
 
 const OCCURRENCE_COLUMNS: &str = "o.id, o.meeting_id, o.starts_at, o.ends_at, o.cancelled, \
-     o.taken, m.title, m.timezone, m.mode, m.audience, m.language, m.place, m.capacity, \
+     o.taken, o.sequence, m.title, m.timezone, m.mode, m.audience, m.language, m.place, m.capacity, \
      (m.rrule IS NOT NULL) AS recurring, \
      ci.slug AS city_slug, ci.name_en AS city_name_en, ci.name_it AS city_name_it, \
      ci.country AS city_country, \
@@ -112,6 +118,8 @@ pub struct MeetingRow {
     pub reminders: String,
     pub sequence: i32,
     pub updated_at: i64,
+    /// The whole meeting (every date of a series) is called off.
+    pub cancelled: bool,
     /// Start of the first occurrence and end of the last: the span a feed's time-zone
     /// definitions must cover.
     pub first_start: i64,
@@ -122,6 +130,7 @@ const MEETING_COLUMNS: &str = "m.id, m.uid, m.city_id, m.cluster_id, m.sector_id
      m.description, m.language, m.audience, m.mode, m.place, m.address, m.timezone, \
      m.starts_local, m.ends_local, m.rrule, m.exdates, m.capacity, m.takes_registrations, \
      m.registration_opens_at, m.registration_closes_at, m.reminders, m.sequence, m.updated_at, \
+     m.cancelled, \
      (SELECT MIN(f.starts_at) FROM occurrences f WHERE f.meeting_id = m.id) AS first_start, \
      (SELECT MAX(l.ends_at) FROM occurrences l WHERE l.meeting_id = m.id) AS last_end";
 
@@ -163,6 +172,8 @@ pub struct Override {
     pub moved: bool,
     pub cancelled: bool,
     pub sequence: i32,
+    /// False for a date an edited rule no longer yields, kept (cancelled) for its registrants.
+    pub in_rule: bool,
 }
 
 /// What the calendar asks for. Instants are epoch seconds.
@@ -270,18 +281,18 @@ impl Db {
 
     pub async fn occurrence(&self, id: i64) -> Result<OccurrenceRow, DbError> {
         let sql = format!("SELECT {OCCURRENCE_COLUMNS} {OCCURRENCE_JOINS} WHERE o.id = $1");
-        Ok(on_pool!(self, |pool| {
+        on_pool!(self, |pool| {
             sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?
         })
-        .ok_or(DbError::NotFound)?)
+        .ok_or(DbError::NotFound)
     }
 
     pub async fn meeting(&self, id: i64) -> Result<MeetingRow, DbError> {
         let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings m WHERE m.id = $1");
-        Ok(on_pool!(self, |pool| {
+        on_pool!(self, |pool| {
             sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?
         })
-        .ok_or(DbError::NotFound)?)
+        .ok_or(DbError::NotFound)
     }
 
     /// Every sector name in use, one per slug: what the calendar's sector filter offers.
@@ -379,7 +390,7 @@ impl Db {
             // instead of one per meeting.
             let sql = format!(
                 "SELECT o.id, o.meeting_id, o.original_local, o.starts_at, o.ends_at, o.moved, \
-                        o.cancelled, o.sequence \
+                        o.cancelled, o.sequence, o.in_rule \
                  FROM occurrences o JOIN meetings m ON m.id = o.meeting_id \
                  WHERE o.meeting_id IN ({list}) \
                    AND (o.moved OR o.cancelled OR m.rrule IS NULL) \
@@ -398,13 +409,13 @@ impl Db {
     ) -> Result<RegistrationRow, DbError> {
         let sql =
             format!("SELECT {REGISTRATION_COLUMNS} FROM registrations r WHERE r.token_hash = $1");
-        Ok(on_pool!(self, |pool| {
+        on_pool!(self, |pool| {
             sqlx::query_as(&sql)
                 .bind(token_hash)
                 .fetch_optional(pool)
                 .await?
         })
-        .ok_or(DbError::NotFound)?)
+        .ok_or(DbError::NotFound)
     }
 
     /// 1 for the first person on the waitlist.
@@ -470,18 +481,8 @@ pub async fn create(tx: &mut Tx, m: &NewMeeting<'_>, now: i64) -> Result<i64, Db
         Owner::Cluster(id) => (None, Some(id)),
     };
     let s = m.schedule;
-    let exdates = s
-        .exdates()
-        .iter()
-        .map(|d| local_text(*d))
-        .collect::<Vec<_>>()
-        .join(",");
-    let reminders = m
-        .reminders
-        .iter()
-        .map(i32::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
+    let exdates = exdates_text(s);
+    let reminders = minutes_text(m.reminders);
     let id: i64 = on_tx!(tx, |conn| {
         sqlx::query_scalar(
             "INSERT INTO meetings (uid, city_id, cluster_id, sector_id, title, description, \
@@ -519,20 +520,45 @@ pub async fn create(tx: &mut Tx, m: &NewMeeting<'_>, now: i64) -> Result<i64, Db
         .await?
     });
     for slot in s.slots() {
-        on_tx!(tx, |conn| {
-            sqlx::query(
-                "INSERT INTO occurrences (meeting_id, original_local, starts_at, ends_at) \
-                 VALUES ($1, $2, $3, $4)",
-            )
-            .bind(id)
-            .bind(local_text(slot.original))
-            .bind(slot.starts_at.timestamp())
-            .bind(slot.ends_at.timestamp())
-            .execute(&mut *conn)
-            .await?;
-        });
+        insert_slot(tx, id, &slot).await?;
     }
     Ok(id)
+}
+
+pub(crate) async fn insert_slot(
+    tx: &mut Tx,
+    meeting_id: i64,
+    slot: &domain::schedule::Slot,
+) -> Result<i64, DbError> {
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "INSERT INTO occurrences (meeting_id, original_local, starts_at, ends_at) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(meeting_id)
+        .bind(local_text(slot.original))
+        .bind(slot.starts_at.timestamp())
+        .bind(slot.ends_at.timestamp())
+        .fetch_one(&mut *conn)
+        .await?
+    }))
+}
+
+/// The stored forms of a schedule's exceptions and of reminder minutes.
+pub(crate) fn exdates_text(s: &Schedule) -> String {
+    s.exdates()
+        .iter()
+        .map(|d| local_text(*d))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+pub(crate) fn minutes_text(minutes: &[i32]) -> String {
+    minutes
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// The wall-clock form stored and shown in forms ("2021-01-19T17:30").
@@ -645,7 +671,7 @@ pub async fn confirm(
 }
 
 /// Takes a seat of an occurrence if one is free.
-async fn take_seat(tx: &mut Tx, occurrence_id: i64) -> Result<bool, DbError> {
+pub(crate) async fn take_seat(tx: &mut Tx, occurrence_id: i64) -> Result<bool, DbError> {
     let taken: Option<i64> = on_tx!(tx, |conn| {
         sqlx::query_scalar(
             "UPDATE occurrences SET taken = taken + 1 \
@@ -720,7 +746,7 @@ async fn release_seat(
 }
 
 /// Moves waiting people to free seats, first come first served; returns the first promoted.
-async fn promote(
+pub(crate) async fn promote(
     tx: &mut Tx,
     occurrence_id: i64,
     now: i64,

@@ -1,0 +1,110 @@
+//! Rate limits on the writes anyone may make without an account (registering for a meeting,
+//! confirming, cancelling): per client address, in memory. Each instance counts its own
+//! clients, so behind a load balancer a client may get up to N times the quota (and every
+//! client counts as the balancer; see README): the limit is a brake on bots, while the rules
+//! that must hold exactly (one registration per address and date, seats) live in the database.
+
+use app::accounts::session::ClientAddr;
+use app::AppError;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use leptos::server_fn::error::{FromServerFnError, ServerFnUrlError};
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+/// The server functions counted as public writes.
+const PUBLIC_WRITES: [&str; 3] = [
+    "/api/register",
+    "/api/confirm_registration",
+    "/api/cancel_registration",
+];
+
+/// How many public writes a client may make: `burst` at once, then `per_minute`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    pub per_minute: u32,
+    pub burst: u32,
+}
+
+pub struct PublicWrites {
+    limiter: DefaultKeyedRateLimiter<IpAddr>,
+    seen: AtomicU32,
+}
+
+impl PublicWrites {
+    /// `None` when the limit is switched off (a per-minute rate of 0).
+    pub fn new(limit: Limit) -> Option<Arc<Self>> {
+        let rate = NonZeroU32::new(limit.per_minute)?;
+        let burst = NonZeroU32::new(limit.burst).unwrap_or(rate);
+        Some(Arc::new(Self {
+            limiter: RateLimiter::keyed(Quota::per_minute(rate).allow_burst(burst)),
+            seen: AtomicU32::new(0),
+        }))
+    }
+
+    fn allows(&self, client: IpAddr) -> bool {
+        // Forget clients whose quota is full again now and then, so memory stays bounded.
+        if self.seen.fetch_add(1, Ordering::Relaxed) % 4096 == 4095 {
+            self.limiter.retain_recent();
+        }
+        self.limiter.check_key(&client).is_ok()
+    }
+}
+
+/// Answers a public write over the quota with 429, as the server function itself would; a
+/// form posted without JavaScript goes back to its page, which shows the translated message.
+pub async fn limit_public_writes(
+    State(limits): State<Option<Arc<PublicWrites>>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let Some(limits) = limits else {
+        return next.run(req).await;
+    };
+    let path = req.uri().path().to_owned();
+    if req.method() != axum::http::Method::POST || !PUBLIC_WRITES.contains(&path.as_str()) {
+        return next.run(req).await;
+    }
+    let Some(ClientAddr(client)) = req.extensions().get::<ClientAddr>().copied() else {
+        return next.run(req).await;
+    };
+    if limits.allows(client) {
+        return next.run(req).await;
+    }
+    tracing::warn!(%client, %path, "public write over the rate limit");
+    let wants_page = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    let referer = req
+        .headers()
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if let (true, Some(referer)) = (wants_page, referer) {
+        if let Ok(url) = ServerFnUrlError::new(&path, AppError::TooManyRequests).to_url(&referer) {
+            if let Ok(location) = HeaderValue::from_str(url.as_str()) {
+                return (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
+            }
+        }
+    }
+    let body = AppError::TooManyRequests.ser();
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (header::RETRY_AFTER, HeaderValue::from_static("60")),
+        ],
+        body,
+    )
+        .into_response()
+}
