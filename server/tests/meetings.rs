@@ -19,16 +19,28 @@ const SECRET_LINK: &str = "https://meet.example.org/secret-room-4242";
 impl TestApp {
     /// A meeting of Lucca starting in two days (or a series), returning its first occurrence.
     async fn meeting(&self, capacity: Option<i32>, rule: &str) -> i64 {
-        let lucca = self.db.city_id("lucca").await.unwrap();
         let start = (Utc::now() + Duration::days(2)).date_naive();
-        let schedule = Schedule::parse(
-            Zone::parse("Europe/Rome").unwrap(),
+        self.meeting_from(
             &format!("{start}T17:30"),
             &format!("{start}T19:00"),
+            capacity,
             rule,
-            &[],
         )
-        .unwrap();
+        .await
+    }
+
+    /// A one-hour meeting of Lucca starting at an instant (to the minute).
+    async fn meeting_at(&self, start: chrono::DateTime<Utc>) -> i64 {
+        let zone = Zone::parse("Europe/Rome").unwrap();
+        let local = |t: chrono::DateTime<Utc>| zone.local(t).format("%Y-%m-%dT%H:%M").to_string();
+        self.meeting_from(&local(start), &local(start + Duration::hours(1)), None, "")
+            .await
+    }
+
+    async fn meeting_from(&self, start: &str, end: &str, capacity: Option<i32>, rule: &str) -> i64 {
+        let lucca = self.db.city_id("lucca").await.unwrap();
+        let schedule =
+            Schedule::parse(Zone::parse("Europe/Rome").unwrap(), start, end, rule, &[]).unwrap();
         let uid = format!("test-{}@learning.example", uuid::Uuid::new_v4());
         let m = NewMeeting {
             uid: &uid,
@@ -544,4 +556,79 @@ async fn a_client_registering_too_often_is_slowed_down_with_a_translated_message
     // Other pages and reads are not counted.
     let (status, _) = app.get(&format!("/en/meetings/{occurrence}")).await;
     assert_eq!(status, 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reminders_go_out_once_at_the_times_set_even_with_two_instances() {
+    for backend in common::backends().await {
+        let app = spawn_app(backend, &[]).await;
+        let now = Utc::now();
+        // Both of its reminders (24 h and 1 h) are due: one letter, not two.
+        let soon = app.meeting_at(now + Duration::minutes(30)).await;
+        // Only the 24-hour reminder is due.
+        let tomorrow = app.meeting_at(now + Duration::hours(23)).await;
+        let later = app.meeting_at(now + Duration::days(3)).await;
+        let off = app.meeting_at(now + Duration::minutes(40)).await;
+        for (occurrence, email) in [
+            (soon, "ada@example.org"),
+            (tomorrow, "bea@example.org"),
+            (later, "cleo@example.org"),
+            (off, "dora@example.org"),
+        ] {
+            app.register(&browser(), occurrence, email).await;
+            let token = token_in(&app.mail_to(email).await[0]);
+            let (status, body) = app
+                .call(
+                    &browser(),
+                    "confirm_registration",
+                    &[("lang", "en"), ("token", &token)],
+                )
+                .await;
+            assert_eq!(status, 200, "{}: {body}", app.backend);
+        }
+        // Registered but never confirmed: no seat, no reminder.
+        app.register(&browser(), soon, "eve@example.org").await;
+        let mut tx = app.db.begin_write().await.unwrap();
+        meetings::cancel_occurrence(&mut tx, off, now.timestamp())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let site = app::SiteInfo {
+            public_url: app.base.clone(),
+            mail_from: "Learning City <no-reply@learning.example>".into(),
+        };
+        // Two instances run their minute's job at the same moment.
+        let (a, b) = tokio::join!(
+            app::calendar::ops::send_due_reminders(&app.db, &site),
+            app::calendar::ops::send_due_reminders(&app.db, &site)
+        );
+        assert_eq!(a.unwrap() + b.unwrap(), 2, "{}", app.backend);
+        assert_eq!(
+            app::calendar::ops::send_due_reminders(&app.db, &site)
+                .await
+                .unwrap(),
+            0,
+            "{}: each reminder once",
+            app.backend
+        );
+        let reminders = |mail: Vec<String>| {
+            mail.into_iter()
+                .filter(|m| subject_of(m).starts_with("Reminder"))
+                .collect::<Vec<_>>()
+        };
+        let ada = reminders(app.mail_to("ada@example.org").await);
+        assert_eq!(ada.len(), 1, "{}", app.backend);
+        assert!(app::mail::text_of(ada[0].as_bytes())
+            .unwrap()
+            .contains(SECRET_LINK));
+        assert_eq!(reminders(app.mail_to("bea@example.org").await).len(), 1);
+        for nobody in ["cleo@example.org", "dora@example.org", "eve@example.org"] {
+            assert!(
+                reminders(app.mail_to(nobody).await).is_empty(),
+                "{}: {nobody}",
+                app.backend
+            );
+        }
+    }
 }
