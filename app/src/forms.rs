@@ -110,32 +110,13 @@ pub fn Field(
     let id = format!("field-{name}");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let problem = move || {
-        error
-            .get()
-            .and_then(|e| e.invalid().and_then(|i| i.problem(name)))
-    };
-    let kept = error
-        .get_untracked()
-        .and_then(|e| e.invalid().and_then(|i| i.value(name).map(str::to_owned)));
+    let problem = problem_signal(error, name);
     let initial = if kind == Kind::Password {
         None
     } else {
-        kept.or(value)
+        Some(kept_value(error, name, value.unwrap_or_default()))
     };
-    let described = {
-        let (hint_id, error_id, has_hint) = (hint_id.clone(), error_id.clone(), hint.is_some());
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if problem().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described = described_by(&hint_id, &error_id, hint.is_some(), problem);
     let invalid = move || problem().is_some().then_some("true");
     let input = match kind {
         Kind::TextArea => view! {
@@ -232,19 +213,7 @@ pub fn Select(
     let error_id = format!("{id}-error");
     let problem = problem_signal(error, name);
     let chosen = kept_value(error, name, value);
-    let described = {
-        let (hint_id, error_id, has_hint) = (hint_id.clone(), error_id.clone(), hint.is_some());
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if problem().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described = described_by(&hint_id, &error_id, hint.is_some(), problem);
     view! {
         <div class="field" class:field--invalid=move || problem().is_some()>
             <label for=id.clone()>{move || label.get()}</label>
@@ -307,5 +276,26 @@ pub fn Check(
                 {move || problem().map(|p| problem_text(i18n, p))}
             </p>
         </div>
+    }
+}
+
+/// The `aria-describedby` of a field: its hint, if it has one, and its problem, when shown.
+fn described_by(
+    hint_id: &str,
+    error_id: &str,
+    has_hint: bool,
+    problem: impl Fn() -> Option<Problem> + Send + Sync + 'static,
+) -> impl Fn() -> Option<String> + Clone + Send + Sync + 'static {
+    let (hint_id, error_id) = (hint_id.to_owned(), error_id.to_owned());
+    let problem = std::sync::Arc::new(problem);
+    move || {
+        let mut ids = Vec::new();
+        if has_hint {
+            ids.push(hint_id.clone());
+        }
+        if problem().is_some() {
+            ids.push(error_id.clone());
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
     }
 }

@@ -117,37 +117,6 @@ impl TestApp {
         (id, dates)
     }
 
-    /// Registers `email` for a date and confirms from the mail; returns the personal token.
-    async fn seat(&self, occurrence: i64, email: &str) -> String {
-        let id = occurrence.to_string();
-        let before = self.mail_to(email).await.len();
-        let (status, body) = self
-            .call(
-                &browser(),
-                "register",
-                &[
-                    ("lang", "en"),
-                    ("occurrence", &id),
-                    ("name", email.split('@').next().unwrap()),
-                    ("email", email),
-                    ("consent", "yes"),
-                ],
-            )
-            .await;
-        assert_eq!(status, 200, "{}: {body}", self.backend);
-        let mail = self.mail_to(email).await;
-        let token = token_in(&mail[before]);
-        let (status, body) = self
-            .call(
-                &browser(),
-                "confirm_registration",
-                &[("lang", "en"), ("token", &token)],
-            )
-            .await;
-        assert_eq!(status, 200, "{}: {body}", self.backend);
-        token
-    }
-
     async fn status_of(&self, occurrence: i64, email: &str) -> Option<String> {
         self.db
             .registrations(occurrence)
@@ -256,7 +225,8 @@ async fn a_series_is_published_edited_cancelled_and_deleted_and_registrants_hear
 
         // Three people for two seats on the first date.
         for who in ["ada", "bea", "cleo"] {
-            app.seat(dates[0], &format!("{who}@example.org")).await;
+            app.register_and_confirm(dates[0], &format!("{who}@example.org"))
+                .await;
         }
         assert_eq!(
             app.status_of(dates[0], "cleo@example.org").await.as_deref(),
@@ -318,7 +288,7 @@ async fn a_series_is_published_edited_cancelled_and_deleted_and_registrants_hear
 
         // Dora registers for the second date; then that date is skipped: it is cancelled for
         // her (and leaves the feed with the rule), the third and fourth dates go on.
-        app.seat(dates[1], "dora@example.org").await;
+        app.register_and_confirm(dates[1], "dora@example.org").await;
         let second_day = app.db.managed_occurrences(meeting).await.unwrap()[1]
             .original_local
             .clone();
@@ -396,7 +366,7 @@ async fn a_series_is_published_edited_cancelled_and_deleted_and_registrants_hear
             "{}: {entries:?}",
             app.backend
         );
-        // A move to a time the clocks skip, or back to front, is refused per field.
+        // A move that ends before it starts is refused beside the end field.
         let (status, body) = app
             .call(
                 &anna,
@@ -502,8 +472,8 @@ async fn organisers_seat_move_and_remove_people_and_write_to_them() {
         let (status, body) = app.call(&anna, "save_meeting", &pairs(&form)).await;
         assert_eq!(status, 200, "{}: {body}", app.backend);
         let (_, dates) = app.meeting_titled(title).await;
-        app.seat(dates[0], "ada@example.org").await;
-        app.seat(dates[0], "bea@example.org").await;
+        app.register_and_confirm(dates[0], "ada@example.org").await;
+        app.register_and_confirm(dates[0], "bea@example.org").await;
         let ada = app.registration_id(dates[0], "ada@example.org").await;
         let bea = app.registration_id(dates[0], "bea@example.org").await;
         let manage = |registration: i64, action: &'static str, target: Option<i64>| {
@@ -555,13 +525,13 @@ async fn organisers_seat_move_and_remove_people_and_write_to_them() {
             app.backend
         );
         let bea2 = app.registration_id(dates[1], "bea@example.org").await;
-        app.seat(dates[0], "cleo@example.org").await;
+        app.register_and_confirm(dates[0], "cleo@example.org").await;
         let cleo = app.registration_id(dates[0], "cleo@example.org").await;
         let (status, body) = manage(cleo, "move", Some(dates[1])).await;
         assert_eq!(status, 200, "{}: {body}", app.backend);
         let cleo2 = app.registration_id(dates[1], "cleo@example.org").await;
         // To a date she is already registered for, or to the same date: refused.
-        app.seat(dates[0], "cleo@example.org").await;
+        app.register_and_confirm(dates[0], "cleo@example.org").await;
         let cleo3 = app.registration_id(dates[0], "cleo@example.org").await;
         let (status, body) = manage(cleo3, "move", Some(dates[1])).await;
         assert_eq!(status, 422, "{}: {body}", app.backend);

@@ -575,16 +575,7 @@ async fn reminders_go_out_once_at_the_times_set_even_with_two_instances() {
             (later, "cleo@example.org"),
             (off, "dora@example.org"),
         ] {
-            app.register(&browser(), occurrence, email).await;
-            let token = token_in(&app.mail_to(email).await[0]);
-            let (status, body) = app
-                .call(
-                    &browser(),
-                    "confirm_registration",
-                    &[("lang", "en"), ("token", &token)],
-                )
-                .await;
-            assert_eq!(status, 200, "{}: {body}", app.backend);
+            app.register_and_confirm(occurrence, email).await;
         }
         // Registered but never confirmed: no seat, no reminder.
         app.register(&browser(), soon, "eve@example.org").await;

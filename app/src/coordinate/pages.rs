@@ -11,7 +11,7 @@ use leptos_router::hooks::use_params_map;
 
 /// Title, robots tag and loading state shared by every page of the area.
 #[component]
-fn AreaPage<T, F, V>(
+pub(crate) fn AreaPage<T, F, V>(
     #[prop(into)] title: Signal<String>,
     resource: Resource<Result<T, AppError>>,
     body: F,

@@ -3,8 +3,8 @@
 //! caller can tell the people concerned in the same transaction.
 
 use super::{
-    insert_slot, local_text, promote, take_seat, MeetingRow, NewMeeting, RegistrationRow,
-    MEETING_COLUMNS, REGISTRATION_COLUMNS, REGISTRATION_RETURNING,
+    exdates_text, insert_slot, local_text, minutes_text, promote, take_seat, MeetingRow,
+    NewMeeting, RegistrationRow, MEETING_COLUMNS, REGISTRATION_COLUMNS, REGISTRATION_RETURNING,
 };
 use crate::{on_pool, on_tx, Db, DbError, Tx};
 use chrono::NaiveDateTime;
@@ -217,40 +217,22 @@ pub async fn update(
     now: i64,
 ) -> Result<Reconciled, DbError> {
     let s = m.schedule;
+    let set = super::DETAIL_COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, column)| format!("{column} = ${}", i + 1))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "UPDATE meetings SET {set}, sequence = sequence + 1, updated_at = $20 WHERE id = $21"
+    );
     let done: u64 = on_tx!(tx, |conn| {
-        sqlx::query(
-            "UPDATE meetings SET sector_id = $2, title = $3, description = $4, language = $5, \
-                audience = $6, mode = $7, place = $8, address = $9, online_link = $10, \
-                timezone = $11, starts_local = $12, ends_local = $13, rrule = $14, exdates = $15, \
-                capacity = $16, takes_registrations = $17, registration_opens_at = $18, \
-                registration_closes_at = $19, reminders = $20, sequence = sequence + 1, \
-                updated_at = $21 \
-             WHERE id = $1",
-        )
-        .bind(id)
-        .bind(m.sector_id)
-        .bind(m.title)
-        .bind(m.description)
-        .bind(m.language)
-        .bind(m.audience.as_str())
-        .bind(m.mode.as_str())
-        .bind(m.place)
-        .bind(m.address)
-        .bind(m.online_link)
-        .bind(s.zone().name())
-        .bind(local_text(s.start()))
-        .bind(local_text(s.end()))
-        .bind(s.rule())
-        .bind(super::exdates_text(s))
-        .bind(m.capacity)
-        .bind(m.takes_registrations)
-        .bind(m.registration_opens_at)
-        .bind(m.registration_closes_at)
-        .bind(super::minutes_text(m.reminders))
-        .bind(now)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
+        super::bind_details!(sqlx::query(&sql), m)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
     });
     if done == 0 {
         return Err(DbError::NotFound);

@@ -475,51 +475,84 @@ impl Db {
 }
 
 /// Creates a meeting and all its occurrences.
+/// The columns a coordinator sets, bound as `$1` to `$19` by [`bind_details!`] in this order:
+/// creating and editing a meeting write the same fields the same way.
+pub(crate) const DETAIL_COLUMNS: [&str; 19] = [
+    "sector_id",
+    "title",
+    "description",
+    "language",
+    "audience",
+    "mode",
+    "place",
+    "address",
+    "online_link",
+    "timezone",
+    "starts_local",
+    "ends_local",
+    "rrule",
+    "exdates",
+    "capacity",
+    "takes_registrations",
+    "registration_opens_at",
+    "registration_closes_at",
+    "reminders",
+];
+
+macro_rules! bind_details {
+    ($query:expr, $m:expr) => {{
+        let m: &NewMeeting<'_> = $m;
+        let s = m.schedule;
+        $query
+            .bind(m.sector_id)
+            .bind(m.title)
+            .bind(m.description)
+            .bind(m.language)
+            .bind(m.audience.as_str())
+            .bind(m.mode.as_str())
+            .bind(m.place)
+            .bind(m.address)
+            .bind(m.online_link)
+            .bind(s.zone().name())
+            .bind(local_text(s.start()))
+            .bind(local_text(s.end()))
+            .bind(s.rule())
+            .bind(exdates_text(s))
+            .bind(m.capacity)
+            .bind(m.takes_registrations)
+            .bind(m.registration_opens_at)
+            .bind(m.registration_closes_at)
+            .bind(minutes_text(m.reminders))
+    }};
+}
+pub(crate) use bind_details;
+
+/// Creates a meeting and all its occurrences.
 pub async fn create(tx: &mut Tx, m: &NewMeeting<'_>, now: i64) -> Result<i64, DbError> {
     let (city_id, cluster_id) = match m.owner {
         Owner::City(id) => (Some(id), None),
         Owner::Cluster(id) => (None, Some(id)),
     };
-    let s = m.schedule;
-    let exdates = exdates_text(s);
-    let reminders = minutes_text(m.reminders);
+    let sql = format!(
+        "INSERT INTO meetings ({}, uid, city_id, cluster_id, created_by, created_at, updated_at) \
+         VALUES ({}, $20, $21, $22, $23, $24, $24) RETURNING id",
+        DETAIL_COLUMNS.join(", "),
+        (1..=DETAIL_COLUMNS.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     let id: i64 = on_tx!(tx, |conn| {
-        sqlx::query_scalar(
-            "INSERT INTO meetings (uid, city_id, cluster_id, sector_id, title, description, \
-                language, audience, mode, place, address, online_link, timezone, starts_local, \
-                ends_local, rrule, exdates, capacity, takes_registrations, registration_opens_at, \
-                registration_closes_at, reminders, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-                     $18, $19, $20, $21, $22, $23, $24, $24) RETURNING id",
-        )
-        .bind(m.uid)
-        .bind(city_id)
-        .bind(cluster_id)
-        .bind(m.sector_id)
-        .bind(m.title)
-        .bind(m.description)
-        .bind(m.language)
-        .bind(m.audience.as_str())
-        .bind(m.mode.as_str())
-        .bind(m.place)
-        .bind(m.address)
-        .bind(m.online_link)
-        .bind(s.zone().name())
-        .bind(local_text(s.start()))
-        .bind(local_text(s.end()))
-        .bind(s.rule())
-        .bind(exdates)
-        .bind(m.capacity)
-        .bind(m.takes_registrations)
-        .bind(m.registration_opens_at)
-        .bind(m.registration_closes_at)
-        .bind(reminders)
-        .bind(m.created_by)
-        .bind(now)
-        .fetch_one(&mut *conn)
-        .await?
+        bind_details!(sqlx::query_scalar(&sql), m)
+            .bind(m.uid)
+            .bind(city_id)
+            .bind(cluster_id)
+            .bind(m.created_by)
+            .bind(now)
+            .fetch_one(&mut *conn)
+            .await?
     });
-    for slot in s.slots() {
+    for slot in m.schedule.slots() {
         insert_slot(tx, id, &slot).await?;
     }
     Ok(id)

@@ -179,6 +179,39 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Registers `email` for a date as its page does and confirms from the mail; returns the
+    /// personal link's token.
+    pub async fn register_and_confirm(&self, occurrence: i64, email: &str) -> String {
+        let id = occurrence.to_string();
+        let before = self.mail_to(email).await.len();
+        let (status, body) = self
+            .call(
+                &browser(),
+                "register",
+                &[
+                    ("lang", "en"),
+                    ("occurrence", &id),
+                    ("name", email.split('@').next().unwrap()),
+                    ("email", email),
+                    ("consent", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "{}: {body}", self.backend);
+        let token = token_in(&self.mail_to(email).await[before]);
+        let (status, body) = self
+            .call(
+                &browser(),
+                "confirm_registration",
+                &[("lang", "en"), ("token", &token)],
+            )
+            .await;
+        assert_eq!(status, 200, "{}: {body}", self.backend);
+        token
+    }
+}
+
 /// The secret of the link in a mail (`…?token=…`), read from its decoded text part.
 pub fn token_in(mail: &str) -> String {
     let text = app::mail::text_of(mail.as_bytes()).expect("a text part");

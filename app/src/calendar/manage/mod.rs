@@ -236,12 +236,12 @@ pub async fn move_date(
 
 #[server(endpoint = "cancel_date")]
 pub async fn cancel_date(lang: String, occurrence: i64) -> Result<(), AppError> {
-    crate::respond(ops::cancel_date(&lang, occurrence).await)
+    crate::respond(ops::switch_date(&lang, occurrence, true).await)
 }
 
 #[server(endpoint = "reinstate_date")]
 pub async fn reinstate_date(lang: String, occurrence: i64) -> Result<(), AppError> {
-    crate::respond(ops::reinstate_date(&lang, occurrence).await)
+    crate::respond(ops::switch_date(&lang, occurrence, false).await)
 }
 
 #[server(endpoint = "attendees")]

@@ -1051,59 +1051,47 @@ pub async fn move_date(
     Ok(())
 }
 
-pub async fn cancel_date(lang: &str, occurrence: i64) -> Result<(), AppError> {
+/// Calls one date off (`off`) or puts it back on; everyone registered for it is told.
+pub async fn switch_date(lang: &str, occurrence: i64, off: bool) -> Result<(), AppError> {
     let db = crate::db()?;
     let site = crate::site()?;
     let (me, m, _) = require_occurrence(&db, occurrence).await?;
     let now = Utc::now().timestamp();
     let mut tx = db.begin_write().await?;
-    if meetings::cancel_occurrence(&mut tx, occurrence, now).await? {
-        tell_everyone(&mut tx, &site, occurrence, Change::Cancelled).await?;
+    let changed = if off {
+        meetings::cancel_occurrence(&mut tx, occurrence, now).await?
+    } else {
+        meetings::reinstate_occurrence(&mut tx, occurrence, now).await?
+    };
+    // A date already off is left as it is; one that cannot come back (past, dropped from the
+    // series, or its meeting called off) is refused.
+    if !off && !changed {
+        return Err(Invalid::only(Invalid::FORM, Problem::OutOfRange));
+    }
+    if changed {
+        let (change, action) = if off {
+            (Change::Cancelled, "occurrence.cancel")
+        } else {
+            (Change::Reinstated, "occurrence.reinstate")
+        };
+        tell_everyone(&mut tx, &site, occurrence, change).await?;
         audit(
             &mut tx,
             &me,
-            "occurrence.cancel",
+            action,
             "occurrence",
             occurrence,
             owner_of_row(&m),
-            None,
-            Some(serde_json::json!({ "cancelled": true })),
+            Some(serde_json::json!({ "cancelled": !off })),
+            Some(serde_json::json!({ "cancelled": off })),
         )
         .await?;
     }
     tx.commit().await?;
+    let done = if off { "cancelled" } else { "reinstated" };
     crate::redirect_to(
         lang,
-        &format!("coordinate/occurrences/{occurrence}?done=cancelled"),
-    );
-    Ok(())
-}
-
-pub async fn reinstate_date(lang: &str, occurrence: i64) -> Result<(), AppError> {
-    let db = crate::db()?;
-    let site = crate::site()?;
-    let (me, m, _) = require_occurrence(&db, occurrence).await?;
-    let now = Utc::now().timestamp();
-    let mut tx = db.begin_write().await?;
-    if !meetings::reinstate_occurrence(&mut tx, occurrence, now).await? {
-        return Err(Invalid::only(Invalid::FORM, Problem::OutOfRange));
-    }
-    tell_everyone(&mut tx, &site, occurrence, Change::Reinstated).await?;
-    audit(
-        &mut tx,
-        &me,
-        "occurrence.reinstate",
-        "occurrence",
-        occurrence,
-        owner_of_row(&m),
-        Some(serde_json::json!({ "cancelled": true })),
-        Some(serde_json::json!({ "cancelled": false })),
-    )
-    .await?;
-    tx.commit().await?;
-    crate::redirect_to(
-        lang,
-        &format!("coordinate/occurrences/{occurrence}?done=reinstated"),
+        &format!("coordinate/occurrences/{occurrence}?done={done}"),
     );
     Ok(())
 }

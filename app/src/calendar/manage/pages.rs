@@ -5,44 +5,14 @@
 use super::*;
 use crate::accounts::Notice;
 use crate::calendar::{audience_label, language_label, mode_label};
+use crate::coordinate::AreaPage;
 use crate::forms::{error_of, Check, Field, FormAlert, Kind, LangInput, Select};
 use crate::i18n::*;
-use crate::layout::{in_lang, link_to, ErrorContent, I18n, PageMeta};
+use crate::layout::{in_lang, link_to, I18n};
 use domain::{Audience, Mode, MEETING_LANGUAGES};
 use leptos::form::ActionForm;
-use leptos_meta::Meta;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// Title, robots tag and loading state of a management page.
-#[component]
-fn ManagePage<T, F, V>(
-    #[prop(into)] title: Signal<String>,
-    resource: Resource<Result<T, AppError>>,
-    body: F,
-) -> impl IntoView
-where
-    T: Clone + Send + Sync + Serialize + for<'de> Deserialize<'de> + 'static,
-    F: Fn(T) -> V + Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
-    let i18n = use_i18n();
-    view! {
-        <PageMeta title=title description=title />
-        <Meta name="robots" content="noindex" />
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-            {move || {
-                let body = body.clone();
-                Suspend::new(async move {
-                    match resource.await {
-                        Ok(data) => body(data).into_any(),
-                        Err(e) => view! { <ErrorContent error=e /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
-}
 
 fn lang_of(i18n: I18n) -> String {
     i18n.get_locale().as_str().to_owned()
@@ -70,7 +40,7 @@ pub fn MeetingsAdminPage() -> impl IntoView {
         get_managed_meetings(lang, past, page)
     });
     view! {
-        <ManagePage
+        <AreaPage
             title=Signal::derive(move || t_string!(i18n, manage_title).to_owned())
             resource=data
             body={move |list: ManagedList| view! { <MeetingsList list /> }}
@@ -194,7 +164,7 @@ pub fn MeetingNewPage() -> impl IntoView {
     });
     let save = ServerAction::<SaveMeeting>::new();
     view! {
-        <ManagePage
+        <AreaPage
             title=Signal::derive(move || t_string!(i18n, manage_new_title).to_owned())
             resource=data
             body={move |page: DraftPage| view! {
@@ -233,7 +203,7 @@ pub fn MeetingEditPage() -> impl IntoView {
         |(lang, id, _, _)| get_meeting_draft(lang, Some(id), None, None),
     );
     view! {
-        <ManagePage
+        <AreaPage
             title=Signal::derive(move || t_string!(i18n, manage_edit_title).to_owned())
             resource=data
             body={move |page: DraftPage| view! { <MeetingEditView page save cancel delete /> }}
@@ -574,7 +544,7 @@ pub fn DateAdminPage() -> impl IntoView {
         |(lang, id, _)| get_attendees(lang, id),
     );
     view! {
-        <ManagePage
+        <AreaPage
             title=Signal::derive(move || t_string!(i18n, date_title).to_owned())
             resource=data
             body={move |a: Attendees| view! { <DateAdminView a actions /> }}
