@@ -252,6 +252,13 @@ async fn a_series_is_published_edited_cancelled_and_deleted_and_registrants_hear
             "{}: the dates keep their identity",
             app.backend
         );
+        let entries = entries_titled(&app.lucca_feed().await, title);
+        assert_eq!(entries[0].2, "1", "{}: SEQUENCE went up", app.backend);
+        assert!(
+            entries[0].3.ends_with("T180000"),
+            "{}: {entries:?}",
+            app.backend
+        );
         for who in ["ada", "bea"] {
             let mail = app.mail_to(&format!("{who}@example.org")).await;
             let last = mail.last().unwrap();
@@ -960,5 +967,67 @@ async fn the_meeting_form_names_each_bad_field_and_keeps_what_was_typed() {
     assert!(
         page.contains("&lt;/title&gt;&lt;script&gt;alert"),
         "the title is shown as text"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn registration_opens_and_closes_at_the_times_set() {
+    let app = spawn_app(common::sqlite().await, &[]).await;
+    let lucca = app.city("lucca").await;
+    app.user("anna@comune.lucca.it", "en", &[Role::City(lucca)])
+        .await;
+    let anna = app.signed_in("anna@comune.lucca.it").await;
+    for (title, changes, page_says) in [
+        (
+            "Not yet open",
+            vec![("opens", local_in(1, "09:00"))],
+            "Registration opens on",
+        ),
+        (
+            "Already closed",
+            vec![("closes", local_in(-1, "09:00"))],
+            "Registration is closed.",
+        ),
+    ] {
+        let changes: Vec<(&str, &str)> = changes.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let form = meeting_form(title, &changes);
+        let (status, body) = app.call(&anna, "save_meeting", &pairs(&form)).await;
+        assert_eq!(status, 200, "{body}");
+        let (_, dates) = app.meeting_titled(title).await;
+        let id = dates[0].to_string();
+        let (status, body) = app
+            .call(
+                &browser(),
+                "register",
+                &[
+                    ("lang", "en"),
+                    ("occurrence", &id),
+                    ("name", "Ada"),
+                    ("email", "ada@example.org"),
+                    ("consent", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 422, "{title}: {body}");
+        assert!(body.contains("RegistrationClosed"), "{title}: {body}");
+        let page = browser()
+            .get(format!("{}/en/meetings/{id}", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains(page_says), "{title}");
+        assert!(!page.contains("id=\"field-consent\""), "{title}: no form");
+    }
+    // Opened from now on: the form is there and registration works.
+    let form = meeting_form("Open now", &[("opens", &local_in(-1, "09:00"))]);
+    app.call(&anna, "save_meeting", &pairs(&form)).await;
+    let (_, dates) = app.meeting_titled("Open now").await;
+    app.register_and_confirm(dates[0], "ada@example.org").await;
+    assert_eq!(
+        app.status_of(dates[0], "ada@example.org").await.as_deref(),
+        Some("confirmed")
     );
 }
