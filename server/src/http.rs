@@ -168,7 +168,23 @@ pub fn router(state: AppState) -> Router {
                     move |_: &Response| hsts.clone(),
                 )),
         )
+        .layer(middleware::from_fn(run_to_completion))
         .with_state(state)
+}
+
+/// Runs every request to its end even when the client goes away midway (a phone losing its
+/// signal): a dropped handler could stop between two statements of its work, and sqlx 0.8.6
+/// returns a PostgreSQL connection whose BEGIN was cancelled to the pool inside an open
+/// transaction, which then holds its locks for whoever borrows it next
+/// (transact-rs/sqlx#4393, fixed upstream after 0.8.6).
+async fn run_to_completion(req: Request, next: Next) -> Response {
+    match tokio::spawn(next.run(req)).await {
+        Ok(res) => res,
+        Err(e) => {
+            tracing::error!(error = %e, "request handler failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 /// Tells server functions who is asking, for sign-in throttling. Behind a load balancer every
