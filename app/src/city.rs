@@ -134,11 +134,14 @@ fn CityView(detail: CityDetail, section: Section) -> impl IntoView {
         </nav>
         {match section {
             Section::Overview => view! { <Overview detail /> }.into_any(),
-            Section::Map => view! { <Whereabouts detail /> }.into_any(),
+            Section::Map => view! {
+                <Whereabouts detail />
+                <crate::pact::PactPlaces slug=slug.clone() />
+            }.into_any(),
             Section::Calendar => view! {
                 <crate::calendar::Calendar scope=crate::calendar::Scope::City(slug.clone()) />
             }.into_any(),
-            Section::Pact => view! { <Pact detail /> }.into_any(),
+            Section::Pact => view! { <crate::pact::PactSection slug=slug.clone() /> }.into_any(),
         }}
     }
 }
@@ -227,37 +230,5 @@ fn Whereabouts(detail: CityDetail) -> impl IntoView {
             </div>
             <div><dt>{t!(i18n, city_timezone)}</dt><dd>{c.timezone}</dd></div>
         </dl>
-    }
-}
-
-#[component]
-fn Pact(detail: CityDetail) -> impl IntoView {
-    let i18n = use_i18n();
-    match detail.pact {
-        None => view! { <p>{t!(i18n, city_no_pact)}</p> }.into_any(),
-        Some(p) => {
-            view! {
-                <h2>{in_lang(i18n, p.title)}</h2>
-                {p.signed_on.map(|date| {
-                    view! { <p>{t!(i18n, city_pact_signed, date = move || date.clone())}</p> }
-                })}
-                <h3>{t!(i18n, city_partners)}</h3>
-                <ul class="partners">
-                    {p.partners.into_iter().map(|partner| {
-                        let name = partner.name;
-                        view! {
-                            <li>
-                                {match partner.website {
-                                    Some(url) => view! { <a href=url rel="external">{name}</a> }.into_any(),
-                                    None => view! { <strong>{name}</strong> }.into_any(),
-                                }}
-                                <span class="muted">" — " {in_lang(i18n, partner.role)}</span>
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-            }
-            .into_any()
-        }
     }
 }

@@ -67,6 +67,32 @@ pub enum Problem {
     AlreadyRegistered,
     /// A box that must be ticked to go ahead with something that cannot be undone.
     Confirm,
+    /// A code whose check digit does not match: most likely a typing mistake.
+    Checksum,
+    /// This organisation has already adhered (or is waiting to be confirmed or approved).
+    Duplicate,
+    /// A file larger than the field admits.
+    FileTooLarge,
+    /// A file that is not an image of the kinds the field admits.
+    ImageType,
+    /// A link that has expired (a new one can be sent).
+    LinkExpired,
+    /// A value that is not one of the options offered.
+    Choice,
+    /// At least one of a group of boxes must be ticked.
+    ChooseOne,
+    /// The attestation of authority to sign for the organisation is missing.
+    Attestation,
+    /// The privacy notice was not acknowledged.
+    Privacy,
+    /// A position too far from the city.
+    TooFar,
+    /// Latitude without longitude, or the other way round.
+    BothOrNeither,
+    /// The pact has no published text yet, so nobody can adhere to it.
+    PactClosed,
+    /// Still used by other records, so it cannot be removed.
+    InUse,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -46,6 +46,19 @@ pub fn problem_text(i18n: I18n, problem: Problem) -> String {
         Problem::NoSeat => td_string!(locale, problem_no_seat),
         Problem::AlreadyRegistered => td_string!(locale, problem_already_registered),
         Problem::Confirm => td_string!(locale, problem_confirm),
+        Problem::Checksum => td_string!(locale, problem_checksum),
+        Problem::Duplicate => td_string!(locale, problem_duplicate),
+        Problem::FileTooLarge => td_string!(locale, problem_file_too_large),
+        Problem::ImageType => td_string!(locale, problem_image_type),
+        Problem::LinkExpired => td_string!(locale, problem_link_expired),
+        Problem::Choice => td_string!(locale, problem_choice),
+        Problem::ChooseOne => td_string!(locale, problem_choose_one),
+        Problem::Attestation => td_string!(locale, problem_attestation),
+        Problem::Privacy => td_string!(locale, problem_privacy),
+        Problem::TooFar => td_string!(locale, problem_too_far),
+        Problem::BothOrNeither => td_string!(locale, problem_both_or_neither),
+        Problem::PactClosed => td_string!(locale, problem_pact_closed),
+        Problem::InUse => td_string!(locale, problem_in_use),
     }
     .to_string()
 }
@@ -128,7 +141,7 @@ pub fn Field(
                 aria-invalid=invalid
                 aria-describedby=described.clone()
             >
-                {initial.clone().unwrap_or_default()}
+                {textarea_text(initial.clone().unwrap_or_default())}
             </textarea>
         }
         .into_any(),
@@ -167,6 +180,16 @@ pub fn Field(
             </p>
         </div>
     }
+}
+
+/// The text of a `<textarea>`, ready to be its child. The renderer writes a textarea's children
+/// unescaped (it counts it among raw-text elements), so on the server text is escaped here:
+/// a value holding `</textarea>` must not end the element. In the browser a child is a DOM text
+/// node and needs nothing.
+pub fn textarea_text(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    let text = html_escape::encode_text(&text).into_owned();
+    text
 }
 
 /// A hidden input carrying the page's language, so that redirects and mail follow it.
@@ -297,5 +320,61 @@ fn described_by(
             ids.push(error_id.clone());
         }
         (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
+/// Parsing of submitted text that every capability's forms share.
+#[cfg(feature = "ssr")]
+pub mod input {
+    use crate::{Invalid, Problem};
+
+    /// The problem a field shows for a value its newtype refused.
+    pub fn problem_of(e: domain::ParseError) -> Problem {
+        use domain::ParseError as E;
+        match e {
+            E::Empty => Problem::Required,
+            E::TooLong => Problem::TooLong,
+            E::InvalidCharacters => Problem::Characters,
+            E::EndBeforeStart => Problem::EndBeforeStart,
+            E::NonexistentTime => Problem::NonexistentTime,
+            E::TooFrequent => Problem::TooFrequent,
+            E::OutOfRange => Problem::OutOfRange,
+            E::NotANumber => Problem::Number,
+            E::Checksum => Problem::Checksum,
+            E::TooShort | E::InvalidFormat => Problem::Format,
+        }
+    }
+
+    /// Optional free text: trimmed, line ends unified, bounded, no control characters but
+    /// line breaks.
+    pub fn optional_text(invalid: &mut Invalid, field: &str, raw: &str, max: usize) -> String {
+        let text = raw.trim().replace("\r\n", "\n");
+        if text.chars().count() > max {
+            invalid.add(field, Problem::TooLong);
+        } else if text.chars().any(|c| c.is_control() && c != '\n') {
+            invalid.add(field, Problem::Characters);
+        }
+        text
+    }
+
+    /// An optional web address: http or https with a host, else the field's problem.
+    pub fn web_address(invalid: &mut Invalid, field: &str, raw: &str) -> Option<String> {
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return None;
+        }
+        match url::Url::parse(raw) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
+                if u.as_str().chars().count() > 500 {
+                    invalid.add(field, Problem::TooLong);
+                    return None;
+                }
+                Some(u.to_string())
+            }
+            _ => {
+                invalid.add(field, Problem::Url);
+                None
+            }
+        }
     }
 }

@@ -10,12 +10,16 @@ pub mod calendar;
 mod city;
 mod coordinate;
 mod error;
+#[cfg(feature = "ssr")]
+mod export;
 mod forms;
 mod layout;
 #[cfg(feature = "ssr")]
 pub mod mail;
+#[cfg(feature = "ssr")]
+mod markdown;
 mod network;
-mod pact;
+pub mod pact;
 mod routes;
 
 #[cfg(feature = "ssr")]

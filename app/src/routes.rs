@@ -66,6 +66,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("map") view=network::MembersPage ssr=SsrMode::Async />
                         <Route path=path!("calendar") view=calendar::NetworkCalendarPage ssr=SsrMode::Async />
                         <Route path=path!("pact") view=pact::NetworkPactPage ssr=SsrMode::Async />
+                        <Route path=path!("pact/confirm") view=pact::ConfirmPage ssr=SsrMode::Async />
+                        <Route path=path!("pact/adhesion") view=pact::AdhesionPage ssr=SsrMode::Async />
+                        <Route path=path!("pact/invitation") view=pact::InvitationPage ssr=SsrMode::Async />
                         <Route path=path!("clusters/:slug") view=network::ClusterPage ssr=SsrMode::Async />
                         <Route path=path!("clusters/:slug/calendar") view=calendar::ClusterCalendarPage ssr=SsrMode::Async />
                         <Route path=path!("meetings/:id") view=calendar::MeetingPage ssr=SsrMode::Async />
@@ -74,6 +77,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("cities/:slug/map") view=city::CityMapPage ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug/calendar") view=city::CityCalendarPage ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug/pact") view=city::CityPactPage ssr=SsrMode::Async />
+                        <Route path=path!("cities/:slug/pact/join") view=pact::JoinPage ssr=SsrMode::Async />
+                        <Route path=path!("cities/:slug/pact/resend") view=pact::ResendPage ssr=SsrMode::Async />
+                        <Route path=path!("cities/:slug/pact/adherents/:id") view=pact::CertificatePage ssr=SsrMode::Async />
                         <Route path=path!("account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("account/sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("account/reset") view={Lazy::<ResetRequestRoute>::new()} ssr=SsrMode::Async />
@@ -90,6 +96,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("coordinate/meetings/new") view={Lazy::<MeetingNewRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("coordinate/meetings/:id") view={Lazy::<MeetingEditRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("coordinate/occurrences/:id") view={Lazy::<DateAdminRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/pacts/:slug") view={Lazy::<QueueRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/pacts/:slug/settings") view={Lazy::<PactSettingsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/pacts/:slug/table") view={Lazy::<TableRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/adhesions/:id") view={Lazy::<AdhesionAdminRoute>::new()} ssr=SsrMode::Async />
                     </I18nRoute<Locale, _, _>>
                 </Routes>
             </Router>
@@ -133,4 +143,8 @@ lazy_pages! {
     MeetingNewRoute => calendar::manage::MeetingNewPage,
     MeetingEditRoute => calendar::manage::MeetingEditPage,
     DateAdminRoute => calendar::manage::DateAdminPage,
+    QueueRoute => pact::manage::QueuePage,
+    PactSettingsRoute => pact::manage::PactSettingsPage,
+    TableRoute => pact::manage::TablePage,
+    AdhesionAdminRoute => pact::manage::AdhesionAdminPage,
 }

@@ -14,6 +14,7 @@ mod flash;
 pub mod meetings;
 pub mod network;
 pub mod outbox;
+pub mod pacts;
 pub mod roster;
 
 pub use error::DbError;

@@ -52,10 +52,42 @@ struct MembershipRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct SectorRow {
+struct SectorNames {
     slug: String,
     name_en: String,
     name_it: String,
+}
+
+/// A city's sector as its coordinators manage it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SectorRow {
+    pub id: i64,
+    pub slug: String,
+    pub name_en: String,
+    pub name_it: String,
+    pub position: i32,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CityBrief {
+    pub id: i64,
+    pub slug: String,
+    pub name_en: String,
+    pub name_it: String,
+    pub country: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub timezone: String,
+}
+
+impl CityBrief {
+    pub fn to_ref(&self) -> CityRef {
+        CityRef {
+            slug: self.slug.clone(),
+            name: Localized::new(self.name_en.clone(), self.name_it.clone()),
+            country: self.country.clone(),
+        }
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -164,7 +196,7 @@ impl Db {
             .await?
             .pop()
             .ok_or(DbError::NotFound)?;
-        let sectors: Vec<SectorRow> = on_pool!(self, |pool| {
+        let sectors: Vec<SectorNames> = on_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT slug, name_en, name_it FROM sectors WHERE city_id = $1 ORDER BY position",
             )
@@ -362,6 +394,47 @@ impl Db {
         }))
     }
 
+    /// A city's id, names and whereabouts by its short name: what a city's subpages need
+    /// without loading its clusters, profile and pact.
+    pub async fn city_brief(&self, slug: &str) -> Result<CityBrief, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, slug, name_en, name_it, country, latitude, longitude, timezone \
+                 FROM cities WHERE slug = $1",
+            )
+            .bind(slug)
+            .fetch_optional(pool)
+            .await?
+            .ok_or(DbError::NotFound)?
+        }))
+    }
+
+    pub async fn city_brief_by_id(&self, id: i64) -> Result<CityBrief, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, slug, name_en, name_it, country, latitude, longitude, timezone \
+                 FROM cities WHERE id = $1",
+            )
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+            .ok_or(DbError::NotFound)?
+        }))
+    }
+
+    /// A city's sectors with their ids, in the city's order.
+    pub async fn sectors_of(&self, city_id: i64) -> Result<Vec<SectorRow>, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, slug, name_en, name_it, position FROM sectors \
+                 WHERE city_id = $1 ORDER BY position, id",
+            )
+            .bind(city_id)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
     pub async fn cities_with_pact(&self) -> Result<Vec<CityRef>, DbError> {
         let rows: Vec<(String, String, String, String)> = on_pool!(self, |pool| {
             sqlx::query_as(
@@ -483,4 +556,60 @@ pub async fn update_cluster_profile(
         return Err(DbError::NotFound);
     }
     Ok(())
+}
+
+/// Adds a sector to a city (`id` None) or renames one of its own.
+pub async fn save_sector(
+    tx: &mut Tx,
+    city_id: i64,
+    id: Option<i64>,
+    slug: &str,
+    name_en: &str,
+    name_it: &str,
+) -> Result<i64, DbError> {
+    Ok(on_tx!(tx, |conn| match id {
+        None => {
+            sqlx::query_scalar(
+                "INSERT INTO sectors (city_id, slug, name_en, name_it, position) VALUES ($1, $2, $3, $4, \
+                    (SELECT COALESCE(MAX(position), 0) + 1 FROM sectors WHERE city_id = $1)) \
+                 RETURNING id",
+            )
+            .bind(city_id)
+            .bind(slug)
+            .bind(name_en)
+            .bind(name_it)
+            .fetch_one(&mut *conn)
+            .await?
+        }
+        Some(id) => {
+            sqlx::query_scalar(
+                "UPDATE sectors SET slug = $3, name_en = $4, name_it = $5 \
+                 WHERE id = $1 AND city_id = $2 RETURNING id",
+            )
+            .bind(id)
+            .bind(city_id)
+            .bind(slug)
+            .bind(name_en)
+            .bind(name_it)
+            .fetch_one(&mut *conn)
+            .await?
+        }
+    }))
+}
+
+/// Removes a city's sector that no meeting or adhesion uses; `false` when it is in use.
+pub async fn delete_unused_sector(tx: &mut Tx, city_id: i64, id: i64) -> Result<bool, DbError> {
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query(
+            "DELETE FROM sectors WHERE id = $1 AND city_id = $2 \
+             AND NOT EXISTS (SELECT 1 FROM meetings WHERE sector_id = $1) \
+             AND NOT EXISTS (SELECT 1 FROM adhesions WHERE sector_id = $1)",
+        )
+        .bind(id)
+        .bind(city_id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected()
+            == 1
+    }))
 }

@@ -83,6 +83,7 @@ fn describe(e: ParseError) -> &'static str {
         ParseError::EndBeforeStart => "ends before it starts",
         ParseError::NonexistentTime => "is a time the clocks skip",
         ParseError::TooFrequent => "repeats too often",
+        ParseError::Checksum => "has a wrong check digit",
     }
 }
 

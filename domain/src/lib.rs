@@ -4,6 +4,7 @@
 mod accounts;
 mod meetings;
 mod network;
+mod pacts;
 mod parse;
 #[cfg(feature = "schedule")]
 pub mod schedule;
@@ -11,4 +12,5 @@ pub mod schedule;
 pub use accounts::*;
 pub use meetings::*;
 pub use network::*;
+pub use pacts::*;
 pub use parse::*;

@@ -27,6 +27,9 @@ pub enum ParseError {
     /// A recurrence rule more frequent than daily, or one with too many occurrences.
     #[error("too frequent")]
     TooFrequent,
+    /// A code whose check digit does not match the rest: a typing mistake.
+    #[error("wrong check digit")]
+    Checksum,
 }
 
 /// A URL segment naming a city, cluster or sector: lowercase ASCII letters, digits and

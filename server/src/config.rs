@@ -56,6 +56,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Public writes (registrations) per client address; a rate of 0 switches the limit off.
     pub public_writes: crate::limits::Limit,
+    /// Days after which a withdrawn or rejected adhesion loses its personal data.
+    pub pact_retention_days: u32,
     pub leptos: LeptosOptions,
 }
 
@@ -145,6 +147,8 @@ impl Config {
             burst: number("RATE_LIMIT_BURST", 20)?,
         };
 
+        let pact_retention_days = number("PACT_RETENTION_DAYS", 90)?;
+
         let leptos = leptos_options(&get, site_addr)?;
 
         Ok(Self {
@@ -157,6 +161,7 @@ impl Config {
             load_demo_data,
             log_format,
             public_writes,
+            pact_retention_days,
             leptos,
         })
     }

@@ -20,6 +20,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -104,6 +105,14 @@ pub fn router(state: AppState) -> Router {
             "/coordinate/occurrences/{id}/registrations.csv",
             get(crate::exports::registrations_csv),
         )
+        .route("/pact-logos/{file}", get(crate::pacts::logo))
+        .route("/badges/pact/{file}", get(crate::pacts::badge))
+        .route("/open-data/pacts/{file}", get(crate::pacts::open_data))
+        .route("/pact/adhesion.json", get(crate::pacts::personal_data))
+        .route(
+            "/coordinate/pacts/{slug}/adhesions.csv",
+            get(crate::pacts::adhesions_csv),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -112,6 +121,7 @@ pub fn router(state: AppState) -> Router {
             context, shell,
         ))
         .layer(auth)
+        .layer(middleware::from_fn(crate::pacts::multipart_only))
         .layer(middleware::from_fn_with_state(
             state.public_writes.clone(),
             crate::limits::limit_public_writes,
@@ -168,6 +178,7 @@ pub fn router(state: AppState) -> Router {
                     move |_: &Response| hsts.clone(),
                 )),
         )
+        .layer(RequestBodyLimitLayer::new(crate::pacts::MAX_BODY))
         .layer(middleware::from_fn(run_to_completion))
         .with_state(state)
 }

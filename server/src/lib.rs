@@ -11,6 +11,7 @@ mod flash;
 mod http;
 pub mod limits;
 pub mod mail;
+mod pacts;
 pub mod sessions;
 pub mod telemetry;
 
@@ -40,8 +41,9 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-/// Hourly: forgets expired sessions and sign-in failures older than any throttling window.
-pub async fn housekeeping(db: Db) {
+/// Hourly: forgets expired sessions and sign-in failures older than any throttling window,
+/// and erases the personal data of adhesions past their retention period.
+pub async fn housekeeping(db: Db, pact_retention_days: u32) {
     use tower_sessions::session_store::ExpiredDeletion;
     let store = match sessions::Store::open(&db).await {
         Ok(s) => s,
@@ -62,6 +64,13 @@ pub async fn housekeeping(db: Db) {
         }
         if let Err(e) = db.prune_flashes(chrono::Utc::now().timestamp()).await {
             tracing::warn!(error = %e, "cannot prune form flashes");
+        }
+        match app::pact::ops::tidy(&db, i64::from(pact_retention_days)).await {
+            Ok((0, 0)) => {}
+            Ok((erased, purged)) => {
+                tracing::info!(erased, purged, "adhesions past retention tidied")
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot tidy adhesions"),
         }
     }
 }

@@ -1,5 +1,5 @@
 //! Rate limits on the writes anyone may make without an account (registering for a meeting,
-//! confirming, cancelling): per client address, in memory. Each instance counts its own
+//! confirming, cancelling; adhering to a pact and what its links do): per client address, in memory. Each instance counts its own
 //! clients, so behind a load balancer a client may get up to N times the quota (and every
 //! client counts as the balancer; see README): the limit is a brake on bots, while the rules
 //! that must hold exactly (one registration per address and date, seats) live in the database.
@@ -18,10 +18,16 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 /// The server functions counted as public writes.
-const PUBLIC_WRITES: [&str; 3] = [
+const PUBLIC_WRITES: [&str; 9] = [
     "/api/register",
     "/api/confirm_registration",
     "/api/cancel_registration",
+    "/api/pact_join",
+    "/api/pact_confirm",
+    "/api/pact_resend",
+    "/api/pact_update",
+    "/api/pact_withdraw",
+    "/api/pact_accept",
 ];
 
 /// How many public writes a client may make: `burst` at once, then `per_minute`.
@@ -77,6 +83,11 @@ pub async fn limit_public_writes(
         return next.run(req).await;
     }
     tracing::warn!(%client, %path, "public write over the rate limit");
+    let (parts, body) = req.into_parts();
+    // Read what the client is still sending (bounded by the body limit) so that it gets the
+    // answer instead of a connection reset mid-upload.
+    let _ = axum::body::to_bytes(body, crate::pacts::MAX_BODY).await;
+    let req = Request::from_parts(parts, axum::body::Body::empty());
     let wants_page = req
         .headers()
         .get(header::ACCEPT)

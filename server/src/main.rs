@@ -101,7 +101,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             let _ = stopped.await;
         },
     ));
-    let housekeeping = tokio::spawn(server::housekeeping(db.clone()));
+    let housekeeping = tokio::spawn(server::housekeeping(db.clone(), config.pact_retention_days));
     let reminders = tokio::spawn(server::reminders(db.clone(), app.site()));
     app.run_until_stopped().await?;
     housekeeping.abort();

@@ -2,8 +2,10 @@
 
 use super::{CalendarData, FilterOptions, Registration};
 use crate::accounts::ops::{greeting, link};
+use crate::forms::input::{optional_text, problem_of};
 use crate::i18n::Locale;
 use crate::mail::Letter;
+pub use crate::markdown::{plain_text, render_markdown};
 use crate::{AppError, Invalid, Problem};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use db::meetings::{self, Filter, MeetingRow, OccurrenceRow, Registered, RegistrationRow};
@@ -179,33 +181,6 @@ pub fn summary(locale: Locale, r: OccurrenceRow) -> MeetingSummary {
     }
 }
 
-/// Markdown to HTML that cannot carry script: raw HTML in the source is escaped by the
-/// sanitiser's allow-list, links get rel="noopener noreferrer".
-pub fn render_markdown(source: &str) -> String {
-    let parser =
-        pulldown_cmark::Parser::new_ext(source, pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, parser);
-    ammonia::clean(&html)
-}
-
-/// The text of a Markdown source without its markup, for meta tags and calendar entries.
-pub fn plain_text(source: &str) -> String {
-    use pulldown_cmark::{Event, Parser, TagEnd};
-    let mut out = String::new();
-    for event in Parser::new(source) {
-        match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
-                out.push_str("\n\n")
-            }
-            _ => {}
-        }
-    }
-    out.trim().to_owned()
-}
-
 pub fn window(m: &MeetingRow, o: &OccurrenceRow, now: i64) -> RegistrationWindow {
     if o.cancelled {
         return RegistrationWindow::Cancelled;
@@ -372,31 +347,6 @@ pub struct Form {
 
 pub const MAX_ORGANISATION: usize = 200;
 pub const MAX_NEEDS: usize = 1000;
-
-pub(crate) fn problem_of(e: domain::ParseError) -> Problem {
-    use domain::ParseError as E;
-    match e {
-        E::Empty => Problem::Required,
-        E::TooLong => Problem::TooLong,
-        E::InvalidCharacters => Problem::Characters,
-        E::EndBeforeStart => Problem::EndBeforeStart,
-        E::NonexistentTime => Problem::NonexistentTime,
-        E::TooFrequent => Problem::TooFrequent,
-        E::OutOfRange => Problem::OutOfRange,
-        E::NotANumber => Problem::Number,
-        E::TooShort | E::InvalidFormat => Problem::Format,
-    }
-}
-
-pub(crate) fn optional_text(invalid: &mut Invalid, field: &str, raw: &str, max: usize) -> String {
-    let text = raw.trim().replace("\r\n", "\n");
-    if text.chars().count() > max {
-        invalid.add(field, Problem::TooLong);
-    } else if text.chars().any(|c| c.is_control() && c != '\n') {
-        invalid.add(field, Problem::Characters);
-    }
-    text
-}
 
 pub async fn register(
     lang: &str,

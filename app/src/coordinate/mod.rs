@@ -281,7 +281,7 @@ pub async fn update_city_profile(
             let profile = CityProfile {
                 description_en: description(&mut invalid, "description_en", &description_en),
                 description_it: description(&mut invalid, "description_it", &description_it),
-                website: web_address(&mut invalid, "website", &website),
+                website: crate::forms::input::web_address(&mut invalid, "website", &website),
             };
             invalid.into_result()?;
             let before = db.city_profile(id).await?;
@@ -373,23 +373,6 @@ fn description(invalid: &mut Invalid, field: &str, raw: &str) -> String {
         invalid.add(field, Problem::TooLong);
     }
     text
-}
-
-#[cfg(feature = "ssr")]
-fn web_address(invalid: &mut Invalid, field: &str, raw: &str) -> Option<String> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return None;
-    }
-    match url::Url::parse(raw) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
-            Some(u.to_string())
-        }
-        _ => {
-            invalid.add(field, Problem::Url);
-            None
-        }
-    }
 }
 
 #[server(endpoint = "people")]

@@ -74,6 +74,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 <li>
                     <a href=link_to(i18n, format!("coordinate/cities/{}", c.slug))>{name}</a>
                     " "<span class="muted">{c.country}</span>
+                    " · "<a href=link_to(i18n, format!("coordinate/pacts/{}", c.slug))>{t!(i18n, dashboard_pact)}</a>
                 </li>
             }
         })

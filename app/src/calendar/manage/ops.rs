@@ -6,9 +6,8 @@ use super::{
 };
 use crate::accounts::ops::{greeting, link};
 use crate::accounts::session::{require_user, SessionUser};
-use crate::calendar::ops::{
-    moment, optional_text, placed_letter, problem_of, summary, when, Placement,
-};
+use crate::calendar::ops::{moment, placed_letter, summary, when, Placement};
+use crate::forms::input::{optional_text, problem_of};
 use crate::i18n::Locale;
 use crate::mail::Letter;
 use crate::{AppError, Invalid, Problem, SiteInfo};
@@ -1382,13 +1381,7 @@ pub async fn registrations_csv(
             .to_string()
     };
     let mut out = csv::Writer::from_writer(Vec::new());
-    let cell = |s: &str| -> String {
-        if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{s}")
-        } else {
-            s.to_owned()
-        }
-    };
+    let cell = crate::export::spreadsheet_safe;
     let io = |e: csv::Error| {
         tracing::error!(error = %e, "writing CSV");
         AppError::Internal

@@ -1,5 +1,8 @@
 //! Demo data for a fresh database: the real network (clusters come with the migrations, member
-//! cities from the bundled roster) and Lucca's sectors and pact partners from the seed documents.
+//! cities from the bundled roster), Lucca's sectors and pact partners from the seed documents,
+//! the demo meetings and the demo pacts with their adherents.
+
+mod pacts;
 
 use crate::meetings::{self, NewMeeting, Owner};
 use crate::{on_pool, roster, BeginWrite, Db, DbError};
@@ -7,7 +10,7 @@ use domain::schedule::{Schedule, Zone};
 use domain::{Audience, Mode};
 
 /// GNLC member cities with GeoNames coordinates; see `seed/SOURCES.md`.
-pub const ROSTER: &str = include_str!("../seed/gnlc-cities.csv");
+pub const ROSTER: &str = include_str!("../../seed/gnlc-cities.csv");
 
 /// Lucca's sectors, in the order the municipality called them to meet in January 2021.
 const LUCCA_SECTORS: [(&str, &str, &str); 7] = [
@@ -71,6 +74,7 @@ pub struct DemoReport {
     pub sectors: usize,
     pub partners: usize,
     pub meetings: usize,
+    pub adhesions: usize,
 }
 
 /// Loads what is missing of the demo data. Every step is idempotent, so a crash half-way or two
@@ -146,6 +150,7 @@ pub async fn load(db: &Db) -> Result<DemoReport, DbError> {
         tx.commit().await?;
     });
     report.meetings = load_meetings(db, chrono::Utc::now()).await?;
+    report.adhesions = pacts::load(db).await?;
     Ok(report)
 }
 

@@ -1,0 +1,272 @@
+//! The coordinators' side of pacts: the moderation queue of a city's adhesions (approve,
+//! reject with a reason, edit), the pact's administration (text and versions, partners,
+//! commitments, sectors), exports, and the coordination table's invitations. Every function
+//! checks the caller's role for the pact's own city.
+
+#[cfg(feature = "ssr")]
+pub mod ops;
+mod pages;
+
+pub use pages::*;
+
+use super::{Draft, JoinForm, VersionRef};
+use crate::AppError;
+use domain::{AdhesionStatus, CityRef, Localized};
+use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
+use serde::{Deserialize, Serialize};
+
+/// Adhesions per page of the moderation queue.
+pub const QUEUE_PAGE: i64 = 50;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Queue {
+    pub city: CityRef,
+    pub title: Localized,
+    /// Adhesions in each state, for the filter's labels.
+    pub counts: Vec<(AdhesionStatus, i64)>,
+    /// The filter: a status (empty: those waiting for a decision), a sector, a name.
+    pub status: String,
+    pub sector: String,
+    pub q: String,
+    pub page: u32,
+    pub more: bool,
+    pub total: i64,
+    pub items: Vec<QueueItem>,
+    pub sectors: Vec<(String, Localized)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub id: i64,
+    pub organisation: String,
+    pub status: AdhesionStatus,
+    pub sector: Option<Localized>,
+    pub contact_name: String,
+    pub email: String,
+    /// ISO date.
+    pub submitted: String,
+}
+
+/// One adhesion as its city's coordinators see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdhesionAdmin {
+    pub id: i64,
+    pub city: CityRef,
+    pub title: Localized,
+    pub status: AdhesionStatus,
+    pub reason: String,
+    pub version: i32,
+    pub draft: Draft,
+    pub form: JoinForm,
+    pub has_logo: bool,
+    pub listed: bool,
+    pub anonymised: bool,
+    /// (what, ISO date) in order: submitted, confirmed, decided, withdrawn.
+    pub history: Vec<(String, String)>,
+    /// Meetings the adherent was invited to: title, ISO date sent, accepted.
+    pub invitations: Vec<(String, String, bool)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PactAdmin {
+    pub city: CityRef,
+    pub title_en: String,
+    pub title_it: String,
+    /// ISO date.
+    pub signed_on: String,
+    pub text_en: String,
+    pub text_it: String,
+    pub versions: Vec<VersionRef>,
+    pub partners: Vec<PartnerAdmin>,
+    pub commitments: Vec<CommitmentAdmin>,
+    pub sectors: Vec<SectorAdmin>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartnerAdmin {
+    pub id: i64,
+    pub name: String,
+    pub role_en: String,
+    pub role_it: String,
+    pub website: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentAdmin {
+    pub id: i64,
+    pub slug: String,
+    pub label_en: String,
+    pub label_it: String,
+    pub retired: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectorAdmin {
+    pub id: i64,
+    pub slug: String,
+    pub name_en: String,
+    pub name_it: String,
+}
+
+/// The coordination table: whom to invite to which meeting, and who was invited.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    pub city: CityRef,
+    /// Upcoming meetings of the city: id, title, next date.
+    pub meetings: Vec<(i64, String, String)>,
+    pub sectors: Vec<(String, Localized)>,
+    /// Approved adherents, all sectors.
+    pub approved: i64,
+    pub invitations: Vec<TableInvitation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableInvitation {
+    pub organisation: String,
+    pub meeting: String,
+    /// ISO dates.
+    pub sent: String,
+    pub accepted: Option<String>,
+}
+
+#[server(endpoint = "pact_queue")]
+pub async fn get_queue(lang: String, slug: String, query: String) -> Result<Queue, AppError> {
+    crate::respond(ops::queue(&lang, &slug, &query).await)
+}
+
+#[server(endpoint = "pact_adhesion_admin")]
+pub async fn get_adhesion_admin(lang: String, id: i64) -> Result<AdhesionAdmin, AppError> {
+    crate::respond(ops::adhesion(&lang, id).await)
+}
+
+/// Approves or rejects an adhesion (`decision` is `approve` or `reject`; a rejection needs a
+/// reason, which the organisation is told).
+#[server(endpoint = "pact_decide")]
+pub async fn decide_adhesion(
+    lang: String,
+    id: i64,
+    decision: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
+    crate::respond(ops::decide(&lang, id, &decision, &reason).await)
+}
+
+/// A coordinator's edit of an adhesion's details (multipart: the logo may change).
+#[server(input = MultipartFormData, endpoint = "pact_edit")]
+pub async fn edit_adhesion(data: MultipartData) -> Result<(), AppError> {
+    crate::respond(ops::edit(data).await)
+}
+
+#[server(endpoint = "pact_admin")]
+pub async fn get_pact_admin(lang: String, slug: String) -> Result<PactAdmin, AppError> {
+    crate::respond(ops::pact_admin(&lang, &slug).await)
+}
+
+/// Saves the pact's title and date; a changed text is published as a new version.
+#[server(endpoint = "pact_save")]
+pub async fn save_pact(
+    lang: String,
+    slug: String,
+    title_en: String,
+    title_it: String,
+    #[server(default)] signed_on: String,
+    #[server(default)] text_en: String,
+    #[server(default)] text_it: String,
+) -> Result<(), AppError> {
+    crate::respond(
+        ops::save_pact(
+            &lang,
+            &slug,
+            [&title_en, &title_it, &signed_on, &text_en, &text_it],
+        )
+        .await,
+    )
+}
+
+#[server(endpoint = "pact_partner")]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_partner(
+    lang: String,
+    slug: String,
+    #[server(default)] id: Option<i64>,
+    #[server(default)] name: String,
+    #[server(default)] role_en: String,
+    #[server(default)] role_it: String,
+    #[server(default)] website: String,
+    #[server(default)] remove: Option<String>,
+) -> Result<(), AppError> {
+    crate::respond(
+        ops::save_partner(
+            &lang,
+            &slug,
+            id,
+            [&name, &role_en, &role_it, &website],
+            remove.is_some(),
+        )
+        .await,
+    )
+}
+
+#[server(endpoint = "pact_commitment")]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_commitment(
+    lang: String,
+    slug: String,
+    #[server(default)] id: Option<i64>,
+    #[server(default)] key: String,
+    #[server(default)] label_en: String,
+    #[server(default)] label_it: String,
+    #[server(default)] retired: Option<String>,
+) -> Result<(), AppError> {
+    crate::respond(
+        ops::save_commitment(
+            &lang,
+            &slug,
+            id,
+            [&key, &label_en, &label_it],
+            retired.is_some(),
+        )
+        .await,
+    )
+}
+
+#[server(endpoint = "pact_sector")]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_sector(
+    lang: String,
+    slug: String,
+    #[server(default)] id: Option<i64>,
+    #[server(default)] key: String,
+    #[server(default)] name_en: String,
+    #[server(default)] name_it: String,
+    #[server(default)] remove: Option<String>,
+) -> Result<(), AppError> {
+    crate::respond(
+        ops::save_sector(
+            &lang,
+            &slug,
+            id,
+            [&key, &name_en, &name_it],
+            remove.is_some(),
+        )
+        .await,
+    )
+}
+
+#[server(endpoint = "pact_table")]
+pub async fn get_table(lang: String, slug: String) -> Result<Table, AppError> {
+    crate::respond(ops::table(&lang, &slug).await)
+}
+
+/// Invites the approved adherents of the chosen sectors (all, when none is chosen) to a meeting
+/// of the city, each with a one-click registration link.
+#[server(endpoint = "pact_invite")]
+pub async fn invite_table(
+    lang: String,
+    slug: String,
+    #[server(default)] meeting: Option<i64>,
+    #[server(default)] sectors: Vec<String>,
+) -> Result<(), AppError> {
+    crate::respond(ops::invite(&lang, &slug, meeting, &sectors).await)
+}

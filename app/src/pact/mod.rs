@@ -1,0 +1,372 @@
+//! Pacts for lifelong learning: each city's pact (versioned text, promoting partners,
+//! commitments, the public list of adherents), the sign-up of organisations with a double
+//! opt-in, their personal page (update, withdraw, download), certificates and badges, and the
+//! coordination table's invitations. `manage` is the coordinators' side.
+
+pub mod manage;
+#[cfg(feature = "ssr")]
+pub mod ops;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod upload;
+
+pub use pages::*;
+
+use crate::AppError;
+use domain::{AdhesionStatus, CityRef, Localized, PactPartner};
+use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
+use serde::{Deserialize, Serialize};
+
+/// Adherents per page of the public list.
+pub const PAGE_SIZE: i64 = 25;
+
+/// The public list's filters and the version of the text asked for, as the URL carries them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PactQuery {
+    /// Part of an organisation's name.
+    pub q: String,
+    /// A sector's slug, or empty for all.
+    pub sector: String,
+    /// From 1.
+    pub page: u32,
+    /// An earlier version of the text; `None` for the current one.
+    pub version: Option<i32>,
+}
+
+impl PactQuery {
+    pub fn parse(raw: &str) -> Self {
+        let mut q = PactQuery {
+            page: 1,
+            ..Default::default()
+        };
+        for (k, v) in url_pairs(raw) {
+            match k.as_str() {
+                "q" => q.q = v.trim().chars().take(100).collect(),
+                "sector" => q.sector = v.trim().chars().take(64).collect(),
+                "page" => q.page = v.parse().unwrap_or(1).clamp(1, 10_000),
+                "version" => q.version = v.parse().ok().filter(|n| *n > 0),
+                _ => {}
+            }
+        }
+        q
+    }
+
+    /// The query string of this query on another page.
+    pub fn with_page(&self, page: u32) -> String {
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        if !self.q.is_empty() {
+            out.append_pair("q", &self.q);
+        }
+        if !self.sector.is_empty() {
+            out.append_pair("sector", &self.sector);
+        }
+        if page > 1 {
+            out.append_pair("page", &page.to_string());
+        }
+        out.finish()
+    }
+}
+
+/// The key-value pairs of a query string, percent-decoded.
+pub fn url_pairs(raw: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(raw.trim_start_matches('?').as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// A city's pact as its public page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PactView {
+    pub city: CityRef,
+    pub title: Localized,
+    /// ISO date on which the promoting partners signed.
+    pub signed_on: Option<String>,
+    /// The version shown (the current one unless another was asked for); `None` before any
+    /// text is published.
+    pub version: Option<VersionView>,
+    pub current: Option<i32>,
+    pub versions: Vec<VersionRef>,
+    pub partners: Vec<PactPartner>,
+    pub commitments: Vec<CommitmentView>,
+    pub sectors: Vec<(String, Localized)>,
+    pub counts: Vec<SectorCount>,
+    /// Approved adhesions, listed or not.
+    pub approved: i64,
+    pub query: PactQuery,
+    pub adherents: Vec<AdherentView>,
+    /// Adherents matching the query.
+    pub matching: i64,
+    pub more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionView {
+    pub number: i32,
+    /// ISO date.
+    pub published: String,
+    /// The text in the reader's language, sanitised HTML.
+    pub html: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionRef {
+    pub number: i32,
+    pub published: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommitmentView {
+    pub id: i64,
+    pub label: Localized,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectorCount {
+    pub slug: Option<String>,
+    pub name: Option<Localized>,
+    pub count: i64,
+}
+
+/// An organisation on the public list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdherentView {
+    pub id: i64,
+    pub organisation: String,
+    pub legal_form: String,
+    pub sector: Option<Localized>,
+    pub website: Option<String>,
+    pub address: String,
+    pub position: Option<(f64, f64)>,
+    pub commitments: Vec<Localized>,
+    /// Where its logo is served, if it has one.
+    pub logo: Option<String>,
+    /// ISO date of approval.
+    pub since: String,
+    pub version: i32,
+}
+
+/// What the sign-up form offers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JoinForm {
+    pub city: CityRef,
+    pub title: Localized,
+    /// The version an adhesion now would sign; `None` while no text is published.
+    pub version: Option<i32>,
+    pub commitments: Vec<CommitmentView>,
+    pub sectors: Vec<(String, Localized)>,
+}
+
+/// The form's fields as text, to fill it in again (a coordinator's edit, the personal page).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub organisation: String,
+    pub legal_form: String,
+    pub sector: String,
+    pub tax_code: String,
+    pub address: String,
+    pub latitude: String,
+    pub longitude: String,
+    pub website: String,
+    pub contact_name: String,
+    pub email: String,
+    pub phone: String,
+    pub representative: String,
+    pub listed: bool,
+    pub commitments: Vec<i64>,
+}
+
+/// What a confirmation link finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkState {
+    /// Ready to be confirmed.
+    Ready,
+    /// Confirmed before.
+    Used,
+    /// Too late: a new link can be sent.
+    Expired,
+    Unknown,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Confirmation {
+    pub state: LinkState,
+    pub organisation: String,
+    pub city: Option<CityRef>,
+    pub title: Localized,
+}
+
+/// An adhesion as its own organisation sees it through the personal link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdhesionView {
+    pub id: i64,
+    pub city: CityRef,
+    pub title: Localized,
+    pub status: AdhesionStatus,
+    pub reason: String,
+    pub version: i32,
+    pub draft: Draft,
+    pub has_logo: bool,
+    pub form: JoinForm,
+    /// ISO dates.
+    pub submitted: String,
+    pub confirmed: Option<String>,
+    pub decided: Option<String>,
+}
+
+/// A certificate of adhesion, public for approved adherents on the list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Certificate {
+    pub adherent: AdherentView,
+    pub city: CityRef,
+    pub title: Localized,
+    pub partners: Vec<PactPartner>,
+    /// Absolute addresses, for the badge's embed code.
+    pub list_url: String,
+    pub badge_url: String,
+}
+
+/// An invitation of the coordination table, as its one-click link opens it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub organisation: String,
+    pub contact_name: String,
+    pub meeting_id: i64,
+    pub title: String,
+    /// Upcoming dates: occurrence id and "Tuesday 19 January 2021, 17:30–19:00 (Europe/Rome)".
+    pub dates: Vec<(i64, String)>,
+    pub accepted: bool,
+}
+
+#[server(endpoint = "pact")]
+pub async fn get_pact(lang: String, slug: String, query: String) -> Result<PactView, AppError> {
+    crate::respond(ops::pact_page(&lang, &slug, &query).await)
+}
+
+#[server(endpoint = "pact_cities")]
+pub async fn get_pact_cities() -> Result<Vec<CityRef>, AppError> {
+    Ok(crate::db()?.cities_with_pact().await?)
+}
+
+/// The learning places of a city's map that come from its pact: the listed adherents that gave
+/// a position, around the city's centre.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Places {
+    pub slug: String,
+    pub centre: (f64, f64),
+    pub adherents: Vec<AdherentView>,
+}
+
+#[server(endpoint = "pact_places")]
+pub async fn get_pact_places(lang: String, slug: String) -> Result<Places, AppError> {
+    crate::respond(ops::places(&lang, &slug).await)
+}
+
+#[server(endpoint = "pact_form")]
+pub async fn get_join_form(lang: String, slug: String) -> Result<JoinForm, AppError> {
+    crate::respond(ops::join_form(&lang, &slug).await)
+}
+
+/// The sign-up: a multipart form (it may carry a logo), posted by the browser without
+/// JavaScript or sent by the page with it.
+#[server(input = MultipartFormData, endpoint = "pact_join")]
+pub async fn join_pact(data: MultipartData) -> Result<(), AppError> {
+    crate::respond(ops::join(data).await)
+}
+
+#[server(endpoint = "pact_confirmation")]
+pub async fn get_confirmation(lang: String, token: String) -> Result<Confirmation, AppError> {
+    crate::respond(ops::confirmation(&lang, &token).await)
+}
+
+#[server(endpoint = "pact_confirm")]
+pub async fn confirm_adhesion(lang: String, token: String) -> Result<(), AppError> {
+    crate::respond(ops::confirm(&lang, &token).await)
+}
+
+/// Sends an organisation's links again: a new confirmation link to an adhesion not yet
+/// confirmed, a new personal link to one confirmed. The answer never says whether the address
+/// is known.
+#[server(endpoint = "pact_resend")]
+pub async fn resend_links(lang: String, slug: String, email: String) -> Result<(), AppError> {
+    crate::respond(ops::resend(&lang, &slug, &email).await)
+}
+
+#[server(endpoint = "pact_adhesion")]
+pub async fn get_adhesion(lang: String, token: String) -> Result<AdhesionView, AppError> {
+    crate::respond(ops::adhesion(&lang, &token).await)
+}
+
+/// Changes an adhesion's details through the personal link (multipart: a new logo may come).
+#[server(input = MultipartFormData, endpoint = "pact_update")]
+pub async fn update_adhesion(data: MultipartData) -> Result<(), AppError> {
+    crate::respond(ops::update(data).await)
+}
+
+#[server(endpoint = "pact_withdraw")]
+pub async fn withdraw_adhesion(
+    lang: String,
+    token: String,
+    #[server(default)] confirm: Option<String>,
+) -> Result<(), AppError> {
+    crate::respond(ops::withdraw(&lang, &token, confirm.is_some()).await)
+}
+
+#[server(endpoint = "pact_certificate")]
+pub async fn get_certificate(lang: String, slug: String, id: i64) -> Result<Certificate, AppError> {
+    crate::respond(ops::certificate(&lang, &slug, id).await)
+}
+
+#[server(endpoint = "pact_invitation")]
+pub async fn get_invitation(lang: String, token: String) -> Result<InvitationView, AppError> {
+    crate::respond(ops::invitation(&lang, &token).await)
+}
+
+#[server(endpoint = "pact_accept")]
+pub async fn accept_invitation(lang: String, token: String) -> Result<(), AppError> {
+    crate::respond(ops::accept(&lang, &token).await)
+}
+
+/// The sign-up form's fields, in the order they are checked and shown.
+pub const FIELDS: [&str; 17] = [
+    "organisation",
+    "legal_form",
+    "sector",
+    "tax_code",
+    "address",
+    "latitude",
+    "longitude",
+    "website",
+    "contact_name",
+    "email",
+    "phone",
+    "representative",
+    "authority",
+    "commitments",
+    "privacy",
+    "listed",
+    "logo",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_query_reads_back_what_it_writes() {
+        let q = PactQuery::parse("?q=Museo+di+Palazzo%20Mansi&sector=museums-culture&page=3&x=1");
+        assert_eq!(q.q, "Museo di Palazzo Mansi");
+        assert_eq!(q.sector, "museums-culture");
+        assert_eq!(q.page, 3);
+        assert_eq!(PactQuery::parse(&q.with_page(2)).q, q.q);
+        assert_eq!(
+            PactQuery::parse("page=0&version=-1"),
+            PactQuery {
+                page: 1,
+                ..Default::default()
+            }
+        );
+        assert_eq!(PactQuery::parse("version=2").version, Some(2));
+        assert_eq!(PactQuery::parse("q=%E2%82%AC").q, "€");
+    }
+}

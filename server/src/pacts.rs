@@ -1,0 +1,249 @@
+//! Pact documents served outside the Leptos router (logos, badges, open data, an
+//! organisation's own data, the coordinators' export), and the guard in front of the
+//! multipart sign-up forms.
+
+use crate::http::AppState;
+use app::accounts::session::AuthSession;
+use app::AppError;
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use leptos::server_fn::error::{FromServerFnError, ServerFnUrlError};
+
+/// The server functions that take multipart bodies.
+const MULTIPART: [&str; 3] = ["/api/pact_join", "/api/pact_update", "/api/pact_edit"];
+
+/// The largest body any request may send: a logo of 2 MB and the form around it fit well.
+pub const MAX_BODY: usize = 4 * 1024 * 1024;
+
+fn error_response(e: AppError) -> Response {
+    (e.status(), e.to_string()).into_response()
+}
+
+fn id_of(file: &str, extension: &str) -> Option<i64> {
+    file.strip_suffix(extension)?.parse().ok()
+}
+
+fn lang_of(query: Option<&str>) -> String {
+    app::pact::url_pairs(query.unwrap_or_default())
+        .into_iter()
+        .find(|(k, _)| k == "lang")
+        .map(|(_, v)| v)
+        .unwrap_or_else(|| "en".into())
+}
+
+pub async fn logo(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let Some(id) = id_of(&file, ".png") else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match app::pact::ops::logo(&state.db, id).await {
+        Ok((content_type, bytes)) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_str(&content_type)
+                        .unwrap_or(HeaderValue::from_static("image/png")),
+                ),
+                // A logo may change; an hour keeps lists quick without hiding a new one long.
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=3600"),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => error_response(e),
+    }
+}
+
+pub async fn badge(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let Some(id) = id_of(&file, ".svg") else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match app::pact::ops::badge(&state.db, id, &lang_of(q.as_deref())).await {
+        Ok(svg) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("image/svg+xml; charset=utf-8"),
+                ),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=3600"),
+                ),
+                // Other sites show it in an <img>.
+                (
+                    header::HeaderName::from_static("cross-origin-resource-policy"),
+                    HeaderValue::from_static("cross-origin"),
+                ),
+            ],
+            svg,
+        )
+            .into_response(),
+        Err(e) => error_response(e),
+    }
+}
+
+pub async fn open_data(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let (slug, csv) = match (file.strip_suffix(".csv"), file.strip_suffix(".json")) {
+        (Some(slug), _) => (slug, true),
+        (_, Some(slug)) => (slug, false),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let (json, table) = match app::pact::ops::open_data(&state.db, &state.site, slug).await {
+        Ok(data) => data,
+        Err(e) => return error_response(e),
+    };
+    let licence =
+        HeaderValue::from_str(&format!("<{}>; rel=\"license\"", app::pact::ops::LICENCE.1))
+            .unwrap_or(HeaderValue::from_static(""));
+    let (content_type, body, name) = if csv {
+        (
+            "text/csv; charset=utf-8",
+            table,
+            format!("{slug}-pact-adherents.csv"),
+        )
+    } else {
+        (
+            "application/json",
+            json.to_string(),
+            format!("{slug}-pact-adherents.json"),
+        )
+    };
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            ),
+            (header::LINK, licence),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("inline; filename=\"{name}\""))
+                    .unwrap_or(HeaderValue::from_static("inline")),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Everything stored about an adhesion, for the organisation holding its personal link.
+pub async fn personal_data(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
+    let token = app::pact::url_pairs(q.as_deref().unwrap_or_default())
+        .into_iter()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    match app::pact::ops::personal_data(&state.db, &token).await {
+        Ok(value) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_static("attachment; filename=\"adhesion.json\""),
+                ),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-store"),
+                ),
+            ],
+            serde_json::to_string_pretty(&value).unwrap_or_default(),
+        )
+            .into_response(),
+        Err(e) => error_response(e),
+    }
+}
+
+/// Every adhesion of a city's pact as CSV, for its coordinators.
+pub async fn adhesions_csv(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Path(slug): Path<String>,
+) -> Response {
+    let result = match &auth.user {
+        None => Err(AppError::Unauthorized),
+        Some(me) => app::pact::manage::ops::adhesions_csv(&state.db, me, &slug).await,
+    };
+    match result {
+        Ok((body, filename)) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/csv; charset=utf-8"),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
+                        .unwrap_or(HeaderValue::from_static("attachment")),
+                ),
+                // Personal data: never kept by a shared cache or the browser's.
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-store"),
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => error_response(e),
+    }
+}
+
+/// The multipart server functions read their body as a stream of parts; a body that is not
+/// multipart is answered here with the form's own 4xx (the server function would have nothing
+/// to read). A browser without JavaScript goes back to its form, as after any refusal.
+pub async fn multipart_only(req: Request, next: Next) -> Response {
+    if req.method() != Method::POST || !MULTIPART.contains(&req.uri().path()) {
+        return next.run(req).await;
+    }
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| multer::parse_boundary(ct).is_ok());
+    if multipart {
+        return next.run(req).await;
+    }
+    let error = app::Invalid::only(app::Invalid::FORM, app::Problem::Format);
+    let (parts, body) = req.into_parts();
+    // Read what the client is still sending, so that it gets the answer, not a reset.
+    let _ = axum::body::to_bytes(body, MAX_BODY).await;
+    let req = Request::from_parts(parts, axum::body::Body::empty());
+    let path = req.uri().path();
+    let wants_page = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"));
+    let referer = req
+        .headers()
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok());
+    if let (true, Some(referer)) = (wants_page, referer) {
+        if let Ok(url) = ServerFnUrlError::new(path, error.clone()).to_url(referer) {
+            if let Ok(location) = HeaderValue::from_str(url.as_str()) {
+                return (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
+            }
+        }
+    }
+    (
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        error.ser(),
+    )
+        .into_response()
+}
