@@ -345,6 +345,27 @@ pub mod input {
         }
     }
 
+    /// A required e-mail address, or the field's problem.
+    pub fn email_field(invalid: &mut Invalid, field: &str, raw: &str) -> Option<domain::Email> {
+        domain::Email::parse(raw)
+            .map_err(|e| {
+                let problem = if e == domain::ParseError::Empty {
+                    Problem::Required
+                } else {
+                    Problem::Email
+                };
+                invalid.add(field, problem)
+            })
+            .ok()
+    }
+
+    /// A required name (of a person, an organisation, a partner), or the field's problem.
+    pub fn name_field(invalid: &mut Invalid, field: &str, raw: &str) -> Option<domain::Name> {
+        domain::Name::parse(raw)
+            .map_err(|e| invalid.add(field, problem_of(e)))
+            .ok()
+    }
+
     /// Optional free text: trimmed, line ends unified, bounded, no control characters but
     /// line breaks.
     pub fn optional_text(invalid: &mut Invalid, field: &str, raw: &str, max: usize) -> String {

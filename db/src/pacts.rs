@@ -477,6 +477,19 @@ impl Db {
         }))
     }
 
+    /// Adhesions waiting for a decision, by city slug (only cities that have some).
+    pub async fn pending_adhesions_by_city(&self) -> Result<Vec<(String, i64)>, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT ci.slug, COUNT(*) FROM adhesions a JOIN pacts p ON p.id = a.pact_id \
+                 JOIN cities ci ON ci.id = p.city_id WHERE a.status = 'pending' \
+                 GROUP BY ci.slug ORDER BY ci.slug",
+            )
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
     /// A logo as stored, for an adherent on the public list only.
     pub async fn public_logo(&self, adhesion_id: i64) -> Result<(String, Vec<u8>, i64), DbError> {
         Ok(on_pool!(self, |pool| {

@@ -91,6 +91,14 @@ describe('pact pages', () => {
           await checkA11y(page);
           await fitsWidth(page);
         }
+        // Pages reached by a link from a mail, when the link is not (or no longer) valid.
+        for (const path of ['/en/pact/confirm?token=made-up', '/it/pact/adhesion?token=made-up', '/en/pact/invitation?token=made-up']) {
+          const res = await page.goto(url(path));
+          assert.ok(res.status() >= 400 && res.status() < 500, `${path}: ${res.status()}`);
+          await hydrated(page);
+          await checkA11y(page);
+          await fitsWidth(page);
+        }
         // A certificate, from the list.
         await page.goto(url('/en/cities/lucca/pact'));
         await page.locator('.adherent-name a').first().click();

@@ -13,10 +13,26 @@ pub async fn registrations_csv(
     auth: AuthSession,
     Path(occurrence): Path<i64>,
 ) -> Response {
-    let result = match &auth.user {
+    csv_download(match &auth.user {
         None => Err(AppError::Unauthorized),
         Some(me) => app::calendar::manage::ops::registrations_csv(&state.db, me, occurrence).await,
-    };
+    })
+}
+
+/// Every adhesion of a city's pact as CSV, for its coordinators.
+pub async fn adhesions_csv(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    Path(slug): Path<String>,
+) -> Response {
+    csv_download(match &auth.user {
+        None => Err(AppError::Unauthorized),
+        Some(me) => app::pact::manage::ops::adhesions_csv(&state.db, me, &slug).await,
+    })
+}
+
+/// A CSV file (body, file name) to download, or the error's status.
+fn csv_download(result: Result<(String, String), AppError>) -> Response {
     match result {
         Ok((body, filename)) => (
             [

@@ -9,9 +9,8 @@ use app::AppError;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use leptos::server_fn::error::{FromServerFnError, ServerFnUrlError};
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -83,39 +82,10 @@ pub async fn limit_public_writes(
         return next.run(req).await;
     }
     tracing::warn!(%client, %path, "public write over the rate limit");
-    let (parts, body) = req.into_parts();
-    // Read what the client is still sending (bounded by the body limit) so that it gets the
-    // answer instead of a connection reset mid-upload.
-    let _ = axum::body::to_bytes(body, crate::pacts::MAX_BODY).await;
-    let req = Request::from_parts(parts, axum::body::Body::empty());
-    let wants_page = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    let referer = req
-        .headers()
-        .get(header::REFERER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    if let (true, Some(referer)) = (wants_page, referer) {
-        if let Ok(url) = ServerFnUrlError::new(&path, AppError::TooManyRequests).to_url(&referer) {
-            if let Ok(location) = HeaderValue::from_str(url.as_str()) {
-                return (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
-            }
-        }
+    let mut res = crate::http::refuse(req, AppError::TooManyRequests).await;
+    if res.status() == StatusCode::TOO_MANY_REQUESTS {
+        res.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
     }
-    let body = AppError::TooManyRequests.ser();
-    (
-        StatusCode::TOO_MANY_REQUESTS,
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            ),
-            (header::RETRY_AFTER, HeaderValue::from_static("60")),
-        ],
-        body,
-    )
-        .into_response()
+    res
 }

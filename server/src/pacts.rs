@@ -3,13 +3,11 @@
 //! multipart sign-up forms.
 
 use crate::http::AppState;
-use app::accounts::session::AuthSession;
 use app::AppError;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use leptos::server_fn::error::{FromServerFnError, ServerFnUrlError};
 
 /// The server functions that take multipart bodies.
 const MULTIPART: [&str; 3] = ["/api/pact_join", "/api/pact_update", "/api/pact_edit"];
@@ -165,41 +163,6 @@ pub async fn personal_data(State(state): State<AppState>, RawQuery(q): RawQuery)
     }
 }
 
-/// Every adhesion of a city's pact as CSV, for its coordinators.
-pub async fn adhesions_csv(
-    State(state): State<AppState>,
-    auth: AuthSession,
-    Path(slug): Path<String>,
-) -> Response {
-    let result = match &auth.user {
-        None => Err(AppError::Unauthorized),
-        Some(me) => app::pact::manage::ops::adhesions_csv(&state.db, me, &slug).await,
-    };
-    match result {
-        Ok((body, filename)) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("text/csv; charset=utf-8"),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_str(&format!("attachment; filename=\"{filename}\""))
-                        .unwrap_or(HeaderValue::from_static("attachment")),
-                ),
-                // Personal data: never kept by a shared cache or the browser's.
-                (
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("private, no-store"),
-                ),
-            ],
-            body,
-        )
-            .into_response(),
-        Err(e) => error_response(e),
-    }
-}
-
 /// The multipart server functions read their body as a stream of parts; a body that is not
 /// multipart is answered here with the form's own 4xx (the server function would have nothing
 /// to read). A browser without JavaScript goes back to its form, as after any refusal.
@@ -215,35 +178,9 @@ pub async fn multipart_only(req: Request, next: Next) -> Response {
     if multipart {
         return next.run(req).await;
     }
-    let error = app::Invalid::only(app::Invalid::FORM, app::Problem::Format);
-    let (parts, body) = req.into_parts();
-    // Read what the client is still sending, so that it gets the answer, not a reset.
-    let _ = axum::body::to_bytes(body, MAX_BODY).await;
-    let req = Request::from_parts(parts, axum::body::Body::empty());
-    let path = req.uri().path();
-    let wants_page = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    let referer = req
-        .headers()
-        .get(header::REFERER)
-        .and_then(|v| v.to_str().ok());
-    if let (true, Some(referer)) = (wants_page, referer) {
-        if let Ok(url) = ServerFnUrlError::new(path, error.clone()).to_url(referer) {
-            if let Ok(location) = HeaderValue::from_str(url.as_str()) {
-                return (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
-            }
-        }
-    }
-    (
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        error.ser(),
+    crate::http::refuse(
+        req,
+        app::Invalid::only(app::Invalid::FORM, app::Problem::Format),
     )
-        .into_response()
+    .await
 }

@@ -952,3 +952,446 @@ async fn bad_input_gets_a_4xx_per_field_and_stored_text_is_shown_escaped() {
     );
     assert!(html.contains("&lt;/textarea&gt;&lt;b&gt;inject&lt;/b&gt;"));
 }
+
+impl TestApp {
+    /// A weekly meeting of Lucca with three dates, starting in a week.
+    async fn table_meeting(&self) -> i64 {
+        use domain::schedule::{Schedule, Zone};
+        let lucca = self.db.city_id("lucca").await.unwrap();
+        let start = (chrono::Utc::now() + chrono::Duration::days(7)).date_naive();
+        let schedule = Schedule::parse(
+            Zone::parse("Europe/Rome").unwrap(),
+            &format!("{start}T17:30"),
+            &format!("{start}T19:00"),
+            "FREQ=WEEKLY;COUNT=3",
+            &[],
+        )
+        .unwrap();
+        let uid = format!("table-{}@learning.example", uuid::Uuid::new_v4());
+        let m = db::meetings::NewMeeting {
+            uid: &uid,
+            owner: db::meetings::Owner::City(lucca),
+            sector_id: None,
+            title: "Tavolo di coordinamento dei firmatari",
+            description: "",
+            language: "it",
+            audience: domain::Audience::Signatories,
+            mode: domain::Mode::Online,
+            place: "",
+            address: "",
+            online_link: Some("https://meet.example.org/tavolo-firmatari"),
+            schedule: &schedule,
+            capacity: Some(50),
+            takes_registrations: true,
+            registration_opens_at: None,
+            registration_closes_at: None,
+            reminders: &[1440],
+            created_by: None,
+        };
+        let mut tx = self.db.begin_write().await.unwrap();
+        let id = db::meetings::create(&mut tx, &m, chrono::Utc::now().timestamp())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinators_run_the_pact_and_its_coordination_table() {
+    for test_db in common::backends().await {
+        let app = spawn_app(test_db, &[]).await;
+        let b = app.backend;
+        let lucca = app.city("lucca").await;
+        let torino = app.city("torino").await;
+        app.user("coord@lucca.example.org", "en", &[Role::City(lucca)])
+            .await;
+        app.user("coord@torino.example.org", "en", &[Role::City(torino)])
+            .await;
+        let me = app.signed_in("coord@lucca.example.org").await;
+        let other = app.signed_in("coord@torino.example.org").await;
+        let (status, _) = app.page(&me, "/en/coordinate/pacts/lucca/settings").await;
+        assert_eq!(status, 200, "{b}");
+        let (status, _) = app
+            .page(&other, "/en/coordinate/pacts/lucca/settings")
+            .await;
+        assert_eq!(status, 403, "{b}");
+
+        // A new text is a new version; adhesions keep the one they signed.
+        let save = |title_en: &'static str, text: &'static str| {
+            vec![
+                ("lang", "en"),
+                ("slug", "lucca"),
+                ("title_en", title_en),
+                ("title_it", "Patto per l'apprendimento permanente"),
+                ("signed_on", "2020-12-30"),
+                ("text_it", text),
+                ("text_en", "## Preamble\n\nRevised."),
+            ]
+        };
+        let (status, body) = app.call(&me, "pact_save", &save("", "x")).await;
+        assert_eq!(status, 422, "{b}");
+        assert_eq!(
+            problems(&body),
+            HashSet::from(["title_en".to_owned()]),
+            "{b}"
+        );
+        let (status, _) = app.call(&other, "pact_save", &save("Pact", "x")).await;
+        assert_eq!(status, 403, "{b}");
+        let (status, body) = app
+            .call(
+                &me,
+                "pact_save",
+                &save(
+                    "Pact for Lifelong Learning",
+                    "## Premessa\n\nRivisto nel 2026.",
+                ),
+            )
+            .await;
+        assert_eq!(status, 200, "{b}: {body}");
+        let (_, html) = app.page(&browser(), "/it/cities/lucca/pact").await;
+        assert!(
+            html.contains("pact?version=2") && html.contains("Rivisto nel 2026"),
+            "{b}"
+        );
+        let (_, old) = app
+            .page(&browser(), "/it/cities/lucca/pact?version=1")
+            .await;
+        assert!(old.contains("versione precedente"), "{b}");
+        let commitments = app.commitments().await;
+        let form = multipart(
+            &filled("Nuovo Aderente", "nuovo@example.org", ""),
+            &commitments[..1],
+            None,
+        );
+        assert_eq!(app.join(&browser(), form).await.0, 200, "{b}");
+        assert_eq!(
+            app.adhesion_named("Nuovo Aderente").await[0].version_number,
+            2,
+            "{b}"
+        );
+        assert_eq!(
+            app.adhesion_named("Nuoto").await[0].version_number,
+            1,
+            "{b}"
+        );
+
+        // Partners, commitments and sectors.
+        let (status, _) = app
+            .call(
+                &me,
+                "pact_partner",
+                &[
+                    ("lang", "en"),
+                    ("slug", "lucca"),
+                    ("name", "Fondazione Esempio"),
+                    ("role_en", "Foundation"),
+                    ("role_it", "Fondazione"),
+                    ("website", "not a url"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 422, "{b}");
+        let (status, _) = app
+            .call(
+                &me,
+                "pact_partner",
+                &[
+                    ("lang", "en"),
+                    ("slug", "lucca"),
+                    ("name", "Fondazione Esempio"),
+                    ("role_en", "Foundation"),
+                    ("role_it", "Fondazione"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "{b}");
+        let (_, html) = app.page(&browser(), "/en/cities/lucca/pact").await;
+        assert!(html.contains("Fondazione Esempio"), "{b}");
+        let (status, _) = app
+            .call(
+                &me,
+                "pact_commitment",
+                &[
+                    ("lang", "en"),
+                    ("slug", "lucca"),
+                    ("key", "mentoring"),
+                    ("label_en", "Mentor young people"),
+                    ("label_it", "Fare da mentori ai giovani"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "{b}");
+        let (_, form) = app.page(&browser(), "/en/cities/lucca/pact/join").await;
+        assert!(form.contains("Mentor young people"), "{b}");
+        let (status, body) = app
+            .call(
+                &me,
+                "pact_commitment",
+                &[
+                    ("lang", "en"),
+                    ("slug", "lucca"),
+                    ("key", "mentoring"),
+                    ("label_en", "Again"),
+                    ("label_it", "Ancora"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            (status, problem_of(&body, "key").as_deref()),
+            (422, Some("Duplicate")),
+            "{b}"
+        );
+        let (status, _) = app
+            .call(
+                &me,
+                "pact_sector",
+                &[
+                    ("lang", "en"),
+                    ("slug", "lucca"),
+                    ("key", "libraries"),
+                    ("name_en", "Libraries"),
+                    ("name_it", "Biblioteche"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "{b}");
+        let sports = app.db.sector_id(lucca, "sports").await.unwrap().to_string();
+        let (status, body) = app
+            .call(
+                &me,
+                "pact_sector",
+                &[
+                    ("lang", "en"),
+                    ("slug", "lucca"),
+                    ("id", &sports),
+                    ("remove", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            (status, problem_of(&body, "form").as_deref()),
+            (422, Some("InUse")),
+            "{b}"
+        );
+        let libraries = app
+            .db
+            .sector_id(lucca, "libraries")
+            .await
+            .unwrap()
+            .to_string();
+        let (status, _) = app
+            .call(
+                &me,
+                "pact_sector",
+                &[
+                    ("lang", "en"),
+                    ("slug", "lucca"),
+                    ("id", &libraries),
+                    ("remove", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "{b}: an unused sector goes");
+        let actions = app.audit_actions().await;
+        for action in [
+            "pact.update",
+            "pact.partner.save",
+            "pact.commitment.save",
+            "sector.save",
+            "sector.delete",
+        ] {
+            assert!(
+                actions.contains(&action.to_owned()),
+                "{b}: {action} audited"
+            );
+        }
+
+        // Rejecting needs a reason, which the organisation is told.
+        let row = &app.adhesion_named("Nuovo Aderente").await[0];
+        let token = token_in(&app.mail_to("nuovo@example.org").await[0]);
+        app.call(
+            &browser(),
+            "pact_confirm",
+            &[("lang", "en"), ("token", &token)],
+        )
+        .await;
+        let id = row.id.to_string();
+        let (status, body) = app
+            .call(
+                &me,
+                "pact_decide",
+                &[("lang", "en"), ("id", &id), ("decision", "reject")],
+            )
+            .await;
+        assert_eq!(
+            (status, problem_of(&body, "reason").as_deref()),
+            (422, Some("Required")),
+            "{b}"
+        );
+        let (status, _) = app
+            .call(
+                &me,
+                "pact_decide",
+                &[
+                    ("lang", "en"),
+                    ("id", &id),
+                    ("decision", "reject"),
+                    ("reason", "La sede è fuori dal comune."),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "{b}");
+        let last = app.mail_to("nuovo@example.org").await.pop().unwrap();
+        assert!(
+            app::mail::text_of(last.as_bytes())
+                .unwrap()
+                .contains("La sede è fuori dal comune."),
+            "{b}"
+        );
+
+        // A coordinator's edit of an adhesion, audited.
+        let nuoto = &app.adhesion_named("Nuoto").await[0];
+        let mut fields = filled("ASD Nuoto Serchio", "ignored@example.org", "86842680455");
+        fields = with(
+            with(with(fields, "id", &nuoto.id.to_string()), "lang", "en"),
+            "sector",
+            "sports",
+        );
+        let res = me
+            .post(format!("{}/api/pact_edit", app.base))
+            .header("Origin", &app.base)
+            .multipart(multipart(&fields, &commitments[..2], None))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status().as_u16(),
+            200,
+            "{b}: {}",
+            res.text().await.unwrap()
+        );
+        let edited = app.db.adhesion(nuoto.id).await.unwrap();
+        assert_eq!(edited.organisation, "ASD Nuoto Serchio", "{b}");
+        assert_eq!(edited.email, nuoto.email, "{b}: the address is not edited");
+        assert!(
+            app.audit_actions()
+                .await
+                .contains(&"adhesion.update".to_owned()),
+            "{b}"
+        );
+        let res = other
+            .post(format!("{}/api/pact_edit", app.base))
+            .header("Origin", &app.base)
+            .multipart(multipart(&fields, &commitments[..2], None))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 403, "{b}");
+
+        // The coordination table: the approved sports adherents, one click each.
+        let meeting = app.table_meeting().await.to_string();
+        let (status, table) = app.page(&me, "/en/coordinate/pacts/lucca/table").await;
+        assert_eq!(status, 200, "{b}");
+        assert!(
+            table.contains("Tavolo di coordinamento dei firmatari"),
+            "{b}"
+        );
+        let invite = [
+            ("lang", "en"),
+            ("slug", "lucca"),
+            ("meeting", meeting.as_str()),
+            ("sectors[]", "sports"),
+        ];
+        let (status, body) = app.call(&me, "pact_invite", &invite).await;
+        assert_eq!(status, 200, "{b}: {body}");
+        let invited = app
+            .db
+            .pact_invitations(app.db.pact_of_city(lucca).await.unwrap().unwrap().id)
+            .await
+            .unwrap();
+        assert_eq!(invited.len(), 4, "{b}: the four approved sports adherents");
+        assert!(invited.iter().all(|i| i.status == "approved"));
+        let (status, _) = app.call(&me, "pact_invite", &invite).await;
+        assert_eq!(status, 200, "{b}");
+        let again = app
+            .db
+            .pact_invitations(app.db.pact_of_city(lucca).await.unwrap().unwrap().id)
+            .await
+            .unwrap();
+        assert_eq!(again.len(), 4, "{b}: nobody is invited twice");
+        let (status, _) = app.call(&other, "pact_invite", &invite).await;
+        assert_eq!(status, 403, "{b}");
+        let guest = &invited[0].email;
+        let mail = app.mail_to(guest).await;
+        assert_eq!(mail.len(), 1, "{b}");
+        let token = token_in(&mail[0]);
+        let (status, page) = app
+            .page(&browser(), &format!("/en/pact/invitation?token={token}"))
+            .await;
+        assert_eq!(status, 200, "{b}");
+        assert!(
+            page.contains("Tavolo di coordinamento dei firmatari"),
+            "{b}"
+        );
+        assert!(
+            !page.contains("tavolo-firmatari"),
+            "{b}: no online link before registering"
+        );
+        let (status, body) = app
+            .call(
+                &browser(),
+                "pact_accept",
+                &[("lang", "en"), ("token", &token)],
+            )
+            .await;
+        assert_eq!(status, 200, "{b}: {body}");
+        let dates = app
+            .db
+            .next_occurrences(meeting.parse().unwrap(), 0, 10)
+            .await
+            .unwrap();
+        assert_eq!(dates.len(), 3, "{b}");
+        for (occurrence, _) in &dates {
+            let registrations = app.db.registrations(*occurrence).await.unwrap();
+            let theirs: Vec<_> = registrations.iter().filter(|r| &r.email == guest).collect();
+            assert_eq!(theirs.len(), 1, "{b}");
+            assert_eq!(
+                theirs[0].status, "confirmed",
+                "{b}: registered in one click"
+            );
+        }
+        let mail = app.mail_to(guest).await;
+        assert_eq!(mail.len(), 4, "{b}: one confirmation per date");
+        assert!(
+            mail[1..].iter().all(|m| app::mail::text_of(m.as_bytes())
+                .unwrap()
+                .contains("tavolo-firmatari")),
+            "{b}: with the link to join"
+        );
+        let (status, _) = app
+            .call(
+                &browser(),
+                "pact_accept",
+                &[("lang", "en"), ("token", &token)],
+            )
+            .await;
+        assert_eq!(status, 200, "{b}");
+        assert_eq!(
+            app.mail_to(guest).await.len(),
+            4,
+            "{b}: a second click registers nobody twice"
+        );
+        let (_, table) = app.page(&me, "/en/coordinate/pacts/lucca/table").await;
+        assert!(
+            !table.contains(">Not yet<") || table.matches(">Not yet<").count() == 3,
+            "{b}: one accepted"
+        );
+        let (status, dashboard) = app.page(&me, "/en/coordinate").await;
+        assert_eq!(status, 200, "{b}");
+        assert!(
+            dashboard.contains("adhesions to the pact to decide"),
+            "{b}: pending adhesions on the dashboard"
+        );
+    }
+}

@@ -2,7 +2,7 @@
 
 use super::{CalendarData, FilterOptions, Registration};
 use crate::accounts::ops::{greeting, link};
-use crate::forms::input::{optional_text, problem_of};
+use crate::forms::input::{email_field, name_field, optional_text};
 use crate::i18n::Locale;
 use crate::mail::Letter;
 pub use crate::markdown::{plain_text, render_markdown};
@@ -13,7 +13,7 @@ use db::Db;
 use domain::schedule::Zone;
 use domain::{
     Audience, CalendarQuery, CalendarView, CityRef, Email, Localized, MeetingDetail,
-    MeetingSummary, Mode, Moment, Name, Organiser, RegistrationStatus, RegistrationView,
+    MeetingSummary, Mode, Moment, Organiser, RegistrationStatus, RegistrationView,
     RegistrationWindow, Sector,
 };
 use leptos_i18n::Locale as _;
@@ -361,21 +361,8 @@ pub async fn register(
     invalid.keep("email", &form.email);
     invalid.keep("organisation", &form.organisation);
     invalid.keep("needs", &form.needs);
-    let name = Name::parse(&form.name)
-        .map_err(|e| invalid.add("name", problem_of(e)))
-        .ok();
-    let email = Email::parse(&form.email)
-        .map_err(|e| {
-            invalid.add(
-                "email",
-                if e == domain::ParseError::Empty {
-                    Problem::Required
-                } else {
-                    Problem::Email
-                },
-            )
-        })
-        .ok();
+    let name = name_field(&mut invalid, "name", &form.name);
+    let email = email_field(&mut invalid, "email", &form.email);
     let organisation = optional_text(
         &mut invalid,
         "organisation",

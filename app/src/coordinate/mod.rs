@@ -24,6 +24,8 @@ pub struct Dashboard {
     /// Administrators only: mail not yet sent, invitations not yet accepted.
     pub outbox_pending: Option<i64>,
     pub invitations_pending: Option<i64>,
+    /// Adhesions to the pacts of this person's cities waiting for a decision: city, count.
+    pub adhesions_pending: Vec<(CityRef, i64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -232,6 +234,16 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
             } else {
                 (None, None)
             };
+            let pending = db.pending_adhesions_by_city().await?;
+            let adhesions_pending = cities
+                .iter()
+                .filter_map(|c: &CityRef| {
+                    pending
+                        .iter()
+                        .find(|(slug, _)| *slug == c.slug)
+                        .map(|(_, n)| (c.clone(), *n))
+                })
+                .collect();
             Ok(Dashboard {
                 name: me.user.name,
                 email: me.user.email,
@@ -240,6 +252,7 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
                 clusters,
                 outbox_pending,
                 invitations_pending,
+                adhesions_pending,
             })
         }
         .await,

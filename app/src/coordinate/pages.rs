@@ -103,12 +103,21 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             </ul>
         </nav>
         <SignOutForm />
-        {d.admin.then(|| view! {
+        {(d.admin || !d.adhesions_pending.is_empty()).then(|| view! {
             <section aria-labelledby="pending-heading">
                 <h2 id="pending-heading">{t!(i18n, pending_title)}</h2>
                 <ul>
-                    <li>{td_string!(i18n.get_locale(), pending_outbox, count = d.outbox_pending.unwrap_or(0))}</li>
-                    <li>{td_string!(i18n.get_locale(), pending_invitations, count = d.invitations_pending.unwrap_or(0))}</li>
+                    {d.adhesions_pending.iter().cloned().map(|(city, n)| view! {
+                        <li>
+                            <a href=link_to(i18n, format!("coordinate/pacts/{}", city.slug))>
+                                {in_lang(i18n, city.name)} ": " {td_string!(i18n.get_locale(), pending_adhesions, count = n)}
+                            </a>
+                        </li>
+                    }).collect_view()}
+                    {d.admin.then(|| view! {
+                        <li>{td_string!(i18n.get_locale(), pending_outbox, count = d.outbox_pending.unwrap_or(0))}</li>
+                        <li>{td_string!(i18n.get_locale(), pending_invitations, count = d.invitations_pending.unwrap_or(0))}</li>
+                    })}
                 </ul>
             </section>
         })}

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::accounts::ops::{greeting, link};
 use crate::export::spreadsheet_safe;
-use crate::forms::input::{optional_text, problem_of, web_address};
+use crate::forms::input::{email_field, name_field, optional_text, problem_of, web_address};
 use crate::i18n::Locale;
 use crate::mail::Letter;
 use crate::markdown::render_markdown;
@@ -19,9 +19,7 @@ use db::accounts::OneTimeToken;
 use db::network::{CityBrief, SectorRow};
 use db::pacts::{self, AdhesionRow, CommitmentRow, Details, Duplicate, PactRow, PublicRow};
 use db::{Db, Tx};
-use domain::{
-    AdhesionStatus, Coordinates, Email, LegalForm, Localized, Name, PactPartner, TaxCode,
-};
+use domain::{AdhesionStatus, Coordinates, Email, LegalForm, Localized, PactPartner, TaxCode};
 use leptos_i18n::Locale as _;
 use std::collections::HashMap;
 
@@ -393,14 +391,10 @@ pub fn keep_values(r: &Received, invalid: &mut Invalid) {
     invalid.keep("commitments", &r.all("commitments").join(","));
 }
 
-fn name_field(invalid: &mut Invalid, field: &str, raw: &str) -> String {
-    match Name::parse(raw) {
-        Ok(n) => n.as_str().to_owned(),
-        Err(e) => {
-            invalid.add(field, problem_of(e));
-            String::new()
-        }
-    }
+fn name_text(invalid: &mut Invalid, field: &str, raw: &str) -> String {
+    name_field(invalid, field, raw)
+        .map(|n| n.as_str().to_owned())
+        .unwrap_or_default()
 }
 
 /// Kilometres between two points on the globe (haversine).
@@ -422,7 +416,7 @@ pub fn parse_details(
     filler: Filler,
     invalid: &mut Invalid,
 ) -> Option<Parsed> {
-    let organisation = name_field(invalid, "organisation", &r.text("organisation"));
+    let organisation = name_text(invalid, "organisation", &r.text("organisation"));
     let legal_form = match r.text("legal_form").trim() {
         "" => {
             invalid.add("legal_form", Problem::Required);
@@ -495,22 +489,9 @@ pub fn parse_details(
         },
     };
     let website = web_address(invalid, "website", &r.text("website"));
-    let contact_name = name_field(invalid, "contact_name", &r.text("contact_name"));
+    let contact_name = name_text(invalid, "contact_name", &r.text("contact_name"));
     let email = match filler {
-        Filler::Newcomer => match Email::parse(&r.text("email")) {
-            Ok(e) => Some(e),
-            Err(e) => {
-                invalid.add(
-                    "email",
-                    if e == domain::ParseError::Empty {
-                        Problem::Required
-                    } else {
-                        Problem::Email
-                    },
-                );
-                None
-            }
-        },
+        Filler::Newcomer => email_field(invalid, "email", &r.text("email")),
         Filler::Known => None,
     };
     let phone = optional_text(invalid, "phone", &r.text("phone"), MAX_PHONE);
@@ -521,7 +502,7 @@ pub fn parse_details(
     {
         invalid.add("phone", Problem::Format);
     }
-    let representative = name_field(invalid, "representative", &r.text("representative"));
+    let representative = name_text(invalid, "representative", &r.text("representative"));
     if filler == Filler::Newcomer {
         if !r.ticked("authority") {
             invalid.add("authority", Problem::Attestation);
@@ -946,18 +927,9 @@ pub async fn resend(lang: &str, slug: &str, email: &str) -> Result<(), AppError>
     let site = crate::site()?;
     let mut invalid = Invalid::default();
     invalid.keep("email", email);
-    let email = Email::parse(email).map_err(|e| {
-        let mut invalid = invalid.clone();
-        invalid.add(
-            "email",
-            if e == domain::ParseError::Empty {
-                Problem::Required
-            } else {
-                Problem::Email
-            },
-        );
-        AppError::Invalid(invalid)
-    })?;
+    let email = email_field(&mut invalid, "email", email);
+    invalid.clone().into_result()?;
+    let email = email.ok_or(AppError::Invalid(invalid))?;
     let ctx = context(&db, slug).await?;
     let now = Utc::now().timestamp();
     let rows = db.live_adhesions_of(ctx.pact.id, email.as_str()).await?;

@@ -1,8 +1,8 @@
 //! The demo pacts: Lucca's Pact for Lifelong Learning (promoted by the municipality, Club
 //! UNESCO, the school office, the Province and the job centre, signed on 30 December 2020) with
 //! a set of adherents across its sectors, some still waiting for a decision, and a pact for
-//! Torino in both languages. The adherents are fictional organisations (see `seed/SOURCES.md`);
-//! their tax codes are made up but carry valid check digits.
+//! Torino in both languages; with each city's sectors. The adherents are fictional organisations
+//! (see `seed/SOURCES.md`); their tax codes are made up but carry valid check digits.
 
 use crate::accounts::OneTimeToken;
 use crate::{on_pool, BeginWrite, Db, DbError};
@@ -95,6 +95,62 @@ learning accompanies people from school to work and throughout life.
 - Spread an entrepreneurial mindset that eases the move from education to work.
 - Strengthen community well-being and sustainable development.
 - Exchange best practices with the cities of the network.";
+
+/// Lucca's sectors, in the order the municipality called them to meet in January 2021.
+const LUCCA_SECTORS: [(&str, &str, &str); 7] = [
+    ("institutions", "Institutions", "Istituzioni"),
+    ("schools", "Schools", "Scuole"),
+    (
+        "theatre-music",
+        "Theatre and music associations",
+        "Associazioni teatrali e musicali",
+    ),
+    (
+        "gender-policy",
+        "Gender-policy associations",
+        "Associazioni delle politiche di genere",
+    ),
+    ("sports", "Sports associations", "Associazioni sportive"),
+    (
+        "museums-culture",
+        "Museums and cultural associations",
+        "Musei e associazioni culturali",
+    ),
+    (
+        "pact-signatories",
+        "Signatories of the citizenship pacts",
+        "Firmatari dei patti di cittadinanza",
+    ),
+];
+
+/// The promoting partners who signed Lucca's pact at Palazzo Orsetti.
+const LUCCA_PARTNERS: [(&str, &str, &str, Option<&str>); 5] = [
+    (
+        "Comune di Lucca",
+        "Municipality, promoter of the pact",
+        "Comune, promotore del patto",
+        Some("https://www.comune.lucca.it"),
+    ),
+    ("Club UNESCO di Lucca", "UNESCO club", "Club UNESCO", None),
+    (
+        "Ufficio scolastico territoriale",
+        "Local school office of the Ministry of Education",
+        "Ufficio territoriale del Ministero dell'istruzione",
+        None,
+    ),
+    (
+        "Provincia di Lucca",
+        "Province",
+        "Provincia",
+        Some("https://www.provincia.lucca.it"),
+    ),
+    (
+        "Centro per l'impiego",
+        "Public job centre",
+        "Centro pubblico per l'impiego",
+        None,
+    ),
+];
 
 /// Slug, English label, Italian label.
 type Commitment = (&'static str, &'static str, &'static str);
@@ -542,8 +598,8 @@ const PACTS: [DemoPact; 2] = [
         signed_on: Some((2020, 12, 30)),
         text_en: LUCCA_TEXT_EN,
         text_it: LUCCA_TEXT_IT,
-        sectors: &[],
-        partners: &[],
+        sectors: &LUCCA_SECTORS,
+        partners: &LUCCA_PARTNERS,
         adherents: &LUCCA_ADHERENTS,
         domain: "lucca.example.org",
     },
@@ -561,11 +617,19 @@ const PACTS: [DemoPact; 2] = [
     },
 ];
 
-/// Loads what is missing of the demo pacts; returns how many adhesions it created. Each pact's
-/// version, commitments and adherents are written once (adherents only into a pact that has
-/// none), in one transaction per pact.
-pub async fn load(db: &Db) -> Result<usize, DbError> {
-    let mut created = 0;
+/// What a load of the demo pacts added.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub sectors: usize,
+    pub partners: usize,
+    pub adhesions: usize,
+}
+
+/// Loads what is missing of the demo pacts: each city's sectors, its pact with partners,
+/// version and commitments, and its adherents (only into a pact that has none), in one
+/// transaction per pact.
+pub async fn load(db: &Db) -> Result<Loaded, DbError> {
+    let mut loaded = Loaded::default();
     for p in &PACTS {
         on_pool!(db, |pool| {
             let mut tx = pool.begin_write().await?;
@@ -582,7 +646,7 @@ pub async fn load(db: &Db) -> Result<usize, DbError> {
                 .map(|t| t.and_utc().timestamp())
                 .unwrap_or(0);
             for (position, (slug, en, it)) in p.sectors.iter().enumerate() {
-                sqlx::query(
+                let done = sqlx::query(
                     "INSERT INTO sectors (city_id, slug, name_en, name_it, position) \
                      VALUES ($1, $2, $3, $4, $5) ON CONFLICT (city_id, slug) DO NOTHING",
                 )
@@ -593,6 +657,7 @@ pub async fn load(db: &Db) -> Result<usize, DbError> {
                 .bind(position as i32)
                 .execute(&mut *tx)
                 .await?;
+                loaded.sectors += done.rows_affected() as usize;
             }
             sqlx::query(
                 "INSERT INTO pacts (city_id, title_en, title_it, signed_on) VALUES ($1, $2, $3, $4) \
@@ -615,7 +680,7 @@ pub async fn load(db: &Db) -> Result<usize, DbError> {
                 .execute(&mut *tx)
                 .await?;
             for (position, (name, en, it, web)) in p.partners.iter().enumerate() {
-                sqlx::query(
+                let done = sqlx::query(
                     "INSERT INTO pact_partners (pact_id, name, role_en, role_it, website, position) \
                      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (pact_id, name) DO NOTHING",
                 )
@@ -627,6 +692,7 @@ pub async fn load(db: &Db) -> Result<usize, DbError> {
                 .bind(position as i32)
                 .execute(&mut *tx)
                 .await?;
+                loaded.partners += done.rows_affected() as usize;
             }
             sqlx::query(
                 "INSERT INTO pact_versions (pact_id, number, text_en, text_it, published_at) \
@@ -727,13 +793,13 @@ pub async fn load(db: &Db) -> Result<usize, DbError> {
                             .await?;
                         }
                     }
-                    created += 1;
+                    loaded.adhesions += 1;
                 }
             }
             tx.commit().await?;
         });
     }
-    Ok(created)
+    Ok(loaded)
 }
 
 #[cfg(test)]

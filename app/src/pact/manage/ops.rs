@@ -9,7 +9,7 @@ use super::{
 };
 use crate::accounts::ops::{greeting, link};
 use crate::accounts::session::{require_city, require_user, SessionUser};
-use crate::forms::input::{optional_text, problem_of, web_address};
+use crate::forms::input::{name_field, optional_text, problem_of, web_address};
 use crate::mail::Letter;
 use crate::pact::ops::{
     audit_view, context, context_of, context_of_pact, date_in, draft_of, parse_edit,
@@ -23,7 +23,7 @@ use db::accounts::OneTimeToken;
 use db::audit::NewEntry;
 use db::pacts::{self, AdhesionFilter, AdhesionRow};
 use db::{Db, Tx};
-use domain::{AdhesionStatus, Email, Name, Slug};
+use domain::{AdhesionStatus, Email, Slug};
 use leptos_i18n::Locale as _;
 
 /// The adhesion with its pact, if the caller may manage the pact's city.
@@ -624,6 +624,56 @@ pub async fn save_pact(
     Ok(())
 }
 
+/// A record named by a short key and a name in each language (a commitment, a sector), as
+/// its row's form sends it; what was typed is kept under the form's field names.
+struct Keyed {
+    key: Slug,
+    en: String,
+    it: String,
+}
+
+fn parse_keyed(
+    invalid: &mut Invalid,
+    [key, en, it]: [&str; 3],
+    [en_field, it_field]: [&str; 2],
+) -> Result<Keyed, AppError> {
+    for (k, v) in [("key", key), (en_field, en), (it_field, it)] {
+        invalid.keep(k, v);
+    }
+    let key = Slug::parse(key)
+        .map_err(|e| invalid.add("key", problem_of(e)))
+        .ok();
+    let en = required_text(invalid, en_field, en, MAX_TITLE);
+    let it = required_text(invalid, it_field, it, MAX_TITLE);
+    invalid.clone().into_result()?;
+    let key = key.ok_or_else(|| AppError::Invalid(invalid.clone()))?;
+    Ok(Keyed { key, en, it })
+}
+
+/// The id a row's save returned, or the refusal to show on its form: a name or key that
+/// another row of the same pact or city already has, or a row that is not theirs.
+fn saved(
+    result: Result<i64, db::DbError>,
+    mut invalid: Invalid,
+    field: &str,
+) -> Result<i64, AppError> {
+    match result {
+        Ok(id) => Ok(id),
+        Err(db::DbError::Conflict { .. }) => {
+            invalid.add(field, Problem::Duplicate);
+            Err(AppError::Invalid(invalid))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A row's form starts its kept values with the row's id, so that a refusal shows on it.
+fn row_form(id: Option<i64>) -> Invalid {
+    let mut invalid = Invalid::default();
+    invalid.keep("id", &id.map(|i| i.to_string()).unwrap_or_default());
+    invalid
+}
+
 pub async fn save_partner(
     lang: &str,
     slug: &str,
@@ -655,8 +705,7 @@ pub async fn save_partner(
         )
         .await?;
     } else {
-        let mut invalid = Invalid::default();
-        invalid.keep("id", &id.map(|i| i.to_string()).unwrap_or_default());
+        let mut invalid = row_form(id);
         for (k, v) in [
             ("name", name),
             ("role_en", role_en),
@@ -665,35 +714,27 @@ pub async fn save_partner(
         ] {
             invalid.keep(k, v);
         }
-        let name = match Name::parse(name) {
-            Ok(n) => n.as_str().to_owned(),
-            Err(e) => {
-                invalid.add("name", problem_of(e));
-                String::new()
-            }
-        };
+        let name = name_field(&mut invalid, "name", name)
+            .map(|n| n.as_str().to_owned())
+            .unwrap_or_default();
         let role_en = optional_text(&mut invalid, "role_en", role_en, MAX_TITLE);
         let role_it = optional_text(&mut invalid, "role_it", role_it, MAX_TITLE);
         let website = web_address(&mut invalid, "website", website);
         invalid.clone().into_result()?;
-        let saved = match pacts::save_partner(
-            &mut tx,
-            pact.id,
-            id,
-            &name,
-            &role_en,
-            &role_it,
-            website.as_deref(),
-        )
-        .await
-        {
-            Ok(id) => id,
-            Err(db::DbError::Conflict { .. }) => {
-                invalid.add("name", Problem::Duplicate);
-                return Err(AppError::Invalid(invalid));
-            }
-            Err(e) => return Err(e.into()),
-        };
+        let saved = saved(
+            pacts::save_partner(
+                &mut tx,
+                pact.id,
+                id,
+                &name,
+                &role_en,
+                &role_it,
+                website.as_deref(),
+            )
+            .await,
+            invalid,
+            "name",
+        )?;
         db::audit::append(
             &mut tx,
             &entry(&me, "pact.partner.save", "pact_partner", saved.to_string(), city_id, None, serde_json::json!({"name": name, "role_en": role_en, "role_it": role_it, "website": website})),
@@ -719,40 +760,31 @@ pub async fn save_commitment(
     let db = crate::db()?;
     let (me, city_id) = require_city(&db, slug).await?;
     let pact = db.pact_of_city(city_id).await?.ok_or(AppError::NotFound)?;
-    let mut invalid = Invalid::default();
-    invalid.keep("id", &id.map(|i| i.to_string()).unwrap_or_default());
-    for (k, v) in [("key", key), ("label_en", label_en), ("label_it", label_it)] {
-        invalid.keep(k, v);
-    }
-    let key = Slug::parse(key)
-        .map_err(|e| invalid.add("key", problem_of(e)))
-        .ok();
-    let label_en = required_text(&mut invalid, "label_en", label_en, MAX_TITLE);
-    let label_it = required_text(&mut invalid, "label_it", label_it, MAX_TITLE);
-    invalid.clone().into_result()?;
-    let Some(key) = key else {
-        return Err(AppError::Invalid(invalid));
-    };
+    let mut invalid = row_form(id);
+    let Keyed {
+        key,
+        en: label_en,
+        it: label_it,
+    } = parse_keyed(
+        &mut invalid,
+        [key, label_en, label_it],
+        ["label_en", "label_it"],
+    )?;
     let mut tx = db.begin_write().await?;
-    let saved = match pacts::save_commitment(
-        &mut tx,
-        pact.id,
-        id,
-        key.as_str(),
-        &label_en,
-        &label_it,
-        retired,
-    )
-    .await
-    {
-        Ok(id) => id,
-        Err(db::DbError::Conflict { .. }) => {
-            invalid.add("key", Problem::Duplicate);
-            return Err(AppError::Invalid(invalid));
-        }
-        Err(db::DbError::NotFound) => return Err(AppError::NotFound),
-        Err(e) => return Err(e.into()),
-    };
+    let saved = saved(
+        pacts::save_commitment(
+            &mut tx,
+            pact.id,
+            id,
+            key.as_str(),
+            &label_en,
+            &label_it,
+            retired,
+        )
+        .await,
+        invalid,
+        "key",
+    )?;
     db::audit::append(
         &mut tx,
         &entry(&me, "pact.commitment.save", "pact_commitment", saved.to_string(), city_id, None, serde_json::json!({"key": key.as_str(), "label_en": label_en, "label_it": label_it, "retired": retired})),
@@ -776,8 +808,7 @@ pub async fn save_sector(
 ) -> Result<(), AppError> {
     let db = crate::db()?;
     let (me, city_id) = require_city(&db, slug).await?;
-    let mut invalid = Invalid::default();
-    invalid.keep("id", &id.map(|i| i.to_string()).unwrap_or_default());
+    let mut invalid = row_form(id);
     let mut tx = db.begin_write().await?;
     if remove {
         let id = id.ok_or(AppError::NotFound)?;
@@ -800,30 +831,20 @@ pub async fn save_sector(
         )
         .await?;
     } else {
-        for (k, v) in [("key", key), ("name_en", name_en), ("name_it", name_it)] {
-            invalid.keep(k, v);
-        }
-        let key = Slug::parse(key)
-            .map_err(|e| invalid.add("key", problem_of(e)))
-            .ok();
-        let name_en = required_text(&mut invalid, "name_en", name_en, MAX_TITLE);
-        let name_it = required_text(&mut invalid, "name_it", name_it, MAX_TITLE);
-        invalid.clone().into_result()?;
-        let Some(key) = key else {
-            return Err(AppError::Invalid(invalid));
-        };
-        let saved =
-            match db::network::save_sector(&mut tx, city_id, id, key.as_str(), &name_en, &name_it)
-                .await
-            {
-                Ok(id) => id,
-                Err(db::DbError::Conflict { .. }) => {
-                    invalid.add("key", Problem::Duplicate);
-                    return Err(AppError::Invalid(invalid));
-                }
-                Err(db::DbError::NotFound) => return Err(AppError::NotFound),
-                Err(e) => return Err(e.into()),
-            };
+        let Keyed {
+            key,
+            en: name_en,
+            it: name_it,
+        } = parse_keyed(
+            &mut invalid,
+            [key, name_en, name_it],
+            ["name_en", "name_it"],
+        )?;
+        let saved = saved(
+            db::network::save_sector(&mut tx, city_id, id, key.as_str(), &name_en, &name_it).await,
+            invalid,
+            "key",
+        )?;
         db::audit::append(
             &mut tx,
             &entry(
