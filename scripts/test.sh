@@ -30,9 +30,11 @@ echo "$ADMIN_PASSWORD" | DATABASE_URL="sqlite:$work/learning-city.db" \
   "$target/debug/learning-city" admin create --email "$ADMIN_EMAIL" --name "Ada Admin" --locale en
 say "starting learning-city on 127.0.0.1:$port over a fresh SQLite database"
 # One browser on 127.0.0.1 plays every citizen, so the per-client limit on public writes is
-# raised here (server/tests/meetings.rs tests the limit itself).
+# raised here (server/tests/meetings.rs tests the limit itself); a coordinator's new meeting is
+# looked for in the feed at once, so feeds are not kept (the cache has its own test there too).
 OUTBOX_DIR="$work/outbox" \
 RATE_LIMIT_BURST=100000 \
+FEED_CACHE_SECONDS=0 \
 LEPTOS_SITE_ADDR="127.0.0.1:$port" \
 LEPTOS_SITE_ROOT="$here/target/site" \
 LEPTOS_OUTPUT_NAME=learning-city \

@@ -92,8 +92,13 @@ impl Db {
                 Ok(Db::Sqlite(pool))
             }
             Some(Backend::Postgres) => {
-                let options =
-                    PgConnectOptions::from_str(url).map_err(|e| DbError::Config(e.to_string()))?;
+                // Lists and feeds filter with `($n IS NULL OR column = $n)`. After five runs of
+                // a prepared statement PostgreSQL may switch to a generic plan, which cannot know
+                // which filters are set and scans every meeting: Lucca's feed over 5,000 meetings
+                // took 61 ms that way against 7 ms with a plan for the actual values.
+                let options = PgConnectOptions::from_str(url)
+                    .map_err(|e| DbError::Config(e.to_string()))?
+                    .options([("plan_cache_mode", "force_custom_plan")]);
                 // Several instances share one server: keep each instance's share modest.
                 let pool = PgPoolOptions::new()
                     .max_connections(16)

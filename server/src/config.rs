@@ -58,6 +58,8 @@ pub struct Config {
     pub public_writes: crate::limits::Limit,
     /// Days after which a withdrawn or rejected adhesion loses its personal data.
     pub pact_retention_days: u32,
+    /// How long a rendered public feed is served again before it is rendered anew; 0: never.
+    pub feed_cache_seconds: u32,
     pub leptos: LeptosOptions,
 }
 
@@ -148,6 +150,7 @@ impl Config {
         };
 
         let pact_retention_days = number("PACT_RETENTION_DAYS", 90)?;
+        let feed_cache_seconds = number("FEED_CACHE_SECONDS", 60)?;
 
         let leptos = leptos_options(&get, site_addr)?;
 
@@ -162,6 +165,7 @@ impl Config {
             log_format,
             public_writes,
             pact_retention_days,
+            feed_cache_seconds,
             leptos,
         })
     }

@@ -39,6 +39,7 @@ pub struct AppState {
     pub site: SiteInfo,
     pub sessions: Store,
     pub public_writes: Option<Arc<crate::limits::PublicWrites>>,
+    pub feeds: crate::feeds::FeedCache,
 }
 
 impl AppState {
@@ -52,6 +53,7 @@ impl AppState {
             },
             sessions,
             public_writes: crate::limits::PublicWrites::new(config.public_writes),
+            feeds: crate::feeds::FeedCache::new(config.feed_cache_seconds),
         }
     }
 }

@@ -623,3 +623,25 @@ async fn reminders_go_out_once_at_the_times_set_even_with_two_instances() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn feeds_are_rendered_once_a_while_and_then_anew() {
+    let app = spawn_app(common::sqlite().await, &[("FEED_CACHE_SECONDS", "2")]).await;
+    let (status, before) = app.get("/feeds/calendar.ics?city=lucca&sector=").await;
+    assert_eq!(status, 200);
+    let (_, json_before) = app.get("/feeds/calendar.json?city=lucca").await;
+    app.meeting(None, "").await;
+    let (_, cached) = app.get("/feeds/calendar.ics?city=lucca&sector=").await;
+    assert_eq!(cached, before, "served again as rendered");
+    let (_, other) = app.get("/feeds/calendar.ics?city=lucca").await;
+    assert!(
+        other.contains("Tavolo &lt;b&gt;di&lt;/b&gt; prova")
+            || other.contains("Tavolo <b>di</b> prova"),
+        "another query renders anew"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let (_, fresh) = app.get("/feeds/calendar.ics?city=lucca&sector=").await;
+    assert_ne!(fresh, before, "rendered anew once expired");
+    let (_, json_fresh) = app.get("/feeds/calendar.json?city=lucca").await;
+    assert_ne!(json_fresh, json_before);
+}

@@ -48,6 +48,8 @@ pub async fn spawn_app(test_db: TestDb, extra: &[(&str, &str)]) -> TestApp {
         ),
         // Every test client comes from 127.0.0.1; the test of the limit switches it on.
         ("RATE_LIMIT_PER_MINUTE".into(), "0".into()),
+        // Tests read feeds right after changing meetings; the test of the cache switches it on.
+        ("FEED_CACHE_SECONDS".into(), "0".into()),
     ]);
     for (k, v) in extra {
         vars.insert(k.to_string(), v.to_string());
