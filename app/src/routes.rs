@@ -66,20 +66,20 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("map") view=network::MembersPage ssr=SsrMode::Async />
                         <Route path=path!("calendar") view=calendar::NetworkCalendarPage ssr=SsrMode::Async />
                         <Route path=path!("pact") view=pact::NetworkPactPage ssr=SsrMode::Async />
-                        <Route path=path!("pact/confirm") view=pact::ConfirmPage ssr=SsrMode::Async />
-                        <Route path=path!("pact/adhesion") view=pact::AdhesionPage ssr=SsrMode::Async />
-                        <Route path=path!("pact/invitation") view=pact::InvitationPage ssr=SsrMode::Async />
+                        <Route path=path!("pact/confirm") view={Lazy::<PactConfirmRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("pact/adhesion") view={Lazy::<AdhesionRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("pact/invitation") view={Lazy::<TableInvitationRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("clusters/:slug") view=network::ClusterPage ssr=SsrMode::Async />
                         <Route path=path!("clusters/:slug/calendar") view=calendar::ClusterCalendarPage ssr=SsrMode::Async />
                         <Route path=path!("meetings/:id") view=calendar::MeetingPage ssr=SsrMode::Async />
-                        <Route path=path!("registration") view=calendar::RegistrationPage ssr=SsrMode::Async />
+                        <Route path=path!("registration") view={Lazy::<RegistrationRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug") view=city::CityOverviewPage ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug/map") view=city::CityMapPage ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug/calendar") view=city::CityCalendarPage ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug/pact") view=city::CityPactPage ssr=SsrMode::Async />
-                        <Route path=path!("cities/:slug/pact/join") view=pact::JoinPage ssr=SsrMode::Async />
-                        <Route path=path!("cities/:slug/pact/resend") view=pact::ResendPage ssr=SsrMode::Async />
-                        <Route path=path!("cities/:slug/pact/adherents/:id") view=pact::CertificatePage ssr=SsrMode::Async />
+                        <Route path=path!("cities/:slug/pact/join") view={Lazy::<JoinRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("cities/:slug/pact/resend") view={Lazy::<ResendRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("cities/:slug/pact/adherents/:id") view={Lazy::<CertificateRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("account/sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("account/reset") view={Lazy::<ResetRequestRoute>::new()} ssr=SsrMode::Async />
@@ -107,8 +107,10 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The coordinator area and the account pages are for a few people; their code loads only when
-/// one of them is opened (a separate WebAssembly chunk), so citizens never download it.
+/// The coordinator area and the account pages are for a few people, and the pages reached from
+/// a link in a mail or a button (a registration, signing up to a pact, an adhesion, a
+/// certificate) are visited once in a while; their code loads only when one of them is opened
+/// (a separate WebAssembly chunk), so the pages most people open first stay light.
 macro_rules! lazy_pages {
     ($($route:ident => $page:path),* $(,)?) => {$(
         pub struct $route;
@@ -147,4 +149,11 @@ lazy_pages! {
     PactSettingsRoute => pact::manage::PactSettingsPage,
     TableRoute => pact::manage::TablePage,
     AdhesionAdminRoute => pact::manage::AdhesionAdminPage,
+    RegistrationRoute => calendar::RegistrationPage,
+    JoinRoute => pact::JoinPage,
+    ResendRoute => pact::ResendPage,
+    PactConfirmRoute => pact::ConfirmPage,
+    AdhesionRoute => pact::AdhesionPage,
+    TableInvitationRoute => pact::InvitationPage,
+    CertificateRoute => pact::CertificatePage,
 }

@@ -15,6 +15,7 @@ pub use pages::*;
 use crate::AppError;
 use domain::{AdhesionStatus, CityRef, Localized, PactPartner};
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 use serde::{Deserialize, Serialize};
 
@@ -267,8 +268,15 @@ pub async fn get_join_form(lang: String, slug: String) -> Result<JoinForm, AppEr
     crate::respond(ops::join_form(&lang, &slug).await)
 }
 
+/// Where the sign-up form is posted: `join_pact` below.
+pub const JOIN_PATH: &str = "/api/pact_join";
+/// Where the organisation's details form is posted: `update_adhesion` below.
+pub const UPDATE_PATH: &str = "/api/pact_update";
+
 /// The sign-up: a multipart form (it may carry a logo), posted by the browser without
-/// JavaScript or sent by the page with it.
+/// JavaScript or sent by the page with it (see `UploadForm`). Defined for the server only: the
+/// browser never calls it through the server-function client.
+#[cfg(feature = "ssr")]
 #[server(input = MultipartFormData, endpoint = "pact_join")]
 pub async fn join_pact(data: MultipartData) -> Result<(), AppError> {
     crate::respond(ops::join(data).await)
@@ -298,6 +306,7 @@ pub async fn get_adhesion(lang: String, token: String) -> Result<AdhesionView, A
 }
 
 /// Changes an adhesion's details through the personal link (multipart: a new logo may come).
+#[cfg(feature = "ssr")]
 #[server(input = MultipartFormData, endpoint = "pact_update")]
 pub async fn update_adhesion(data: MultipartData) -> Result<(), AppError> {
     crate::respond(ops::update(data).await)
@@ -351,6 +360,15 @@ pub const FIELDS: [&str; 17] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn the_upload_forms_post_where_their_functions_listen() {
+        use leptos::server_fn::ServerFn;
+        assert_eq!(JoinPact::PATH, JOIN_PATH);
+        assert_eq!(UpdateAdhesion::PATH, UPDATE_PATH);
+        assert_eq!(manage::EditAdhesion::PATH, manage::EDIT_PATH);
+    }
 
     #[test]
     fn the_list_query_reads_back_what_it_writes() {

@@ -8,7 +8,6 @@ use crate::i18n::*;
 use crate::layout::{in_lang, link_to, ErrorContent, I18n, PageMeta};
 use leptos::server::ServerActionError;
 use leptos::server_fn::error::ServerFnUrlError;
-use leptos::server_fn::ServerFn as _;
 use leptos::web_sys::{FormData, HtmlFormElement, SubmitEvent};
 use leptos_meta::Meta;
 use leptos_router::components::Form;
@@ -347,6 +346,51 @@ pub fn UploadForm(
     }
 }
 
+/// Sends an upload form's data from the browser to the server function listening at `path`,
+/// as its own client would: the answer is nothing, with a `Location` to go to, or the error
+/// as JSON.
+pub fn upload_action(path: &'static str) -> Action<FormData, Result<(), AppError>> {
+    #[cfg(feature = "hydrate")]
+    {
+        let navigate = leptos_router::hooks::use_navigate();
+        Action::new_local(move |data: &FormData| {
+            let (data, navigate) = (data.clone(), navigate.clone());
+            async move {
+                let location = send_form(path, data).await?;
+                if let Some(location) = location {
+                    navigate(&location, Default::default());
+                }
+                Ok(())
+            }
+        })
+    }
+    // The server renders the form and never sends it; its action must hold nothing that
+    // needs dropping, since the render may end on another thread than it began.
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = path;
+        Action::new_local(|_: &FormData| async { Err(AppError::Internal) })
+    }
+}
+
+#[cfg(feature = "hydrate")]
+async fn send_form(path: &str, data: FormData) -> Result<Option<String>, AppError> {
+    use leptos::server_fn::error::FromServerFnError;
+    let transport = |e: gloo_net::Error| AppError::Transport(e.to_string());
+    let res = gloo_net::http::Request::post(path)
+        .header("Accept", "application/json")
+        .body(data)
+        .map_err(transport)?
+        .send()
+        .await
+        .map_err(transport)?;
+    if res.ok() {
+        return Ok(res.headers().get("location"));
+    }
+    let body = res.binary().await.map_err(transport)?;
+    Err(AppError::de(body.into()))
+}
+
 /// The error signal of an upload form: the last answer with JavaScript, or what a plain post
 /// came back with.
 pub fn upload_error(
@@ -533,8 +577,8 @@ fn JoinDone(f: JoinForm) -> impl IntoView {
 #[component]
 fn JoinFormView(f: JoinForm) -> impl IntoView {
     let i18n = use_i18n();
-    let send = Action::new_local(|data: &FormData| join_pact(data.clone().into()));
-    let error = upload_error(JoinPact::PATH, send);
+    let send = upload_action(JOIN_PATH);
+    let error = upload_error(JOIN_PATH, send);
     let slug = StoredValue::new(f.city.slug.clone());
     let city = f.city.name.clone();
     let title = f.title.clone();
@@ -549,7 +593,7 @@ fn JoinFormView(f: JoinForm) -> impl IntoView {
             view! {
                 <p>{t!(i18n, pact_join_intro)}</p>
                 <p class="muted">{t!(i18n, pact_required_note)}</p>
-                <UploadForm action=JoinPact::PATH send>
+                <UploadForm action=JOIN_PATH send>
                     <LangInput />
                     <input type="hidden" name="slug" value=slug.get_value() />
                     <FormAlert error />
@@ -676,7 +720,7 @@ pub fn AdhesionPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let withdraw = ServerAction::<WithdrawAdhesion>::new();
-    let send = Action::new_local(|data: &FormData| update_adhesion(data.clone().into()));
+    let send = upload_action(UPDATE_PATH);
     let adhesion = Resource::new(
         move || {
             (
@@ -727,7 +771,7 @@ fn AdhesionBody(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let status = a.status;
-    let error = upload_error(UpdateAdhesion::PATH, send);
+    let error = upload_error(UPDATE_PATH, send);
     let withdraw_error = error_of(withdraw);
     let slug = a.city.slug.clone();
     let live = status.is_live();
@@ -767,7 +811,7 @@ fn AdhesionBody(
                 <section aria-labelledby="details-heading">
                     <h2 id="details-heading">{t!(i18n, adhesion_details)}</h2>
                     <p>{t!(i18n, adhesion_details_intro)}</p>
-                    <UploadForm action=UpdateAdhesion::PATH send>
+                    <UploadForm action=UPDATE_PATH send>
                         <LangInput />
                         <input type="hidden" name="token" value=token.get_value() />
                         <FormAlert error />

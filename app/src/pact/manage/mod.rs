@@ -13,6 +13,7 @@ use super::{Draft, JoinForm, VersionRef};
 use crate::AppError;
 use domain::{AdhesionStatus, CityRef, Localized};
 use leptos::prelude::*;
+#[cfg(feature = "ssr")]
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 use serde::{Deserialize, Serialize};
 
@@ -152,7 +153,11 @@ pub async fn decide_adhesion(
     crate::respond(ops::decide(&lang, id, &decision, &reason).await)
 }
 
+/// Where a coordinator's edit of an adhesion is posted: `edit_adhesion` below.
+pub const EDIT_PATH: &str = "/api/pact_edit";
+
 /// A coordinator's edit of an adhesion's details (multipart: the logo may change).
+#[cfg(feature = "ssr")]
 #[server(input = MultipartFormData, endpoint = "pact_edit")]
 pub async fn edit_adhesion(data: MultipartData) -> Result<(), AppError> {
     crate::respond(ops::edit(data).await)

@@ -6,8 +6,7 @@ use crate::coordinate::AreaPage;
 use crate::forms::{error_of, problem_text, Field, FormAlert, Kind, LangInput};
 use crate::i18n::*;
 use crate::layout::{in_lang, link_to, I18n};
-use crate::pact::{status_label, text, upload_error, DetailsFields, UploadForm};
-use leptos::server_fn::ServerFn as _;
+use crate::pact::{status_label, text, upload_action, upload_error, DetailsFields, UploadForm};
 use leptos::web_sys::FormData;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
@@ -209,7 +208,7 @@ pub fn AdhesionAdminPage() -> impl IntoView {
             .unwrap_or(0)
     };
     let decide = ServerAction::<DecideAdhesion>::new();
-    let send = Action::new_local(|data: &FormData| edit_adhesion(data.clone().into()));
+    let send = upload_action(EDIT_PATH);
     let data = Resource::new(
         move || {
             (
@@ -236,7 +235,7 @@ fn AdhesionAdminView(
     let query = use_query_map();
     let done = move || query.read().get("done");
     let decide_error = error_of(decide);
-    let error = upload_error(EditAdhesion::PATH, send);
+    let error = upload_error(EDIT_PATH, send);
     let status = a.status;
     let slug = a.city.slug.clone();
     let id = a.id;
@@ -296,7 +295,7 @@ fn AdhesionAdminView(
         {editable.then(|| view! {
             <section aria-labelledby="edit-heading">
                 <h2 id="edit-heading">{t!(i18n, adhesion_details)}</h2>
-                <UploadForm action=EditAdhesion::PATH send>
+                <UploadForm action=EDIT_PATH send>
                     <LangInput />
                     <input type="hidden" name="id" value=id.to_string() />
                     <FormAlert error />
