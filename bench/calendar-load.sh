@@ -37,17 +37,12 @@ need_tools wrk sqlite3
 
 ensure_build
 
-# cargo-leptos builds debug binaries with `--cfg erase_components`; the same flags let the seed
-# example reuse those compiled dependencies instead of building them all again.
+# The seed example is built with the server's flags (.cargo/config.toml), so it reuses the
+# dependencies compiled for it.
 seed_cargo() {
   local command="$1"
   shift
-  if [ "$build" = debug ]; then
-    RUSTFLAGS="--cfg erase_components${RUSTFLAGS:+ $RUSTFLAGS}" \
-      cargo "$command" --locked "${profile[@]}" -p db --example seed_meetings "$@"
-  else
-    cargo "$command" --locked "${profile[@]}" -p db --example seed_meetings "$@"
-  fi
+  cargo "$command" --locked "${profile[@]}" -p db --example seed_meetings "$@"
 }
 # Built here, where its progress shows; each seed below then runs it without rebuilding.
 say "building the seed example (db/examples/seed_meetings.rs)"

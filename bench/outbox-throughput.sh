@@ -16,10 +16,9 @@ trap 'rm -rf "$tmp"' EXIT
 # A debug build (dev profile, dependencies lightly optimised): a release build of the whole
 # server takes too long from cold. Debug builds understate throughput, so the budget is
 # deliberately modest; the figures are for comparing runs, not for capacity planning.
-# `--cfg erase_components` matches the flags of cargo-leptos and scripts/test.sh, so the build
-# is shared with theirs.
-RUSTFLAGS="--cfg erase_components${RUSTFLAGS:+ $RUSTFLAGS}" \
-  cargo run --locked -q -p learning-city --example outbox_throughput -- \
+# .cargo/config.toml gives it the flags of cargo-leptos and scripts/test.sh, so the build is
+# shared with theirs.
+cargo run --locked -q -p learning-city --example outbox_throughput -- \
   --messages "$messages" --backend "$backend" | tee "$tmp/out"
 
 [ "$backend" = postgres ] && exit 0

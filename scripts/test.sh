@@ -14,9 +14,9 @@ if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -d "$TEST_POSTGRES_U
 fi
 
 say "Rust tests (cargo test)"
-# cargo-leptos builds the debug server with `--cfg erase_components` (added to RUSTFLAGS); the
-# same flags here let the tests and the browser-test build share one compilation.
-RUSTFLAGS="--cfg erase_components${RUSTFLAGS:+ $RUSTFLAGS}" cargo test --locked
+# `--cfg erase_components` comes from .cargo/config.toml, the flag cargo-leptos adds to its debug
+# builds: the tests and the browser-test build share one compilation.
+cargo test --locked
 
 say "building the site for the browser tests (cargo leptos build)"
 cargo leptos build --split

@@ -38,29 +38,58 @@ impl Section {
     }
 }
 
+/// What a section shows below the city's heading. Each page brings its own, so that a lazy
+/// page's code (the calendar, the pact) is reachable from that page alone.
+type Content = fn(CityDetail) -> AnyView;
+
 #[component]
 pub fn CityOverviewPage() -> impl IntoView {
-    view! { <CityFrame section=Section::Overview /> }
+    view! { <CityFrame section=Section::Overview content=|detail| view! { <Overview detail /> }.into_any() /> }
 }
 
 #[component]
 pub fn CityMapPage() -> impl IntoView {
-    view! { <CityFrame section=Section::Map /> }
+    view! {
+        <CityFrame
+            section=Section::Map
+            content=|detail| {
+                let slug = detail.city.slug.clone();
+                view! {
+                    <Whereabouts detail />
+                    <crate::pact::PactPlaces slug />
+                }
+                .into_any()
+            }
+        />
+    }
 }
 
 #[component]
 pub fn CityCalendarPage() -> impl IntoView {
-    view! { <CityFrame section=Section::Calendar /> }
+    view! {
+        <CityFrame
+            section=Section::Calendar
+            content=|detail| {
+                let scope = crate::calendar::Scope::City(detail.city.slug);
+                view! { <crate::calendar::Calendar scope /> }.into_any()
+            }
+        />
+    }
 }
 
 #[component]
 pub fn CityPactPage() -> impl IntoView {
-    view! { <CityFrame section=Section::Pact /> }
+    view! {
+        <CityFrame
+            section=Section::Pact
+            content=|detail| view! { <crate::pact::PactSection slug=detail.city.slug /> }.into_any()
+        />
+    }
 }
 
 /// Loads the city once and renders its heading, section navigation and the chosen section.
 #[component]
-fn CityFrame(section: Section) -> impl IntoView {
+fn CityFrame(section: Section, content: Content) -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
@@ -69,7 +98,7 @@ fn CityFrame(section: Section) -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match city.await {
-                    Ok(d) => view! { <CityView detail=d section /> }.into_any(),
+                    Ok(d) => view! { <CityView detail=d section content /> }.into_any(),
                     Err(e) => view! { <ErrorContent error=e /> }.into_any(),
                 }
             })}
@@ -78,7 +107,7 @@ fn CityFrame(section: Section) -> impl IntoView {
 }
 
 #[component]
-fn CityView(detail: CityDetail, section: Section) -> impl IntoView {
+fn CityView(detail: CityDetail, section: Section, content: Content) -> impl IntoView {
     let i18n = use_i18n();
     let name = in_lang(i18n, detail.city.name.clone());
     let country = in_lang(i18n, detail.city.country_name.clone());
@@ -132,17 +161,7 @@ fn CityView(detail: CityDetail, section: Section) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </nav>
-        {match section {
-            Section::Overview => view! { <Overview detail /> }.into_any(),
-            Section::Map => view! {
-                <Whereabouts detail />
-                <crate::pact::PactPlaces slug=slug.clone() />
-            }.into_any(),
-            Section::Calendar => view! {
-                <crate::calendar::Calendar scope=crate::calendar::Scope::City(slug.clone()) />
-            }.into_any(),
-            Section::Pact => view! { <crate::pact::PactSection slug=slug.clone() /> }.into_any(),
-        }}
+        {content(detail)}
     }
 }
 

@@ -64,19 +64,19 @@ pub fn App() -> impl IntoView {
                     <I18nRoute<Locale, _, _> view=Layout ssr=SsrMode::Async>
                         <Route path=path!("") view=network::HomePage ssr=SsrMode::Async />
                         <Route path=path!("map") view=network::MembersPage ssr=SsrMode::Async />
-                        <Route path=path!("calendar") view=calendar::NetworkCalendarPage ssr=SsrMode::Async />
+                        <Route path=path!("calendar") view={Lazy::<NetworkCalendarRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("pact") view=pact::NetworkPactPage ssr=SsrMode::Async />
                         <Route path=path!("pact/confirm") view={Lazy::<PactConfirmRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("pact/adhesion") view={Lazy::<AdhesionRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("pact/invitation") view={Lazy::<TableInvitationRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("clusters/:slug") view=network::ClusterPage ssr=SsrMode::Async />
-                        <Route path=path!("clusters/:slug/calendar") view=calendar::ClusterCalendarPage ssr=SsrMode::Async />
-                        <Route path=path!("meetings/:id") view=calendar::MeetingPage ssr=SsrMode::Async />
+                        <Route path=path!("clusters/:slug/calendar") view={Lazy::<ClusterCalendarRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("meetings/:id") view={Lazy::<MeetingRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("registration") view={Lazy::<RegistrationRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug") view=city::CityOverviewPage ssr=SsrMode::Async />
-                        <Route path=path!("cities/:slug/map") view=city::CityMapPage ssr=SsrMode::Async />
-                        <Route path=path!("cities/:slug/calendar") view=city::CityCalendarPage ssr=SsrMode::Async />
-                        <Route path=path!("cities/:slug/pact") view=city::CityPactPage ssr=SsrMode::Async />
+                        <Route path=path!("cities/:slug/map") view={Lazy::<CityMapRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("cities/:slug/calendar") view={Lazy::<CityCalendarRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("cities/:slug/pact") view={Lazy::<CityPactRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug/pact/join") view={Lazy::<JoinRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug/pact/resend") view={Lazy::<ResendRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug/pact/adherents/:id") view={Lazy::<CertificateRoute>::new()} ssr=SsrMode::Async />
@@ -107,10 +107,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The coordinator area and the account pages are for a few people, and the pages reached from
-/// a link in a mail or a button (a registration, signing up to a pact, an adhesion, a
-/// certificate) are visited once in a while; their code loads only when one of them is opened
-/// (a separate WebAssembly chunk), so the pages most people open first stay light.
+/// The coordinator area and the account pages are for a few people; the pages reached from a
+/// link in a mail or a button (a registration, signing up to a pact, an adhesion, a
+/// certificate) are visited once in a while; the calendars, a meeting, a city's map and pact
+/// carry most of the views. Their code loads only when one of them is opened (a separate
+/// WebAssembly chunk; the page itself is whole before any of it arrives), so the home page and
+/// a city's overview, where most people start, stay light.
 macro_rules! lazy_pages {
     ($($route:ident => $page:path),* $(,)?) => {$(
         pub struct $route;
@@ -150,6 +152,12 @@ lazy_pages! {
     TableRoute => pact::manage::TablePage,
     AdhesionAdminRoute => pact::manage::AdhesionAdminPage,
     RegistrationRoute => calendar::RegistrationPage,
+    MeetingRoute => calendar::MeetingPage,
+    NetworkCalendarRoute => calendar::NetworkCalendarPage,
+    ClusterCalendarRoute => calendar::ClusterCalendarPage,
+    CityCalendarRoute => city::CityCalendarPage,
+    CityMapRoute => city::CityMapPage,
+    CityPactRoute => city::CityPactPage,
     JoinRoute => pact::JoinPage,
     ResendRoute => pact::ResendPage,
     PactConfirmRoute => pact::ConfirmPage,

@@ -127,7 +127,7 @@ describe('coordinator area', { skip: !ADMIN_EMAIL && 'ADMIN_EMAIL is not set' },
       await coordinator.getByText('Signed in as Marta Rossi.').waitFor();
       await checkA11y(coordinator);
 
-      await coordinator.getByRole('link', { name: 'Lucca' }).click();
+      await coordinator.getByRole('link', { name: 'Lucca', exact: true }).click();
       await coordinator.waitForURL(/\/en\/coordinate\/cities\/lucca/);
       await hydrated(coordinator);
       await checkA11y(coordinator);

@@ -705,10 +705,7 @@ fn ConfirmBody(
             <p class="notice notice--alert">{t!(i18n, problem_link_expired)}</p>
             {resend.map(|href| view! { <p><a href=href>{t!(i18n, pact_resend_link)}</a></p> })}
         }.into_any(),
-        LinkState::Unknown => {
-            crate::layout::set_status(http::StatusCode::NOT_FOUND);
-            view! { <p class="notice notice--alert">{t!(i18n, problem_link)}</p> }.into_any()
-        }
+        LinkState::Unknown => view! { <UnknownLink /> }.into_any(),
     }
 }
 
@@ -753,7 +750,7 @@ pub fn AdhesionPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match adhesion.await {
                         Ok(a) => view! { <AdhesionBody a token=token() withdraw send /> }.into_any(),
-                        Err(e) if e.invalid().is_some() => view! { <p class="notice notice--alert">{t!(i18n, problem_link)}</p> }.into_any(),
+                        Err(e) if e.invalid().is_some() => view! { <UnknownLink /> }.into_any(),
                         Err(e) => view! { <ErrorContent error=e /> }.into_any(),
                     }
                 })}
@@ -833,6 +830,15 @@ fn AdhesionBody(
             }
         })}
     }
+}
+
+/// What a page reached by a personal link shows when the link is unknown, used up or replaced:
+/// a 404, as for any address that leads nowhere.
+#[component]
+fn UnknownLink() -> impl IntoView {
+    let i18n = use_i18n();
+    crate::layout::set_status(http::StatusCode::NOT_FOUND);
+    view! { <p class="notice notice--alert">{t!(i18n, problem_link)}</p> }
 }
 
 /// A printable certificate of adhesion, with the badge an adherent may put on its own site.
@@ -956,7 +962,7 @@ pub fn InvitationPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match invitation.await {
                         Ok(v) => view! { <InvitationBody v token=token() accept /> }.into_any(),
-                        Err(e) if e.invalid().is_some() => view! { <p class="notice notice--alert">{t!(i18n, problem_link)}</p> }.into_any(),
+                        Err(e) if e.invalid().is_some() => view! { <UnknownLink /> }.into_any(),
                         Err(e) => view! { <ErrorContent error=e /> }.into_any(),
                     }
                 })}
