@@ -14,8 +14,7 @@ if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -d "$TEST_POSTGRES_U
 fi
 
 say "Rust tests (cargo test)"
-# `--cfg erase_components` comes from .cargo/config.toml, the flag cargo-leptos adds to its debug
-# builds: the tests and the browser-test build share one compilation.
+# `--cfg erase_components` comes from .cargo/config.toml, for the tests and every build alike.
 cargo test --locked
 
 say "building the site for the browser tests (cargo leptos build)"
