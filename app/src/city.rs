@@ -56,7 +56,7 @@ pub fn CityMapPage() -> impl IntoView {
                 let slug = detail.city.slug.clone();
                 view! {
                     <Whereabouts detail />
-                    <crate::pact::PactPlaces slug />
+                    <crate::map::city::CityPlacesMap slug />
                 }
                 .into_any()
             }

@@ -266,6 +266,32 @@ pub fn Select(
     }
 }
 
+/// A select of a GET filter form (the map's, a library's): its first option keeps every value.
+/// The field's name is its id, so that the label and links to it find it.
+#[component]
+pub fn FilterSelect(
+    name: &'static str,
+    label: impl Fn() -> String + Send + Sync + 'static,
+    all: impl Fn() -> String + Send + Sync + 'static,
+    /// The value in the address, or empty.
+    chosen: String,
+    /// Value and label of each option, in order.
+    options: Vec<(String, String)>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=name>{label}</label>
+            <select id=name name=name>
+                <option value="" selected=chosen.is_empty()>{all}</option>
+                {options.into_iter().map(|(value, text)| {
+                    let selected = value == chosen;
+                    view! { <option value=value selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
 /// A labelled checkbox sending `yes` when ticked, with its problem.
 #[component]
 pub fn Check(
@@ -376,6 +402,59 @@ pub mod input {
             invalid.add(field, Problem::Characters);
         }
         text
+    }
+
+    /// A position from the `latitude` and `longitude` fields: both or neither (neither is a
+    /// problem when `required`), each in range, and within [`domain::CITY_REACH_KM`] of `near`
+    /// when given; else each field's problem.
+    pub fn position(
+        invalid: &mut Invalid,
+        latitude: &str,
+        longitude: &str,
+        near: Option<(f64, f64)>,
+        required: bool,
+    ) -> Option<(f64, f64)> {
+        let missing = if required {
+            Problem::Required
+        } else {
+            Problem::BothOrNeither
+        };
+        match (latitude.trim().is_empty(), longitude.trim().is_empty()) {
+            (true, true) => {
+                if required {
+                    invalid.add("latitude", Problem::Required);
+                    invalid.add("longitude", Problem::Required);
+                }
+                return None;
+            }
+            (false, true) => {
+                invalid.add("longitude", missing);
+                return None;
+            }
+            (true, false) => {
+                invalid.add("latitude", missing);
+                return None;
+            }
+            (false, false) => {}
+        }
+        let at = match domain::Coordinates::parse(latitude, longitude) {
+            Ok(c) => (c.latitude(), c.longitude()),
+            Err((field, e)) => {
+                let name = match field {
+                    domain::CoordinateField::Latitude => "latitude",
+                    domain::CoordinateField::Longitude => "longitude",
+                };
+                invalid.add(name, problem_of(e));
+                return None;
+            }
+        };
+        match near {
+            Some(centre) if domain::distance_km(at, centre) > domain::CITY_REACH_KM => {
+                invalid.add("latitude", Problem::TooFar);
+                None
+            }
+            _ => Some(at),
+        }
     }
 
     /// An optional web address: http or https with a host, else the field's problem.

@@ -8,6 +8,7 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 pub mod accounts;
 pub mod calendar;
 mod city;
+mod cluster;
 mod coordinate;
 mod error;
 #[cfg(feature = "ssr")]
@@ -16,6 +17,7 @@ mod forms;
 mod layout;
 #[cfg(feature = "ssr")]
 pub mod mail;
+pub mod map;
 #[cfg(feature = "ssr")]
 mod markdown;
 mod network;
@@ -36,6 +38,26 @@ pub struct SiteInfo {
     pub public_url: String,
     /// The From mailbox of outgoing mail, e.g. `Learning City <no-reply@example.org>`.
     pub mail_from: String,
+    /// Raster tiles under the city maps, when the deployment names a tile server.
+    pub tiles: Option<TileLayer>,
+}
+
+/// A raster tile server in the `{z}/{x}/{y}` scheme (OpenStreetMap's and most others'), with
+/// the credit its licence asks for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TileLayer {
+    /// An https URL with `{z}`, `{x}` and `{y}`, e.g. `https://tile.example.org/{z}/{x}/{y}.png`.
+    pub url: String,
+    pub attribution: String,
+}
+
+impl TileLayer {
+    /// The scheme and host the tiles come from, for the pages' Content-Security-Policy.
+    pub fn origin(&self) -> Option<String> {
+        let rest = self.url.strip_prefix("https://")?;
+        let host = rest.split('/').next()?;
+        (!host.is_empty()).then(|| format!("https://{host}"))
+    }
 }
 
 /// The site's language named by `tag`, English for anything else.

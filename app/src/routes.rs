@@ -1,6 +1,6 @@
 use crate::i18n::{I18nContextProvider, Locale};
 use crate::layout::{Layout, NotFound};
-use crate::{accounts, calendar, city, coordinate, network, pact};
+use crate::{accounts, calendar, city, cluster, coordinate, map, network, pact};
 use leptos::prelude::*;
 use leptos_i18n_router::I18nRoute;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Link, MetaTags};
@@ -39,9 +39,14 @@ fn set_content_security_policy() {
     let Some(nonce) = leptos::nonce::use_nonce() else {
         return;
     };
+    // A configured tile server is the one other place images may come from.
+    let tiles = use_context::<crate::SiteInfo>()
+        .and_then(|site| site.tiles.and_then(|t| t.origin()))
+        .map(|origin| format!(" {origin}"))
+        .unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+         style-src 'self'; img-src 'self' data:{tiles}; font-src 'self'; connect-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );
     if let (Some(res), Ok(value)) = (
@@ -63,13 +68,16 @@ pub fn App() -> impl IntoView {
                     // the whole page, and an unknown city gets a real 404 status.
                     <I18nRoute<Locale, _, _> view=Layout ssr=SsrMode::Async>
                         <Route path=path!("") view=network::HomePage ssr=SsrMode::Async />
-                        <Route path=path!("map") view=network::MembersPage ssr=SsrMode::Async />
+                        <Route path=path!("map") view={Lazy::<MapRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("calendar") view={Lazy::<NetworkCalendarRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("pact") view=pact::NetworkPactPage ssr=SsrMode::Async />
                         <Route path=path!("pact/confirm") view={Lazy::<PactConfirmRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("pact/adhesion") view={Lazy::<AdhesionRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("pact/invitation") view={Lazy::<TableInvitationRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("clusters/:slug") view=network::ClusterPage ssr=SsrMode::Async />
+                        <Route path=path!("clusters/:slug") view={Lazy::<ClusterRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("clusters/:slug/practices") view={Lazy::<LibraryRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("clusters/:slug/practices/new") view={Lazy::<PracticeNewRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("clusters/:slug/practices/:id") view={Lazy::<PracticeEditRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("clusters/:slug/calendar") view={Lazy::<ClusterCalendarRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("meetings/:id") view={Lazy::<MeetingRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("registration") view={Lazy::<RegistrationRoute>::new()} ssr=SsrMode::Async />
@@ -88,6 +96,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("account/email") view={Lazy::<EmailConfirmRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("coordinate") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("coordinate/cities/:slug") view={Lazy::<CityEditRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/cities/:slug/map") view={Lazy::<CityPlacingRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("coordinate/clusters/:slug") view={Lazy::<ClusterEditRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("coordinate/people") view={Lazy::<PeopleRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("coordinate/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
@@ -139,6 +148,7 @@ lazy_pages! {
     EmailConfirmRoute => accounts::EmailConfirmPage,
     DashboardRoute => coordinate::DashboardPage,
     CityEditRoute => coordinate::CityEditPage,
+    CityPlacingRoute => coordinate::CityPlacingPage,
     ClusterEditRoute => coordinate::ClusterEditPage,
     PeopleRoute => coordinate::PeoplePage,
     AuditRoute => coordinate::AuditPage,
@@ -153,8 +163,13 @@ lazy_pages! {
     AdhesionAdminRoute => pact::manage::AdhesionAdminPage,
     RegistrationRoute => calendar::RegistrationPage,
     MeetingRoute => calendar::MeetingPage,
+    MapRoute => map::MapPage,
     NetworkCalendarRoute => calendar::NetworkCalendarPage,
     ClusterCalendarRoute => calendar::ClusterCalendarPage,
+    ClusterRoute => cluster::ClusterPage,
+    LibraryRoute => cluster::LibraryPage,
+    PracticeNewRoute => cluster::PracticeNewPage,
+    PracticeEditRoute => cluster::PracticeEditPage,
     CityCalendarRoute => city::CityCalendarPage,
     CityMapRoute => city::CityMapPage,
     CityPactRoute => city::CityPactPage,

@@ -297,6 +297,7 @@ async fn main() -> Result<()> {
                 mode: p.mode,
                 place: p.place,
                 address: p.address,
+                position: None,
                 online_link: p.link.as_deref(),
                 schedule: &p.schedule,
                 capacity: p.capacity,

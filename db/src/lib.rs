@@ -15,6 +15,7 @@ pub mod meetings;
 pub mod network;
 pub mod outbox;
 pub mod pacts;
+pub mod practices;
 pub mod roster;
 
 pub use error::DbError;

@@ -2,8 +2,8 @@
 
 use crate::{on_pool, on_tx, Db, DbError, Tx};
 use domain::{
-    CityDetail, CityProfile, CityRef, CitySummary, ClusterDetail, ClusterProfile, ClusterRole,
-    ClusterSummary, Localized, NetworkOverview, PactPartner, PactSummary, Sector,
+    CityDetail, CityFacts, CityProfile, CityRef, CitySummary, ClusterDetail, ClusterProfile,
+    ClusterRole, ClusterSummary, Localized, NetworkOverview, PactPartner, PactSummary, Sector,
 };
 use std::collections::HashMap;
 
@@ -534,6 +534,59 @@ pub async fn update_city_profile(
     if n == 0 {
         return Err(DbError::NotFound);
     }
+    Ok(())
+}
+
+/// Rewrites a city's names, position and year of joining.
+pub async fn update_city_facts(tx: &mut Tx, city_id: i64, f: &CityFacts) -> Result<(), DbError> {
+    let n = on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE cities SET name_en = $2, name_it = $3, latitude = $4, longitude = $5, \
+             joined = $6 WHERE id = $1",
+        )
+        .bind(city_id)
+        .bind(&f.name_en)
+        .bind(&f.name_it)
+        .bind(f.latitude)
+        .bind(f.longitude)
+        .bind(f.joined)
+        .execute(conn)
+        .await?
+        .rows_affected()
+    });
+    if n == 0 {
+        return Err(DbError::NotFound);
+    }
+    Ok(())
+}
+
+/// Makes a city a member (`lead` false) or a lead of a cluster, or takes it out (`None`).
+pub async fn set_cluster_role(
+    tx: &mut Tx,
+    city_id: i64,
+    cluster_id: i64,
+    lead: Option<bool>,
+) -> Result<(), DbError> {
+    on_tx!(tx, |conn| match lead {
+        None => {
+            sqlx::query("DELETE FROM city_clusters WHERE city_id = $1 AND cluster_id = $2")
+                .bind(city_id)
+                .bind(cluster_id)
+                .execute(conn)
+                .await?;
+        }
+        Some(lead) => {
+            sqlx::query(
+                "INSERT INTO city_clusters (city_id, cluster_id, role) VALUES ($1, $2, $3) \
+                 ON CONFLICT (city_id, cluster_id) DO UPDATE SET role = excluded.role",
+            )
+            .bind(city_id)
+            .bind(cluster_id)
+            .bind(if lead { "lead" } else { "member" })
+            .execute(conn)
+            .await?;
+        }
+    });
     Ok(())
 }
 

@@ -6,6 +6,8 @@ mod meetings;
 mod network;
 mod pacts;
 mod parse;
+mod practices;
+mod regions;
 #[cfg(feature = "schedule")]
 pub mod schedule;
 
@@ -14,3 +16,5 @@ pub use meetings::*;
 pub use network::*;
 pub use pacts::*;
 pub use parse::*;
+pub use practices::*;
+pub use regions::*;

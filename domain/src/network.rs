@@ -105,6 +105,18 @@ pub struct CityProfile {
     pub website: Option<String>,
 }
 
+/// Where and who a member city is on the map: what its coordinators and the network's
+/// administrators keep up to date between two roster imports.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CityFacts {
+    pub name_en: String,
+    pub name_it: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    /// The year the city joined the GNLC.
+    pub joined: Option<i32>,
+}
+
 /// What a cluster's coordinators write about their cluster, in both languages.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClusterProfile {

@@ -144,6 +144,23 @@ impl Coordinates {
     }
 }
 
+/// How far from a city's centre its learning places may be (pact adherents, meeting venues):
+/// a metropolitan area, not the next city.
+pub const CITY_REACH_KM: f64 = 60.0;
+
+/// Kilometres between two points on the globe (haversine).
+pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, lo1, la2, lo2) = (
+        a.0.to_radians(),
+        a.1.to_radians(),
+        b.0.to_radians(),
+        b.1.to_radians(),
+    );
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CoordinateField {
     Latitude,
@@ -206,6 +223,15 @@ impl From<Name> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distances_are_great_circle_kilometres() {
+        let lucca = (43.8429, 10.5027);
+        let pisa = (43.7085, 10.4036);
+        let d = distance_km(lucca, pisa);
+        assert!((16.0..18.5).contains(&d), "{d}");
+        assert!(distance_km(lucca, (45.0703, 7.6869)) > 250.0);
+    }
 
     #[test]
     fn slugs_accept_kebab_case_only() {

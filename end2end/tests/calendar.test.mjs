@@ -2,10 +2,10 @@
 // filters and registers, confirming from the mail, once without JavaScript and once with it;
 // a coordinator publishes a recurring meeting, which then appears in the city's feed. Every
 // calendar page passes axe-core, and none scrolls sideways.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, closePage, checkA11y, url, pathOf, mailTo, linkIn, hydrated, fitsWidth,
+  browserForFile, checkA11y, url, pathOf, mailTo, linkIn, hydrated, fitsWidth,
 } from './helpers.mjs';
 
 const PHONE = 360;
@@ -15,22 +15,7 @@ const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD;
 const real = (errors) =>
   errors.filter((e) => !e.includes('favicon.ico') && !/status of 4(22|01|03|04|29)/.test(e));
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
-
-async function withPage(options, fn) {
-  const page = await newPage(browser, options);
-  try {
-    return await fn(page);
-  } finally {
-    await closePage(page);
-  }
-}
+const { withPage } = browserForFile();
 
 /** A unique address per run, so that reruns against one server do not collide. */
 const someone = (who) => `${who}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.org`;

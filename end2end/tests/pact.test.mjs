@@ -2,10 +2,10 @@
 // adheres (refused once, losing nothing typed), confirms from the mail, a coordinator approves
 // it, and it appears on the public list; once without JavaScript and once with it. Every pact
 // page passes axe-core and none scrolls sideways.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, closePage, checkA11y, url, pathOf, mailTo, linkIn, hydrated, fitsWidth,
+  browserForFile, newPage, closePage, checkA11y, url, pathOf, mailTo, linkIn, hydrated, fitsWidth,
 } from './helpers.mjs';
 
 const PHONE = 360;
@@ -15,22 +15,7 @@ const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD;
 const real = (errors) =>
   errors.filter((e) => !e.includes('favicon.ico') && !/status of 4(22|01|03|04|29)/.test(e));
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
-
-async function withPage(options, fn) {
-  const page = await newPage(browser, options);
-  try {
-    return await fn(page);
-  } finally {
-    await closePage(page);
-  }
-}
+const { withPage, browser } = browserForFile();
 
 const unique = () => `${Date.now()}${Math.floor(Math.random() * 1e4)}`;
 
@@ -170,7 +155,7 @@ describe('adhering to the pact', { skip: !ADMIN_EMAIL && 'ADMIN_EMAIL is not set
       await page.getByText("In attesa dell'approvazione dei coordinatori").waitFor();
       await fitsWidth(page);
 
-      const coordinator = await newPage(browser, { width: PHONE, javaScriptEnabled: false });
+      const coordinator = await newPage(browser(), { width: PHONE, javaScriptEnabled: false });
       try {
         await signIn(coordinator);
         await approve(coordinator, name, { js: false });
@@ -227,7 +212,7 @@ describe('adhering to the pact', { skip: !ADMIN_EMAIL && 'ADMIN_EMAIL is not set
       await checkA11y(page);
       await fitsWidth(page);
 
-      const coordinator = await newPage(browser, { width: PHONE });
+      const coordinator = await newPage(browser(), { width: PHONE });
       try {
         await signIn(coordinator);
         await hydrated(coordinator);

@@ -1,8 +1,10 @@
 // End-to-end tests of the Learning City shell: routes, page chrome, no-JS use,
 // hydration and client-side routing, accessibility, language negotiation, 404s.
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, closePage, checkA11y, url, pathOf } from './helpers.mjs';
+import {
+  browserForFile, checkA11y, url, pathOf,
+} from './helpers.mjs';
 
 /** Localised strings the tests look for. */
 const T = {
@@ -58,23 +60,7 @@ const LUCCA_PARTNERS = [
   "Centro per l'impiego",
 ];
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
-
-/** Runs `fn` with a fresh page (own context) and always closes it. */
-async function withPage(options, fn) {
-  const page = await newPage(browser, options);
-  try {
-    return await fn(page);
-  } finally {
-    await closePage(page);
-  }
-}
+const { withPage } = browserForFile();
 
 /** Navigates and asserts the HTTP status (200 unless told otherwise). */
 async function visit(page, path, { status = 200, waitUntil = 'load' } = {}) {

@@ -60,6 +60,8 @@ pub struct Config {
     pub pact_retention_days: u32,
     /// How long a rendered public feed is served again before it is rendered anew; 0: never.
     pub feed_cache_seconds: u32,
+    /// Raster tiles under the city maps (`MAP_TILE_URL`, `MAP_TILE_ATTRIBUTION`); none by default.
+    pub tiles: Option<app::TileLayer>,
     pub leptos: LeptosOptions,
 }
 
@@ -152,6 +154,32 @@ impl Config {
         let pact_retention_days = number("PACT_RETENTION_DAYS", 90)?;
         let feed_cache_seconds = number("FEED_CACHE_SECONDS", 60)?;
 
+        let tiles = match get("MAP_TILE_URL") {
+            None => None,
+            Some(url) => {
+                let url = url.trim().to_owned();
+                let placeholders = ["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p));
+                let layer = app::TileLayer {
+                    url: url.clone(),
+                    attribution: get("MAP_TILE_ATTRIBUTION").unwrap_or_default(),
+                };
+                if !placeholders || layer.origin().is_none() {
+                    return Err(ConfigError::new(
+                        "MAP_TILE_URL",
+                        "must be an https:// URL with {z}, {x} and {y}, \
+                         like https://tile.example.org/{z}/{x}/{y}.png",
+                    ));
+                }
+                if layer.attribution.trim().is_empty() {
+                    return Err(ConfigError::new(
+                        "MAP_TILE_ATTRIBUTION",
+                        "must credit the tiles' source when MAP_TILE_URL is set",
+                    ));
+                }
+                Some(layer)
+            }
+        };
+
         let leptos = leptos_options(&get, site_addr)?;
 
         Ok(Self {
@@ -166,6 +194,7 @@ impl Config {
             public_writes,
             pact_retention_days,
             feed_cache_seconds,
+            tiles,
             leptos,
         })
     }
@@ -276,11 +305,28 @@ mod tests {
             ("LOAD_DEMO_DATA", "maybe"),
             ("LOG_FORMAT", "xml"),
             ("LEPTOS_ENV", "staging"),
+            ("MAP_TILE_URL", "http://tile.example.org/{z}/{x}/{y}.png"),
+            ("MAP_TILE_URL", "https://tile.example.org/tiles.png"),
         ];
         for (var, value) in cases {
             let err = config(&[(var, value)]).unwrap_err();
             assert_eq!(err.var, var, "{value}");
         }
+    }
+
+    #[test]
+    fn a_tile_layer_needs_its_credit() {
+        assert!(config(&[]).unwrap().tiles.is_none());
+        let url = ("MAP_TILE_URL", "https://tile.example.org/{z}/{x}/{y}.png");
+        let err = config(&[url]).unwrap_err();
+        assert_eq!(err.var, "MAP_TILE_ATTRIBUTION");
+        let c = config(&[
+            url,
+            ("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors"),
+        ])
+        .unwrap();
+        let tiles = c.tiles.unwrap();
+        assert_eq!(tiles.origin().as_deref(), Some("https://tile.example.org"));
     }
 
     #[test]

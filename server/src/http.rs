@@ -50,6 +50,7 @@ impl AppState {
             site: SiteInfo {
                 public_url: config.public_url.as_str().trim_end_matches('/').to_owned(),
                 mail_from: config.mail_from.clone(),
+                tiles: config.tiles.clone(),
             },
             sessions,
             public_writes: crate::limits::PublicWrites::new(config.public_writes),
@@ -107,6 +108,7 @@ pub fn router(state: AppState) -> Router {
             "/coordinate/occurrences/{id}/registrations.csv",
             get(crate::exports::registrations_csv),
         )
+        .route(app::map::BASEMAP, get(crate::maps::basemap))
         .route("/pact-logos/{file}", get(crate::pacts::logo))
         .route("/badges/pact/{file}", get(crate::pacts::badge))
         .route("/open-data/pacts/{file}", get(crate::pacts::open_data))

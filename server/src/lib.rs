@@ -11,6 +11,7 @@ mod flash;
 mod http;
 pub mod limits;
 pub mod mail;
+mod maps;
 mod pacts;
 pub mod sessions;
 pub mod telemetry;

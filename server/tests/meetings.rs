@@ -53,6 +53,7 @@ impl TestApp {
             mode: Mode::Online,
             place: "",
             address: "",
+            position: None,
             online_link: Some(SECRET_LINK),
             schedule: &schedule,
             capacity,
@@ -588,6 +589,7 @@ async fn reminders_go_out_once_at_the_times_set_even_with_two_instances() {
         let site = app::SiteInfo {
             public_url: app.base.clone(),
             mail_from: "Learning City <no-reply@learning.example>".into(),
+            tiles: None,
         };
         // Two instances run their minute's job at the same moment.
         let (a, b) = tokio::join!(

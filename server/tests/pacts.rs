@@ -979,6 +979,7 @@ impl TestApp {
             mode: domain::Mode::Online,
             place: "",
             address: "",
+            position: None,
             online_link: Some("https://meet.example.org/tavolo-firmatari"),
             schedule: &schedule,
             capacity: Some(50),

@@ -528,7 +528,7 @@ pub fn language_label(i18n: I18n, code: &str) -> String {
 
 /// Meetings grouped under their local day.
 #[component]
-fn Agenda(meetings: Vec<MeetingSummary>) -> impl IntoView {
+pub(crate) fn Agenda(meetings: Vec<MeetingSummary>) -> impl IntoView {
     let i18n = use_i18n();
     if meetings.is_empty() {
         return view! { <p class="empty-state">{t!(i18n, calendar_none)}</p> }.into_any();

@@ -3,8 +3,10 @@
 //! Every writing server function checks the caller's role for that very record.
 
 mod pages;
+mod placing;
 
 pub use pages::*;
+pub use placing::CityPlacingPage;
 
 use crate::AppError;
 #[cfg(feature = "ssr")]
@@ -87,7 +89,7 @@ pub struct OutboxView {
 }
 
 #[cfg(feature = "ssr")]
-mod ops {
+pub(crate) mod ops {
     use crate::accounts::session::SessionUser;
     use crate::AppError;
     use db::audit::NewEntry;

@@ -170,6 +170,7 @@ fn CityEditForm(slug: String, e: Editable<CityProfile>) -> impl IntoView {
         <h1>{t!(i18n, edit_city_title)} ": " {name}</h1>
         <Notice />
         <p><a href=link_to(i18n, format!("cities/{slug}"))>{t!(i18n, edit_view_public)}</a></p>
+        <p><a href=link_to(i18n, format!("coordinate/cities/{slug}/map"))>{t!(i18n, placing_link)}</a></p>
         <ActionForm action attr:class="form" attr:novalidate=true>
             <LangInput />
             <input type="hidden" name="slug" value=slug.clone() />
@@ -237,6 +238,7 @@ fn ClusterEditForm(slug: String, e: Editable<ClusterProfile>) -> impl IntoView {
         <h1>{t!(i18n, edit_cluster_title)} ": " {name}</h1>
         <Notice />
         <p><a href=link_to(i18n, format!("clusters/{slug}"))>{t!(i18n, edit_view_public)}</a></p>
+        <p><a href=link_to(i18n, format!("clusters/{slug}/practices"))>{t!(i18n, practices_title)}</a></p>
         <ActionForm action attr:class="form" attr:novalidate=true>
             <LangInput />
             <input type="hidden" name="slug" value=slug.clone() />

@@ -249,20 +249,6 @@ pub async fn get_pact_cities() -> Result<Vec<CityRef>, AppError> {
     Ok(crate::db()?.cities_with_pact().await?)
 }
 
-/// The learning places of a city's map that come from its pact: the listed adherents that gave
-/// a position, around the city's centre.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Places {
-    pub slug: String,
-    pub centre: (f64, f64),
-    pub adherents: Vec<AdherentView>,
-}
-
-#[server(endpoint = "pact_places")]
-pub async fn get_pact_places(lang: String, slug: String) -> Result<Places, AppError> {
-    crate::respond(ops::places(&lang, &slug).await)
-}
-
 #[server(endpoint = "pact_form")]
 pub async fn get_join_form(lang: String, slug: String) -> Result<JoinForm, AppError> {
     crate::respond(ops::join_form(&lang, &slug).await)

@@ -19,7 +19,7 @@ use db::accounts::OneTimeToken;
 use db::network::{CityBrief, SectorRow};
 use db::pacts::{self, AdhesionRow, CommitmentRow, Details, Duplicate, PactRow, PublicRow};
 use db::{Db, Tx};
-use domain::{AdhesionStatus, Coordinates, Email, LegalForm, Localized, PactPartner, TaxCode};
+use domain::{AdhesionStatus, Email, LegalForm, Localized, PactPartner, TaxCode};
 use leptos_i18n::Locale as _;
 use std::collections::HashMap;
 
@@ -29,8 +29,6 @@ pub const CONFIRM_HOURS: i64 = 72;
 const MAX_ADDRESS: usize = 300;
 /// Longest phone number, in characters.
 const MAX_PHONE: usize = 40;
-/// How far from the city's centre an adherent's position may lie.
-const MAX_DISTANCE_KM: f64 = 60.0;
 
 /// A city's pact with what every pact page needs.
 pub struct PactContext {
@@ -278,12 +276,20 @@ pub async fn pact_page(lang: &str, slug: &str, raw: &str) -> Result<PactView, Ap
 
 /// Every adherent of the public list, in pages of the storage's largest.
 async fn all_listed(db: &Db, ctx: &PactContext) -> Result<Vec<AdherentView>, AppError> {
+    listed(db, ctx, None).await
+}
+
+async fn listed(
+    db: &Db,
+    ctx: &PactContext,
+    sector_id: Option<i64>,
+) -> Result<Vec<AdherentView>, AppError> {
     let chosen = chosen_commitments(db, ctx).await?;
     let mut items = Vec::new();
     let mut offset = 0;
     loop {
         let (rows, total) = db
-            .public_adherents(ctx.pact.id, None, None, pacts::MAX_LIMIT, offset)
+            .public_adherents(ctx.pact.id, sector_id, None, pacts::MAX_LIMIT, offset)
             .await?;
         offset += rows.len() as i64;
         let done = rows.is_empty() || offset >= total;
@@ -294,25 +300,23 @@ async fn all_listed(db: &Db, ctx: &PactContext) -> Result<Vec<AdherentView>, App
     }
 }
 
-pub async fn places(_lang: &str, slug: &str) -> Result<super::Places, AppError> {
-    let db = crate::db()?;
-    let city = db.city_brief(slug).await?;
-    let centre = (city.latitude, city.longitude);
-    let slug = city.slug.clone();
-    let adherents = match context_of(&db, city).await {
-        Ok(ctx) => all_listed(&db, &ctx)
-            .await?
-            .into_iter()
-            .filter(|a| a.position.is_some())
-            .collect(),
-        Err(AppError::NotFound) => Vec::new(),
+/// The listed adherents of a city's pact (of one sector, if given) that gave a position: the
+/// pact's part of the city's map. A city without a pact has none.
+pub async fn placed_adherents(
+    db: &Db,
+    city: CityBrief,
+    sector_id: Option<i64>,
+) -> Result<Vec<AdherentView>, AppError> {
+    let ctx = match context_of(db, city).await {
+        Ok(ctx) => ctx,
+        Err(AppError::NotFound) => return Ok(Vec::new()),
         Err(e) => return Err(e),
     };
-    Ok(super::Places {
-        slug,
-        centre,
-        adherents,
-    })
+    Ok(listed(db, &ctx, sector_id)
+        .await?
+        .into_iter()
+        .filter(|a| a.position.is_some())
+        .collect())
 }
 
 pub async fn join_form(_lang: &str, slug: &str) -> Result<JoinForm, AppError> {
@@ -397,19 +401,6 @@ fn name_text(invalid: &mut Invalid, field: &str, raw: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Kilometres between two points on the globe (haversine).
-fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (la1, lo1, la2, lo2) = (
-        a.0.to_radians(),
-        a.1.to_radians(),
-        b.0.to_radians(),
-        b.1.to_radians(),
-    );
-    let h = ((la2 - la1) / 2.0).sin().powi(2)
-        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().asin()
-}
-
 pub fn parse_details(
     r: &Received,
     ctx: &PactContext,
@@ -457,37 +448,14 @@ pub fn parse_details(
     if address.contains('\n') {
         invalid.add("address", Problem::Characters);
     }
-    let (lat, lon) = (r.text("latitude"), r.text("longitude"));
-    let position = match (lat.trim().is_empty(), lon.trim().is_empty()) {
-        (true, true) => None,
-        (false, true) => {
-            invalid.add("longitude", Problem::BothOrNeither);
-            None
-        }
-        (true, false) => {
-            invalid.add("latitude", Problem::BothOrNeither);
-            None
-        }
-        (false, false) => match Coordinates::parse(&lat, &lon) {
-            Ok(c) => {
-                let at = (c.latitude(), c.longitude());
-                if distance_km(at, (ctx.city.latitude, ctx.city.longitude)) > MAX_DISTANCE_KM {
-                    invalid.add("latitude", Problem::TooFar);
-                    None
-                } else {
-                    Some(at)
-                }
-            }
-            Err((field, e)) => {
-                let name = match field {
-                    domain::CoordinateField::Latitude => "latitude",
-                    domain::CoordinateField::Longitude => "longitude",
-                };
-                invalid.add(name, problem_of(e));
-                None
-            }
-        },
-    };
+    let centre = (ctx.city.latitude, ctx.city.longitude);
+    let position = crate::forms::input::position(
+        invalid,
+        &r.text("latitude"),
+        &r.text("longitude"),
+        Some(centre),
+        false,
+    );
     let website = web_address(invalid, "website", &r.text("website"));
     let contact_name = name_text(invalid, "contact_name", &r.text("contact_name"));
     let email = match filler {
@@ -1494,18 +1462,4 @@ pub async fn tidy(db: &Db, retention_days: i64) -> Result<(u64, u64), AppError> 
     let purged = pacts::purge_unconfirmed(&mut tx, now - 7 * 86_400).await?;
     tx.commit().await?;
     Ok((erased, purged))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn distances_are_great_circle_kilometres() {
-        let lucca = (43.8429, 10.5027);
-        let pisa = (43.7085, 10.4036);
-        let d = distance_km(lucca, pisa);
-        assert!((16.0..18.5).contains(&d), "{d}");
-        assert!(distance_km(lucca, (45.0703, 7.6869)) > 250.0);
-    }
 }

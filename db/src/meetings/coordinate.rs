@@ -223,8 +223,11 @@ pub async fn update(
         .map(|(i, column)| format!("{column} = ${}", i + 1))
         .collect::<Vec<_>>()
         .join(", ");
+    let n = super::DETAIL_COLUMNS.len();
     let sql = format!(
-        "UPDATE meetings SET {set}, sequence = sequence + 1, updated_at = $20 WHERE id = $21"
+        "UPDATE meetings SET {set}, sequence = sequence + 1, updated_at = ${} WHERE id = ${}",
+        n + 1,
+        n + 2
     );
     let done: u64 = on_tx!(tx, |conn| {
         super::bind_details!(sqlx::query(&sql), m)

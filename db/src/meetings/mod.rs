@@ -37,6 +37,8 @@ pub struct NewMeeting<'a> {
     pub mode: Mode,
     pub place: &'a str,
     pub address: &'a str,
+    /// The venue's latitude and longitude, for the city's map.
+    pub position: Option<(f64, f64)>,
     pub online_link: Option<&'a str>,
     pub schedule: &'a Schedule,
     pub capacity: Option<i32>,
@@ -106,6 +108,8 @@ pub struct MeetingRow {
     pub mode: String,
     pub place: String,
     pub address: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
     pub timezone: String,
     pub starts_local: String,
     pub ends_local: String,
@@ -127,7 +131,8 @@ pub struct MeetingRow {
 }
 
 const MEETING_COLUMNS: &str = "m.id, m.uid, m.city_id, m.cluster_id, m.sector_id, m.title, \
-     m.description, m.language, m.audience, m.mode, m.place, m.address, m.timezone, \
+     m.description, m.language, m.audience, m.mode, m.place, m.address, m.latitude, \
+     m.longitude, m.timezone, \
      m.starts_local, m.ends_local, m.rrule, m.exdates, m.capacity, m.takes_registrations, \
      m.registration_opens_at, m.registration_closes_at, m.reminders, m.sequence, m.updated_at, \
      m.cancelled, \
@@ -474,10 +479,60 @@ impl Db {
     }
 }
 
+/// A meeting of a city held at a known position, with the date its map links to: the next
+/// one to come, else the last one held.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct VenueRow {
+    pub title: String,
+    pub place: String,
+    pub address: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub sector_slug: Option<String>,
+    pub sector_en: Option<String>,
+    pub sector_it: Option<String>,
+    pub occurrence_id: i64,
+    pub starts_at: i64,
+}
+
+impl Db {
+    /// The placed meetings of a city (of one sector, if given) that are not called off.
+    pub async fn venues(
+        &self,
+        city_id: i64,
+        sector_id: Option<i64>,
+        now: i64,
+    ) -> Result<Vec<VenueRow>, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT m.title, m.place, m.address, m.latitude, m.longitude, \
+                        se.slug AS sector_slug, se.name_en AS sector_en, se.name_it AS sector_it, \
+                        o.id AS occurrence_id, o.starts_at \
+                 FROM meetings m \
+                 LEFT JOIN sectors se ON se.id = m.sector_id \
+                 JOIN occurrences o ON o.id = COALESCE( \
+                     (SELECT n.id FROM occurrences n WHERE n.meeting_id = m.id \
+                        AND n.ends_at > $3 AND NOT n.cancelled ORDER BY n.starts_at LIMIT 1), \
+                     (SELECT p.id FROM occurrences p WHERE p.meeting_id = m.id \
+                        ORDER BY p.starts_at DESC LIMIT 1)) \
+                 WHERE m.city_id = $1 AND m.latitude IS NOT NULL AND m.longitude IS NOT NULL \
+                   AND m.mode <> 'online' AND NOT m.cancelled \
+                   AND ($2 IS NULL OR m.sector_id = $2) \
+                 ORDER BY m.place, o.starts_at",
+            )
+            .bind(city_id)
+            .bind(sector_id)
+            .bind(now)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+}
+
 /// Creates a meeting and all its occurrences.
-/// The columns a coordinator sets, bound as `$1` to `$19` by [`bind_details!`] in this order:
+/// The columns a coordinator sets, bound as `$1` to `$21` by [`bind_details!`] in this order:
 /// creating and editing a meeting write the same fields the same way.
-pub(crate) const DETAIL_COLUMNS: [&str; 19] = [
+pub(crate) const DETAIL_COLUMNS: [&str; 21] = [
     "sector_id",
     "title",
     "description",
@@ -497,6 +552,8 @@ pub(crate) const DETAIL_COLUMNS: [&str; 19] = [
     "registration_opens_at",
     "registration_closes_at",
     "reminders",
+    "latitude",
+    "longitude",
 ];
 
 macro_rules! bind_details {
@@ -523,6 +580,8 @@ macro_rules! bind_details {
             .bind(m.registration_opens_at)
             .bind(m.registration_closes_at)
             .bind(minutes_text(m.reminders))
+            .bind(m.position.map(|p| p.0))
+            .bind(m.position.map(|p| p.1))
     }};
 }
 pub(crate) use bind_details;
@@ -533,14 +592,19 @@ pub async fn create(tx: &mut Tx, m: &NewMeeting<'_>, now: i64) -> Result<i64, Db
         Owner::City(id) => (Some(id), None),
         Owner::Cluster(id) => (None, Some(id)),
     };
-    let sql = format!(
+    let n = DETAIL_COLUMNS.len();
+    let sql =
+        format!(
         "INSERT INTO meetings ({}, uid, city_id, cluster_id, created_by, created_at, updated_at) \
-         VALUES ({}, $20, $21, $22, $23, $24, $24) RETURNING id",
+         VALUES ({}, ${}, ${}, ${}, ${}, ${}, ${}) RETURNING id",
         DETAIL_COLUMNS.join(", "),
-        (1..=DETAIL_COLUMNS.len())
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", "),
+        n + 1,
+        n + 2,
+        n + 3,
+        n + 4,
+        n + 5,
+        n + 5,
     );
     let id: i64 = on_tx!(tx, |conn| {
         bind_details!(sqlx::query_scalar(&sql), m)

@@ -265,6 +265,8 @@ async fn draft_of(db: &Db, m: &MeetingRow) -> Result<Draft, AppError> {
         mode: m.mode.clone(),
         place: m.place.clone(),
         address: m.address.clone(),
+        latitude: m.latitude.map(|v| v.to_string()).unwrap_or_default(),
+        longitude: m.longitude.map(|v| v.to_string()).unwrap_or_default(),
         online_link: db.meeting_online_link(m.id).await?.unwrap_or_default(),
         timezone: m.timezone.clone(),
         start: m.starts_local.clone(),
@@ -580,6 +582,8 @@ fn keep_draft(invalid: &mut Invalid, d: &Draft) {
         ("mode", &d.mode),
         ("place", &d.place),
         ("address", &d.address),
+        ("latitude", &d.latitude),
+        ("longitude", &d.longitude),
         ("online_link", &d.online_link),
         ("timezone", &d.timezone),
         ("start", &d.start),
@@ -599,6 +603,30 @@ fn keep_draft(invalid: &mut Invalid, d: &Draft) {
     invalid.keep("registration", if d.registration { "yes" } else { "" });
 }
 
+/// The venue's position: both coordinates or neither, and for a city's meeting within reach of
+/// the city, so that it lands on the city's map.
+async fn venue_position(
+    db: &db::Db,
+    owner: Owner,
+    d: &Draft,
+    invalid: &mut Invalid,
+) -> Result<Option<(f64, f64)>, AppError> {
+    let near = match owner {
+        Owner::City(id) => {
+            let city = db.city_brief_by_id(id).await?;
+            Some((city.latitude, city.longitude))
+        }
+        Owner::Cluster(_) => None,
+    };
+    Ok(crate::forms::input::position(
+        invalid,
+        &d.latitude,
+        &d.longitude,
+        near,
+        false,
+    ))
+}
+
 fn owner_ids(owner: Owner) -> (Option<i64>, Option<i64>) {
     match owner {
         Owner::City(id) => (Some(id), None),
@@ -616,6 +644,7 @@ fn audit_json(m: &MeetingRow) -> serde_json::Value {
         "exdates": m.exdates,
         "mode": m.mode,
         "place": m.place,
+        "position": m.latitude.zip(m.longitude),
         "capacity": m.capacity,
         "registration": m.takes_registrations,
         "cancelled": m.cancelled,
@@ -676,6 +705,7 @@ pub async fn save(lang: &str, id: Option<i64>, owner_raw: &str, d: Draft) -> Res
     let description = optional_text(&mut invalid, "description", &d.description, MAX_DESCRIPTION);
     let place = optional_text(&mut invalid, "place", &d.place, MAX_PLACE);
     let address = optional_text(&mut invalid, "address", &d.address, MAX_PLACE);
+    let position = venue_position(&db, owner, &d, &mut invalid).await?;
     let parsed = parse_draft(&db, owner, &d, &mut invalid).await?;
     if let (Some(m), Some(p)) = (&before, &parsed) {
         if let Some(capacity) = p.capacity {
@@ -710,6 +740,7 @@ pub async fn save(lang: &str, id: Option<i64>, owner_raw: &str, d: Draft) -> Res
         mode: p.mode,
         place: &place,
         address: &address,
+        position,
         online_link: p.online_link.as_deref(),
         schedule: &p.schedule,
         capacity: p.capacity,

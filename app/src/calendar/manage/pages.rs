@@ -446,6 +446,15 @@ fn MeetingForm(page: DraftPage, save: ServerAction<SaveMeeting>) -> impl IntoVie
                 <Field name="place" label=label(|l| td_string!(l, field_place).to_string()) kind=Kind::Text value=d.place.clone() error />
                 <Field name="address" label=label(|l| td_string!(l, field_address).to_string()) kind=Kind::Text value=d.address.clone() autocomplete="street-address" error />
                 <Field
+                    name="latitude"
+                    label=label(|l| td_string!(l, latitude).to_string())
+                    hint=label(|l| td_string!(l, field_venue_position_hint).to_string())
+                    kind=Kind::Text
+                    value=d.latitude.clone()
+                    error
+                />
+                <Field name="longitude" label=label(|l| td_string!(l, longitude).to_string()) kind=Kind::Text value=d.longitude.clone() error />
+                <Field
                     name="online_link"
                     label=label(|l| td_string!(l, field_online_link).to_string())
                     hint=label(|l| td_string!(l, field_online_link_hint).to_string())

@@ -1,0 +1,392 @@
+//! A thematic cluster's pages: who leads it, its members on the map and in a list, its coming
+//! meetings, and the library of best practices its member cities share.
+
+mod pages;
+
+pub use pages::{ClusterPage, LibraryPage, PracticeEditPage, PracticeNewPage};
+
+use crate::AppError;
+use domain::{CityRef, ClusterDetail, ClusterSummary, MeetingSummary, Practice};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClusterPageData {
+    pub detail: ClusterDetail,
+    pub meetings: Vec<MeetingSummary>,
+    pub practices: Vec<Practice>,
+}
+
+/// Which practices the library shows: empty strings keep everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LibraryFilter {
+    pub city: String,
+    pub language: String,
+    pub tag: String,
+}
+
+impl LibraryFilter {
+    pub fn is_empty(&self) -> bool {
+        self.city.is_empty() && self.language.is_empty() && self.tag.is_empty()
+    }
+
+    /// Whether a practice passes every part of the filter that is set.
+    pub fn keeps(&self, p: &Practice) -> bool {
+        (self.city.is_empty() || self.city == p.city.slug)
+            && (self.language.is_empty() || self.language == p.language)
+            && (self.tag.is_empty() || p.tags.contains(&self.tag))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Library {
+    pub cluster: ClusterSummary,
+    /// Every practice, newest first.
+    pub practices: Vec<Practice>,
+    /// What the filters offer: the values the cluster's practices have.
+    pub cities: Vec<CityRef>,
+    pub languages: Vec<String>,
+    pub tags: Vec<String>,
+    /// Whether the visitor may share a practice here (a coordinator of a member city, of the
+    /// cluster, or an administrator).
+    pub can_share: bool,
+    /// The practices the visitor may edit.
+    pub editable: Vec<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PracticeForm {
+    pub cluster: ClusterSummary,
+    /// The member cities the visitor may share a practice for.
+    pub cities: Vec<CityRef>,
+    pub practice: Option<Practice>,
+}
+
+#[server(endpoint = "cluster_page")]
+pub async fn get_cluster_page(lang: String, slug: String) -> Result<ClusterPageData, AppError> {
+    crate::respond(ops::page(&lang, &slug).await)
+}
+
+#[server(endpoint = "practices")]
+pub async fn get_library(slug: String) -> Result<Library, AppError> {
+    crate::respond(ops::library(&slug).await)
+}
+
+#[server(endpoint = "practice_form")]
+pub async fn get_practice_form(slug: String, id: Option<i64>) -> Result<PracticeForm, AppError> {
+    crate::respond(ops::form(&slug, id).await)
+}
+
+/// Shares a practice (`id` empty) or rewrites one.
+#[server(endpoint = "save_practice")]
+#[allow(clippy::too_many_arguments)]
+pub async fn save_practice(
+    lang: String,
+    slug: String,
+    id: String,
+    city: String,
+    title: String,
+    summary: String,
+    link: String,
+    language: String,
+    tags: String,
+) -> Result<(), AppError> {
+    let fields = ops::Fields {
+        city,
+        title,
+        summary,
+        link,
+        language,
+        tags,
+    };
+    crate::respond(ops::save(&lang, &slug, &id, fields).await)
+}
+
+#[server(endpoint = "delete_practice")]
+pub async fn delete_practice(
+    lang: String,
+    slug: String,
+    id: i64,
+    #[server(default)] confirm: String,
+) -> Result<(), AppError> {
+    crate::respond(ops::delete(&lang, &slug, id, confirm == "yes").await)
+}
+
+#[cfg(feature = "ssr")]
+mod ops {
+    use super::*;
+    use crate::accounts::session::{current_user, require_user, SessionUser};
+    use crate::forms::input;
+    use crate::{Invalid, Problem};
+    use db::practices::{NewPractice, Stored};
+    use db::Db;
+    use domain::{Role, Tags, MEETING_LANGUAGES};
+
+    /// How many coming meetings and newest practices the cluster's page shows.
+    const PREVIEW: i64 = 3;
+
+    pub async fn page(lang: &str, slug: &str) -> Result<ClusterPageData, AppError> {
+        let db = crate::db()?;
+        let detail = db.cluster(slug).await?;
+        let cluster_id = db.cluster_id(slug).await?;
+        let filter = db::meetings::Filter {
+            from: chrono::Utc::now().timestamp(),
+            cluster: Some(slug.to_owned()),
+            ..Default::default()
+        };
+        let locale = crate::locale_of(lang);
+        let meetings = db
+            .occurrences(&filter, PREVIEW, 0)
+            .await?
+            .into_iter()
+            .map(|r| crate::calendar::ops::summary(locale, r))
+            .collect();
+        let practices = db.practices(cluster_id, Some(PREVIEW)).await?;
+        Ok(ClusterPageData {
+            detail,
+            meetings,
+            practices,
+        })
+    }
+
+    pub async fn library(slug: &str) -> Result<Library, AppError> {
+        let db = crate::db()?;
+        let detail = db.cluster(slug).await?;
+        let cluster_id = db.cluster_id(slug).await?;
+        let practices = db.practices(cluster_id, None).await?;
+        let mut cities: Vec<CityRef> = Vec::new();
+        let mut languages: Vec<String> = Vec::new();
+        let mut tags: Vec<String> = Vec::new();
+        for p in &practices {
+            if !cities.iter().any(|c| c.slug == p.city.slug) {
+                cities.push(p.city.clone());
+            }
+            if !languages.contains(&p.language) {
+                languages.push(p.language.clone());
+            }
+            for t in &p.tags {
+                if !tags.contains(t) {
+                    tags.push(t.clone());
+                }
+            }
+        }
+        cities.sort_by(|a, b| a.name.en.cmp(&b.name.en));
+        languages.sort();
+        tags.sort();
+        let user = current_user()?;
+        let allowed = match &user {
+            Some(u) => postable_cities(&db, u, cluster_id, slug).await?,
+            None => Vec::new(),
+        };
+        let editable = practices
+            .iter()
+            .filter(|p| allowed.iter().any(|(_, c)| c.slug == p.city.slug))
+            .map(|p| p.id)
+            .collect();
+        Ok(Library {
+            cluster: detail.cluster,
+            practices,
+            cities,
+            languages,
+            tags,
+            can_share: !allowed.is_empty(),
+            editable,
+        })
+    }
+
+    /// The member cities of the cluster a user may share practices for: every member for an
+    /// administrator or the cluster's coordinators, their own cities for city coordinators.
+    async fn postable_cities(
+        db: &Db,
+        user: &SessionUser,
+        cluster_id: i64,
+        slug: &str,
+    ) -> Result<Vec<(i64, CityRef)>, AppError> {
+        let whole = user.roles.can_manage_cluster(cluster_id);
+        let ids = db.member_ids(cluster_id).await?;
+        let mut out = Vec::new();
+        for c in db.cities(Some(slug)).await? {
+            let Some(&(id, _)) = ids.iter().find(|(_, s)| *s == c.slug) else {
+                continue;
+            };
+            if whole || user.roles.iter().any(|r| *r == Role::City(id)) {
+                out.push((
+                    id,
+                    CityRef {
+                        slug: c.slug,
+                        name: c.name,
+                        country: c.country,
+                    },
+                ));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A coordinator who may share practices in the cluster `slug`, with the cluster's id and
+    /// the cities they may share for; 401, 404 or 403 otherwise.
+    async fn sharer(slug: &str) -> Result<(Db, SessionUser, i64, Vec<(i64, CityRef)>), AppError> {
+        let db = crate::db()?;
+        let user = require_user()?;
+        let cluster_id = db.cluster_id(slug).await?;
+        let allowed = postable_cities(&db, &user, cluster_id, slug).await?;
+        if allowed.is_empty() {
+            return Err(AppError::Forbidden);
+        }
+        Ok((db, user, cluster_id, allowed))
+    }
+
+    pub async fn form(slug: &str, id: Option<i64>) -> Result<PracticeForm, AppError> {
+        let (db, _, cluster_id, allowed) = sharer(slug).await?;
+        let practice = match id {
+            Some(id) => Some(editable(&db, &allowed, cluster_id, id).await?.practice),
+            None => None,
+        };
+        Ok(PracticeForm {
+            cluster: db.cluster(slug).await?.cluster,
+            cities: allowed.into_iter().map(|(_, c)| c).collect(),
+            practice,
+        })
+    }
+
+    /// A practice of this cluster from one of `allowed`'s cities, or 404/403.
+    async fn editable(
+        db: &Db,
+        allowed: &[(i64, CityRef)],
+        cluster_id: i64,
+        id: i64,
+    ) -> Result<Stored, AppError> {
+        let stored = db.practice(id).await?;
+        if stored.cluster_id != cluster_id {
+            return Err(AppError::NotFound);
+        }
+        if !allowed.iter().any(|(c, _)| *c == stored.city_id) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(stored)
+    }
+
+    pub struct Fields {
+        pub city: String,
+        pub title: String,
+        pub summary: String,
+        pub link: String,
+        pub language: String,
+        pub tags: String,
+    }
+
+    pub async fn save(lang: &str, slug: &str, id: &str, f: Fields) -> Result<(), AppError> {
+        let (db, user, cluster_id, allowed) = sharer(slug).await?;
+        let existing = match id.trim() {
+            "" => None,
+            raw => {
+                let id = raw.parse::<i64>().map_err(|_| AppError::NotFound)?;
+                Some((id, editable(&db, &allowed, cluster_id, id).await?.practice))
+            }
+        };
+        let mut invalid = Invalid::default();
+        for (k, v) in [
+            ("city", &f.city),
+            ("title", &f.title),
+            ("summary", &f.summary),
+            ("link", &f.link),
+            ("language", &f.language),
+            ("tags", &f.tags),
+        ] {
+            invalid.keep(k, v);
+        }
+        let city_id = allowed
+            .iter()
+            .find(|(_, c)| c.slug == f.city)
+            .map(|(id, _)| *id);
+        if city_id.is_none() {
+            invalid.add("city", Problem::Choice);
+        }
+        let title = input::name_field(&mut invalid, "title", &f.title);
+        let summary = input::optional_text(&mut invalid, "summary", &f.summary, 2000);
+        if summary.is_empty() {
+            invalid.add("summary", Problem::Required);
+        }
+        let link = input::web_address(&mut invalid, "link", &f.link);
+        if f.link.trim().is_empty() {
+            invalid.add("link", Problem::Required);
+        }
+        if !MEETING_LANGUAGES.contains(&f.language.as_str()) {
+            invalid.add("language", Problem::Choice);
+        }
+        let tags = Tags::parse(&f.tags)
+            .map_err(|e| invalid.add("tags", input::problem_of(e)))
+            .ok();
+        invalid.into_result()?;
+        let (Some(city_id), Some(title), Some(link), Some(tags)) = (city_id, title, link, tags)
+        else {
+            return Err(AppError::Internal);
+        };
+        let new = NewPractice {
+            cluster_id,
+            city_id,
+            title: title.as_str(),
+            summary: &summary,
+            link: &link,
+            language: &f.language,
+            tags: &tags,
+        };
+        let now = chrono::Utc::now();
+        let mut tx = db.begin_write().await?;
+        let (action, practice_id, before) = match &existing {
+            None => {
+                let id =
+                    db::practices::create(&mut tx, &new, user.user.id, now.timestamp()).await?;
+                ("practice.create", id, serde_json::Value::Null)
+            }
+            Some((id, before)) => {
+                db::practices::update(&mut tx, *id, &new, now.timestamp()).await?;
+                let before = serde_json::to_value(before).map_err(|_| AppError::Internal)?;
+                ("practice.update", *id, before)
+            }
+        };
+        let after = serde_json::json!({
+            "city": f.city, "title": new.title, "summary": new.summary, "link": new.link,
+            "language": new.language, "tags": tags.as_slice(),
+        });
+        let entry = crate::coordinate::ops::entry(
+            &user,
+            action,
+            "practice",
+            practice_id.to_string(),
+            Some(city_id),
+            Some(cluster_id),
+            before,
+            after,
+        );
+        db::audit::append(&mut tx, &entry, now).await?;
+        tx.commit().await?;
+        crate::redirect_to(lang, &format!("clusters/{slug}/practices?done=saved"));
+        Ok(())
+    }
+
+    pub async fn delete(lang: &str, slug: &str, id: i64, confirmed: bool) -> Result<(), AppError> {
+        let (db, user, cluster_id, allowed) = sharer(slug).await?;
+        let stored = editable(&db, &allowed, cluster_id, id).await?;
+        if !confirmed {
+            return Err(Invalid::only("confirm", Problem::Confirm));
+        }
+        let now = chrono::Utc::now();
+        let mut tx = db.begin_write().await?;
+        db::practices::delete(&mut tx, id).await?;
+        let entry = crate::coordinate::ops::entry(
+            &user,
+            "practice.delete",
+            "practice",
+            id.to_string(),
+            Some(stored.city_id),
+            Some(cluster_id),
+            serde_json::to_value(&stored.practice).map_err(|_| AppError::Internal)?,
+            serde_json::Value::Null,
+        );
+        db::audit::append(&mut tx, &entry, now).await?;
+        tx.commit().await?;
+        crate::redirect_to(lang, &format!("clusters/{slug}/practices?done=deleted"));
+        Ok(())
+    }
+}

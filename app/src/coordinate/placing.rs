@@ -1,0 +1,306 @@
+//! A member city as the map shows it: its names, position and year of joining (its coordinators
+//! and administrators keep them), and its clusters and lead roles (administrators only, as the
+//! foundation assigns them). Every change is audited; the roster import rewrites the same rows.
+
+use super::pages::AreaPage;
+use crate::accounts::Notice;
+use crate::forms::{error_of, Field, FormAlert, Kind, LangInput};
+use crate::i18n::*;
+use crate::layout::{in_lang, link_to};
+use crate::AppError;
+use domain::{CityFacts, Localized};
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Placing {
+    pub name: Localized,
+    pub facts: CityFacts,
+    /// Every cluster with this city's role in it: `""`, `member` or `lead`.
+    pub memberships: Vec<(String, Localized, String)>,
+    /// Whether the visitor may change the memberships.
+    pub admin: bool,
+}
+
+#[server(endpoint = "city_placing")]
+pub async fn get_placing(slug: String) -> Result<Placing, AppError> {
+    crate::respond(
+        async {
+            let db = crate::db()?;
+            let (me, _) = crate::accounts::session::require_city(&db, &slug).await?;
+            let city = db.city(&slug).await?.city;
+            let memberships = db
+                .clusters()
+                .await?
+                .into_iter()
+                .map(|k| {
+                    let role = match city.clusters.iter().find(|r| r.slug == k.slug) {
+                        Some(r) if r.lead => "lead",
+                        Some(_) => "member",
+                        None => "",
+                    };
+                    (k.slug, k.name, role.to_owned())
+                })
+                .collect();
+            Ok(Placing {
+                facts: CityFacts {
+                    name_en: city.name.en.clone(),
+                    name_it: city.name.it.clone(),
+                    latitude: city.latitude,
+                    longitude: city.longitude,
+                    joined: city.joined,
+                },
+                name: city.name,
+                memberships,
+                admin: me.roles.is_admin(),
+            })
+        }
+        .await,
+    )
+}
+
+#[server(endpoint = "update_city_facts")]
+pub async fn update_city_facts(
+    lang: String,
+    slug: String,
+    name_en: String,
+    name_it: String,
+    latitude: String,
+    longitude: String,
+    joined: String,
+) -> Result<(), AppError> {
+    crate::respond(
+        async {
+            use crate::forms::input::name_field;
+            use crate::{Invalid, Problem};
+            let db = crate::db()?;
+            let (me, id) = crate::accounts::session::require_city(&db, &slug).await?;
+            let mut invalid = Invalid::default();
+            for (k, v) in [
+                ("name_en", &name_en),
+                ("name_it", &name_it),
+                ("latitude", &latitude),
+                ("longitude", &longitude),
+                ("joined", &joined),
+            ] {
+                invalid.keep(k, v);
+            }
+            let en = name_field(&mut invalid, "name_en", &name_en);
+            let it = name_field(&mut invalid, "name_it", &name_it);
+            let at = crate::forms::input::position(&mut invalid, &latitude, &longitude, None, true);
+            // The network began in 2013; a year to come is a typing mistake.
+            let this_year = chrono::Datelike::year(&chrono::Utc::now());
+            let joined = match joined.trim() {
+                "" => None,
+                raw => match raw.parse::<i32>() {
+                    Ok(y) if (2013..=this_year).contains(&y) => Some(y),
+                    Ok(_) => {
+                        invalid.add("joined", Problem::OutOfRange);
+                        None
+                    }
+                    Err(_) => {
+                        invalid.add("joined", Problem::Number);
+                        None
+                    }
+                },
+            };
+            invalid.into_result()?;
+            let (Some(en), Some(it), Some((latitude, longitude))) = (en, it, at) else {
+                return Err(AppError::Internal);
+            };
+            let facts = CityFacts {
+                name_en: en.as_str().to_owned(),
+                name_it: it.as_str().to_owned(),
+                latitude,
+                longitude,
+                joined,
+            };
+            let city = db.city(&slug).await?.city;
+            let before = CityFacts {
+                name_en: city.name.en,
+                name_it: city.name.it,
+                latitude: city.latitude,
+                longitude: city.longitude,
+                joined: city.joined,
+            };
+            let now = chrono::Utc::now();
+            let mut tx = db.begin_write().await?;
+            db::network::update_city_facts(&mut tx, id, &facts).await?;
+            let entry = super::ops::entry(
+                &me,
+                "city.facts",
+                "city",
+                slug.clone(),
+                Some(id),
+                None,
+                serde_json::to_value(&before).map_err(|_| AppError::Internal)?,
+                serde_json::to_value(&facts).map_err(|_| AppError::Internal)?,
+            );
+            db::audit::append(&mut tx, &entry, now).await?;
+            tx.commit().await?;
+            crate::redirect_to(&lang, &format!("coordinate/cities/{slug}/map?done=saved"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Sets the city's role in one cluster: `""` (not a member), `member` or `lead`.
+#[server(endpoint = "set_cluster_role")]
+pub async fn set_cluster_role(
+    lang: String,
+    slug: String,
+    cluster: String,
+    role: String,
+) -> Result<(), AppError> {
+    crate::respond(
+        async {
+            use crate::{Invalid, Problem};
+            let me = crate::accounts::session::require_admin()?;
+            let db = crate::db()?;
+            let city_id = db.city_id(&slug).await?;
+            let cluster_id = db
+                .cluster_id(&cluster)
+                .await
+                .map_err(|_| Invalid::only("cluster", Problem::UnknownRecord))?;
+            let lead = match role.as_str() {
+                "" => None,
+                "member" => Some(false),
+                "lead" => Some(true),
+                _ => return Err(Invalid::only("role", Problem::Choice)),
+            };
+            let city = db.city(&slug).await?.city;
+            let before = match city.clusters.iter().find(|r| r.slug == cluster) {
+                Some(r) if r.lead => "lead",
+                Some(_) => "member",
+                None => "",
+            };
+            let now = chrono::Utc::now();
+            let mut tx = db.begin_write().await?;
+            db::network::set_cluster_role(&mut tx, city_id, cluster_id, lead).await?;
+            let entry = super::ops::entry(
+                &me,
+                "city.cluster_role",
+                "city",
+                slug.clone(),
+                Some(city_id),
+                Some(cluster_id),
+                serde_json::json!({ "cluster": cluster, "role": before }),
+                serde_json::json!({ "cluster": cluster, "role": role }),
+            );
+            db::audit::append(&mut tx, &entry, now).await?;
+            tx.commit().await?;
+            crate::redirect_to(&lang, &format!("coordinate/cities/{slug}/map?done=saved"));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[component]
+pub fn CityPlacingPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let data = Resource::new(slug, get_placing);
+    view! {
+        <AreaPage
+            title=Signal::derive(move || t_string!(i18n, placing_title).to_owned())
+            resource=data
+            body={move |p: Placing| view! { <PlacingForms slug=slug() p /> }}
+        />
+    }
+}
+
+#[component]
+fn PlacingForms(slug: String, p: Placing) -> impl IntoView {
+    let i18n = use_i18n();
+    let facts = ServerAction::<UpdateCityFacts>::new();
+    let error = error_of(facts);
+    let f = p.facts;
+    let name = in_lang(i18n, p.name);
+    let public = format!("cities/{slug}/map");
+    let memberships = p.admin.then(|| (slug.clone(), p.memberships));
+    view! {
+        <h1>{t!(i18n, placing_title)} ": " {name}</h1>
+        <Notice />
+        <p>{t!(i18n, placing_intro)}</p>
+        <p><a href=link_to(i18n, public)>{t!(i18n, edit_view_public)}</a></p>
+        <ActionForm action=facts attr:class="form" attr:novalidate=true>
+            <LangInput />
+            <input type="hidden" name="slug" value=slug.clone() />
+            <FormAlert error />
+            <Field name="name_en" label=Signal::derive(move || t_string!(i18n, placing_name_en).to_owned()) kind=Kind::Text value=f.name_en required=true error />
+            <Field name="name_it" label=Signal::derive(move || t_string!(i18n, placing_name_it).to_owned()) kind=Kind::Text value=f.name_it required=true error />
+            <Field
+                name="latitude"
+                label=Signal::derive(move || t_string!(i18n, latitude).to_owned())
+                hint=Signal::derive(move || t_string!(i18n, placing_position_hint).to_owned())
+                kind=Kind::Text
+                value=f.latitude.to_string()
+                required=true
+                error
+            />
+            <Field name="longitude" label=Signal::derive(move || t_string!(i18n, longitude).to_owned()) kind=Kind::Text value=f.longitude.to_string() required=true error />
+            <Field
+                name="joined"
+                label=Signal::derive(move || t_string!(i18n, city_joined).to_owned())
+                kind=Kind::Number
+                value=f.joined.map(|y| y.to_string()).unwrap_or_default()
+                error
+            />
+            <button type="submit" class="button">{t!(i18n, save)}</button>
+        </ActionForm>
+        {memberships.map(|(slug, memberships)| view! { <Memberships slug memberships /> })}
+        <p><a href=link_to(i18n, "coordinate")>{t!(i18n, back_to_dashboard)}</a></p>
+    }
+}
+
+/// One small form per cluster, so that each change is one audited step and needs no script.
+#[component]
+fn Memberships(slug: String, memberships: Vec<(String, Localized, String)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let action = ServerAction::<SetClusterRole>::new();
+    let error = error_of(action);
+    view! {
+        <section aria-labelledby="memberships-heading">
+            <h2 id="memberships-heading">{t!(i18n, placing_clusters)}</h2>
+            <FormAlert error />
+            <ul class="memberships">
+                {memberships.into_iter().map(|(cluster, name, role)| {
+                    let slug = slug.clone();
+                    let id = format!("role-{cluster}");
+                    let options = [("", "placing_role_none"), ("member", "placing_role_member"), ("lead", "placing_role_lead")];
+                    view! {
+                        <li>
+                            <ActionForm action attr:class="inline-form">
+                                <LangInput />
+                                <input type="hidden" name="slug" value=slug.clone() />
+                                <input type="hidden" name="cluster" value=cluster.clone() />
+                                <label for=id.clone()>{in_lang(i18n, name.clone())}</label>
+                                <select id=id name="role">
+                                    {options.into_iter().map(|(value, key)| {
+                                        let selected = value == role;
+                                        view! {
+                                            <option value=value selected=selected>{move || match key {
+                                                "placing_role_member" => t_string!(i18n, placing_role_member),
+                                                "placing_role_lead" => t_string!(i18n, placing_role_lead),
+                                                _ => t_string!(i18n, placing_role_none),
+                                            }}</option>
+                                        }
+                                    }).collect_view()}
+                                </select>
+                                <button type="submit" class="button button--small">
+                                    {t!(i18n, save)}
+                                    <span class="visually-hidden">": " {in_lang(i18n, name)}</span>
+                                </button>
+                            </ActionForm>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}

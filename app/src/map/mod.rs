@@ -1,0 +1,417 @@
+//! The network's map: member cities on a world map drawn on the server as SVG, coloured and
+//! shaped by cluster, filtered by plain GET links, with the same data as a sortable table.
+//! Once the page is hydrated the map pans and zooms (mouse, wheel, touch, keyboard), groups
+//! nearby cities at low zoom and opens a card for a city.
+
+pub mod city;
+#[cfg(feature = "ssr")]
+pub mod geo;
+mod view;
+mod zoom;
+
+pub use view::{MapPage, NetworkMap, Sort};
+
+use crate::AppError;
+use domain::{ClusterSummary, Localized};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The map's width in its own units; its height follows from the projection.
+pub const WIDTH: f64 = 1000.0;
+/// Where pages find the base map (served by the server from [`geo::basemap_svg`]); the name
+/// carries the atlas's scale, so that a finer atlas would be a new address, not a stale file.
+pub const BASEMAP: &str = "/map/world-110m.svg";
+/// The deepest zoom level at which markers are grouped; beyond it every city stands alone.
+pub const MAX_ZOOM: u8 = 5;
+
+/// What the map shows, as the page's query string says: every part optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MapFilter {
+    /// A cluster's slug.
+    pub cluster: Option<String>,
+    /// A UNESCO region's slug ([`domain::Region::slug`]).
+    pub region: Option<String>,
+    /// An ISO 3166-1 alpha-2 country code.
+    pub country: Option<String>,
+    /// Part of a city's name, in either language.
+    pub q: Option<String>,
+}
+
+impl MapFilter {
+    /// Reads a query string's pairs; empty values mean "any".
+    pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        let mut f = MapFilter::default();
+        let keep = |v: &str, max: usize| {
+            let v: String = v.trim().chars().take(max).collect();
+            (!v.is_empty()).then_some(v)
+        };
+        for (k, v) in pairs {
+            let v = v.as_ref();
+            match k.as_ref() {
+                "cluster" => f.cluster = keep(v, 64),
+                "region" => f.region = keep(v, 64),
+                "country" => f.country = keep(v, 2).map(|c| c.to_ascii_uppercase()),
+                "q" => f.q = keep(v, 100),
+                _ => {}
+            }
+        }
+        f
+    }
+
+    /// The filter as query-string pairs, in a fixed order.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        [
+            ("cluster", &self.cluster),
+            ("region", &self.region),
+            ("country", &self.country),
+            ("q", &self.q),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
+        .collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs().is_empty()
+    }
+}
+
+/// A rectangle of the map, in map units.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ViewBox {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+impl ViewBox {
+    pub fn attr(&self) -> String {
+        format!(
+            "{:.2} {:.2} {:.2} {:.2}",
+            self.x, self.y, self.width, self.height
+        )
+    }
+
+    /// The part of `full` that shows every point with a margin, in `full`'s proportions: all of
+    /// it when the points are spread, a region or a country when they are few and close.
+    pub fn fit(full: ViewBox, points: &[(f64, f64)]) -> ViewBox {
+        if points.is_empty() {
+            return full;
+        }
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for &(x, y) in points {
+            x0 = x0.min(x);
+            y0 = y0.min(y);
+            x1 = x1.max(x);
+            y1 = y1.max(y);
+        }
+        let margin = full.width / 25.0;
+        let aspect = full.height / full.width;
+        // At most eight times closer than the whole map: one city still shows its surroundings.
+        let mut width = (x1 - x0 + 2.0 * margin).max(full.width / 8.0);
+        let height = y1 - y0 + 2.0 * margin;
+        if height > width * aspect {
+            width = height / aspect;
+        }
+        if width >= full.width {
+            return full;
+        }
+        let height = width * aspect;
+        ViewBox {
+            x: ((x0 + x1) / 2.0 - width / 2.0).clamp(full.x, full.x + full.width - width),
+            y: ((y0 + y1) / 2.0 - height / 2.0).clamp(full.y, full.y + full.height - height),
+            width,
+            height,
+        }
+    }
+}
+
+/// A member city as the map and its table show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapCity {
+    pub slug: String,
+    pub name: Localized,
+    pub country: String,
+    pub country_name: Localized,
+    pub joined: Option<i32>,
+    /// Its clusters, as indexes into [`WorldMap::clusters`], and whether it leads each.
+    pub clusters: Vec<(u8, bool)>,
+    pub x: f64,
+    pub y: f64,
+}
+
+impl MapCity {
+    /// Its clusters with their slugs and names, and whether it leads each.
+    pub fn roles(&self, clusters: &[ClusterSummary]) -> Vec<(String, Localized, bool)> {
+        self.clusters
+            .iter()
+            .filter_map(|&(c, lead)| {
+                let k = clusters.get(usize::from(c))?;
+                Some((k.slug.clone(), k.name.clone(), lead))
+            })
+            .collect()
+    }
+
+    pub fn leads(&self) -> bool {
+        self.clusters.iter().any(|&(_, lead)| lead)
+    }
+
+    /// The cluster whose mark the city wears: the one the map is filtered by, else the first it
+    /// leads, else its first; `None` for a city in no cluster yet.
+    pub fn mark(&self, filtered: Option<u8>) -> Option<u8> {
+        if let Some(f) = filtered.filter(|f| self.clusters.iter().any(|(c, _)| c == f)) {
+            return Some(f);
+        }
+        self.clusters
+            .iter()
+            .find(|(_, lead)| *lead)
+            .or(self.clusters.first())
+            .map(|(c, _)| *c)
+    }
+}
+
+/// Cities close enough on screen at some zoom level to share one marker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapGroup {
+    pub x: f64,
+    pub y: f64,
+    /// Indexes into [`WorldMap::cities`], ascending.
+    pub members: Vec<u32>,
+}
+
+impl MapGroup {
+    pub fn new(x: f64, y: f64, members: Vec<u32>) -> Self {
+        Self { x, y, members }
+    }
+}
+
+/// Everything one map needs: the legend, the filters' choices, the cities of the filter and
+/// how they group at each zoom level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorldMap {
+    pub filter: MapFilter,
+    pub clusters: Vec<ClusterSummary>,
+    /// The countries the region and cluster filters leave, by code, for the country filter.
+    pub countries: Vec<(String, Localized)>,
+    /// Every member city's name, for the search suggestions.
+    pub names: Vec<Localized>,
+    pub cities: Vec<MapCity>,
+    /// The whole map.
+    pub full: ViewBox,
+    /// The part that shows the cities of the filter.
+    pub view: ViewBox,
+    /// `levels[z]`: the groups at zoom level `z`.
+    pub levels: Vec<Vec<MapGroup>>,
+}
+
+impl WorldMap {
+    /// The index of the cluster the map is filtered by.
+    pub fn filtered_cluster(&self) -> Option<u8> {
+        let slug = self.filter.cluster.as_deref()?;
+        self.clusters
+            .iter()
+            .position(|c| c.slug == slug)
+            .map(|i| i as u8)
+    }
+}
+
+/// Member cities of the filter on the world map. An unknown cluster, region or country is a
+/// 404 (a mistyped address), not an empty map. An empty filter travels as no field at all.
+#[server(endpoint = "world_map")]
+pub async fn get_world_map(#[server(default)] filter: MapFilter) -> Result<WorldMap, AppError> {
+    world_map(&crate::db()?, filter).await
+}
+
+#[cfg(feature = "ssr")]
+pub(crate) async fn world_map(db: &db::Db, filter: MapFilter) -> Result<WorldMap, AppError> {
+    use domain::Region;
+    let clusters = db.clusters().await?;
+    if let Some(c) = &filter.cluster {
+        if !clusters.iter().any(|k| &k.slug == c) {
+            return Err(AppError::NotFound);
+        }
+    }
+    let region = match &filter.region {
+        Some(r) => Some(Region::from_slug(r).ok_or(AppError::NotFound)?),
+        None => None,
+    };
+    let all = db.cities(None).await?;
+    let names = all.iter().map(|c| c.name.clone()).collect();
+    let in_scope: Vec<_> = all
+        .into_iter()
+        .filter(|c| {
+            filter
+                .cluster
+                .as_ref()
+                .is_none_or(|k| c.clusters.iter().any(|r| &r.slug == k))
+        })
+        .filter(|c| region.is_none_or(|r| Region::of(&c.country) == Some(r)))
+        .collect();
+    let mut countries: Vec<(String, Localized)> = Vec::new();
+    for c in &in_scope {
+        if !countries.iter().any(|(code, _)| code == &c.country) {
+            countries.push((c.country.clone(), c.country_name.clone()));
+        }
+    }
+    countries.sort_by(|a, b| a.1.en.cmp(&b.1.en));
+    if let Some(code) = &filter.country {
+        if !countries.iter().any(|(c, _)| c == code) {
+            return Err(AppError::NotFound);
+        }
+    }
+    let needle = filter.q.as_deref().map(fold);
+    let cities: Vec<MapCity> = in_scope
+        .into_iter()
+        .filter(|c| filter.country.as_ref().is_none_or(|k| &c.country == k))
+        .filter(|c| {
+            needle
+                .as_ref()
+                .is_none_or(|n| fold(&c.name.en).contains(n) || fold(&c.name.it).contains(n))
+        })
+        .map(|c| {
+            let (x, y) = geo::project(c.longitude, c.latitude);
+            MapCity {
+                clusters: c
+                    .clusters
+                    .iter()
+                    .filter_map(|r| {
+                        let i = clusters.iter().position(|k| k.slug == r.slug)?;
+                        Some((i as u8, r.lead))
+                    })
+                    .collect(),
+                slug: c.slug,
+                name: c.name,
+                country: c.country,
+                country_name: c.country_name,
+                joined: c.joined,
+                x: round2(x),
+                y: round2(y),
+            }
+        })
+        .collect();
+    let points: Vec<(f64, f64)> = cities.iter().map(|c| (c.x, c.y)).collect();
+    let full = ViewBox {
+        x: 0.0,
+        y: 0.0,
+        width: WIDTH,
+        height: round2(geo::height()),
+    };
+    let levels = geo::group_levels(&points)
+        .into_iter()
+        .map(|level| {
+            level
+                .into_iter()
+                .map(|g| MapGroup::new(round2(g.x), round2(g.y), g.members))
+                .collect()
+        })
+        .collect();
+    Ok(WorldMap {
+        view: ViewBox::fit(full, &points),
+        filter,
+        clusters,
+        countries,
+        names,
+        cities,
+        full,
+        levels,
+    })
+}
+
+/// Hundredths of a map unit are finer than any screen shows; fewer digits travel lighter.
+#[cfg(feature = "ssr")]
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// Lower case without accents, so that "cordoba" finds Córdoba and "liege" Liège.
+#[cfg(feature = "ssr")]
+fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
+    s.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_read_from_and_back_to_the_query() {
+        let f = MapFilter::from_pairs([
+            ("cluster", "entrepreneurship"),
+            ("region", ""),
+            ("country", "it"),
+            ("q", "  lucca "),
+            ("other", "x"),
+        ]);
+        assert_eq!(f.cluster.as_deref(), Some("entrepreneurship"));
+        assert_eq!(f.region, None);
+        assert_eq!(f.country.as_deref(), Some("IT"));
+        assert_eq!(f.q.as_deref(), Some("lucca"));
+        assert_eq!(
+            f.pairs(),
+            vec![
+                ("cluster", "entrepreneurship".to_owned()),
+                ("country", "IT".to_owned()),
+                ("q", "lucca".to_owned())
+            ]
+        );
+        assert!(MapFilter::from_pairs([("cluster", " ")]).is_empty());
+    }
+
+    #[test]
+    fn a_city_wears_the_mark_of_the_filtered_cluster_else_the_one_it_leads() {
+        let city = MapCity {
+            slug: "torino".into(),
+            name: Localized::new("Turin", "Torino"),
+            country: "IT".into(),
+            country_name: Localized::new("Italy", "Italia"),
+            joined: Some(2016),
+            clusters: vec![(3, false), (5, true)],
+            x: 0.0,
+            y: 0.0,
+        };
+        assert_eq!(city.mark(None), Some(5));
+        assert_eq!(city.mark(Some(3)), Some(3));
+        assert_eq!(city.mark(Some(1)), Some(5));
+        assert!(city.leads());
+        let lone = MapCity {
+            clusters: vec![],
+            ..city
+        };
+        assert_eq!(lone.mark(None), None);
+    }
+
+    #[test]
+    fn the_view_fits_the_points_in_the_maps_proportions() {
+        let full = ViewBox {
+            x: 0.0,
+            y: 0.0,
+            width: 1000.0,
+            height: 480.0,
+        };
+        assert_eq!(ViewBox::fit(full, &[]), full);
+        assert_eq!(ViewBox::fit(full, &[(10.0, 10.0), (990.0, 400.0)]), full);
+        let close = [(520.0, 130.0), (530.0, 140.0), (540.0, 160.0)];
+        let v = ViewBox::fit(full, &close);
+        assert!(v.width < 250.0, "close in on them: {}", v.width);
+        let one = ViewBox::fit(full, &[(500.0, 200.0)]);
+        assert!(
+            one.width >= 125.0,
+            "at most eight times closer: {}",
+            one.width
+        );
+        assert!((v.height / v.width - 0.48).abs() < 1e-9);
+        for (x, y) in close {
+            assert!(x > v.x && x < v.x + v.width && y > v.y && y < v.y + v.height);
+        }
+        // Near an edge, the view stays on the map.
+        let corner = ViewBox::fit(full, &[(2.0, 2.0)]);
+        assert_eq!((corner.x, corner.y), (0.0, 0.0));
+    }
+}

@@ -1,0 +1,297 @@
+//! The network's map through the real server, on SQLite and PostgreSQL: one marker per city of
+//! each filter, lead cities marked, the table twin listing exactly the cities the map shows,
+//! the base map as a cacheable SVG, search with suggestions, and unknown filters as 404s.
+
+#[path = "../../db/tests/common/mod.rs"]
+mod common;
+mod support;
+
+use domain::{CitySummary, Region};
+use std::collections::BTreeSet;
+use support::*;
+
+async fn page(app: &TestApp, path: &str) -> (u16, String) {
+    let res = browser()
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+/// The city slugs linked right after each occurrence of `start` in the page.
+fn linked_after(html: &str, start: &str) -> Vec<String> {
+    html.match_indices(start)
+        .filter_map(|(at, _)| {
+            let rest = &html[at..];
+            let href = rest.find("href=\"")? + 6;
+            let slug = rest[href..].split('"').next()?;
+            Some(slug.rsplit('/').next()?.to_owned())
+        })
+        .collect()
+}
+
+fn markers(html: &str) -> Vec<String> {
+    let mut all = linked_after(html, "<g class=\"marker\"");
+    all.extend(linked_after(html, "<g class=\"marker marker--lead\""));
+    all
+}
+
+fn lead_markers(html: &str) -> usize {
+    html.matches("<g class=\"marker marker--lead\"").count()
+}
+
+fn table_rows(html: &str) -> Vec<String> {
+    linked_after(html, "<th scope=\"row\">")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_city_of_a_filter_has_one_marker_and_one_row() {
+    for test_db in common::backends().await {
+        let app = spawn_app(test_db, &[]).await;
+        let all = app.db.cities(None).await.unwrap();
+        assert!(all.len() > 50, "the demo roster is loaded");
+        type Keep = fn(&CitySummary) -> bool;
+        let cases: [(&str, Keep); 6] = [
+            ("", |_| true),
+            ("?cluster=entrepreneurship", |c| {
+                c.clusters.iter().any(|k| k.slug == "entrepreneurship")
+            }),
+            ("?region=europe-north-america", |c| {
+                Region::of(&c.country) == Some(Region::EuropeNorthAmerica)
+            }),
+            ("?region=asia-pacific&cluster=entrepreneurship", |c| {
+                Region::of(&c.country) == Some(Region::AsiaPacific)
+                    && c.clusters.iter().any(|k| k.slug == "entrepreneurship")
+            }),
+            ("?country=it", |c| c.country == "IT"),
+            ("?q=cordoba", |c| c.slug == "cordoba"),
+        ];
+        for (query, keep) in cases {
+            let path = format!("/en/map{query}");
+            let (status, html) = page(&app, &path).await;
+            assert_eq!(status, 200, "{path}");
+            let expected: BTreeSet<String> = all
+                .iter()
+                .filter(|c| keep(c))
+                .map(|c| c.slug.clone())
+                .collect();
+            assert!(
+                !expected.is_empty(),
+                "{path}: the demo data has cities for it"
+            );
+            let on_map = markers(&html);
+            assert_eq!(on_map.len(), expected.len(), "{path}: one marker per city");
+            assert_eq!(
+                on_map.iter().cloned().collect::<BTreeSet<_>>(),
+                expected,
+                "{path}: the markers are the filter's cities"
+            );
+            let leads = all
+                .iter()
+                .filter(|c| keep(c) && c.clusters.iter().any(|k| k.lead))
+                .count();
+            assert_eq!(lead_markers(&html), leads, "{path}: lead cities are marked");
+            let rows = table_rows(&html);
+            assert_eq!(
+                rows.iter().cloned().collect::<BTreeSet<_>>(),
+                expected,
+                "{path}: the table twin lists what the map shows"
+            );
+            assert_eq!(rows.len(), on_map.len(), "{path}: no city twice");
+        }
+        // Torino and Chengdu co-lead the entrepreneurship cluster: ringed, named "lead".
+        let (_, html) = page(&app, "/en/map?cluster=entrepreneurship").await;
+        assert!(lead_markers(&html) >= 2);
+        assert!(html.contains("aria-label=\"Turin, Italy: Employment and entrepreneurship (lead)"));
+        assert!(html.contains("<option value=\"entrepreneurship\" selected"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_map_draws_on_a_cacheable_base_map() {
+    let app = spawn_app(common::sqlite().await, &[]).await;
+    // The hydrated page asks for the whole network with no filter field at all.
+    let (status, body) = app.call(&browser(), "world_map", &[]).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = app
+        .call(&browser(), "world_map", &[("filter[cluster]", "literacy")])
+        .await;
+    assert_eq!(status, 200);
+    let res = browser()
+        .get(format!("{}{}", app.base, app::map::BASEMAP))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(
+        res.headers()["content-type"],
+        "image/svg+xml; charset=utf-8"
+    );
+    assert!(res.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("max-age=604800"));
+    let svg = res.text().await.unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+
+    let (_, html) = page(&app, "/en/map").await;
+    assert!(html.contains(&format!("<image href=\"{}\"", app::map::BASEMAP)));
+    // Labelled for screen readers, with a legend, and the table reachable past the markers.
+    assert!(html.contains("aria-label=\"World map of the member cities."));
+    assert!(html.contains("<figcaption>"));
+    assert!(html.contains("href=\"#map-table\""));
+    // Every member's name is suggested by the search field.
+    let suggestions = html.matches("<option value=\"").count();
+    assert!(suggestions >= app.db.cities(None).await.unwrap().len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_for_one_city_opens_its_card_in_either_language() {
+    let app = spawn_app(common::sqlite().await, &[]).await;
+    let (status, html) = page(&app, "/it/map?q=torino").await;
+    assert_eq!(status, 200);
+    assert_eq!(markers(&html), vec!["torino"]);
+    assert!(html.contains("class=\"map-card\""));
+    assert!(html.contains("<h2 id=\"map-card-title\">Torino"));
+    assert!(html.contains("href=\"/it/cities/torino/calendar\""));
+    // The view closes in on the city: not the whole map.
+    assert!(!html.contains("viewBox=\"0.00 0.00 1000.00"));
+    // Accents and case do not matter; "Liege" finds Liège.
+    let (_, html) = page(&app, "/en/map?q=LIEGE").await;
+    assert_eq!(markers(&html).len(), 1, "Liège");
+    // Nothing found is an empty map that says so, not an error.
+    let (status, html) = page(&app, "/en/map?q=atlantis").await;
+    assert_eq!(status, 200);
+    assert!(markers(&html).is_empty());
+    assert!(html.contains("No member city matches these filters."));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_filters_are_404s() {
+    let app = spawn_app(common::sqlite().await, &[]).await;
+    for path in [
+        "/en/map?cluster=astrology",
+        "/en/map?region=atlantis",
+        "/it/map?country=ZZ",
+        // A country with no member city of the chosen region is not among the choices either.
+        "/en/map?region=africa&country=IT",
+    ] {
+        let (status, html) = page(&app, path).await;
+        assert_eq!(status, 404, "{path}");
+        assert!(
+            html.contains("Page not found") || html.contains("Pagina non trovata"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinators_and_administrators_keep_the_map_up_to_date_audited() {
+    for test_db in common::backends().await {
+        let app = spawn_app(test_db, &[]).await;
+        let lucca = app.city("lucca").await;
+        app.user("anna@comune.lucca.it", "en", &[domain::Role::City(lucca)])
+            .await;
+        app.user("root@gnlc.example", "en", &[domain::Role::Admin])
+            .await;
+        let anna = app.signed_in("anna@comune.lucca.it").await;
+        let admin = app.signed_in("root@gnlc.example").await;
+        let facts = |lat: &'static str, joined: &'static str| {
+            vec![
+                ("lang", "en"),
+                ("slug", "lucca"),
+                ("name_en", "Lucca"),
+                ("name_it", "Lucca"),
+                ("latitude", lat),
+                ("longitude", "10.5"),
+                ("joined", joined),
+            ]
+        };
+
+        // Each bad field is named; nothing changes.
+        let (status, body) = app
+            .call(&anna, "update_city_facts", &facts("north", "2031"))
+            .await;
+        assert_eq!(status, 422, "{}: {body}", app.backend);
+        assert!(
+            body.contains("latitude") && body.contains("joined"),
+            "{body}"
+        );
+        // Lucca's coordinator moves Lucca and corrects its year; the table twin shows it.
+        let (status, body) = app
+            .call(&anna, "update_city_facts", &facts("43.84", "2021"))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let city = app.db.city("lucca").await.unwrap().city;
+        assert_eq!(
+            (city.latitude, city.longitude, city.joined),
+            (43.84, 10.5, Some(2021))
+        );
+        let (_, html) = page(&app, "/en/map?country=IT").await;
+        let row = html
+            .split("<tr>")
+            .find(|r| r.contains("<th scope=\"row\"><a href=\"/en/cities/lucca\""))
+            .expect("Lucca has a row");
+        assert!(
+            row.contains("<td>2021<"),
+            "the table shows the new year: {row}"
+        );
+        // ... but not Turin, and not the clusters: those are the foundation's.
+        let mut other = facts("45.07", "2016");
+        other[1] = ("slug", "torino");
+        let (status, _) = app.call(&anna, "update_city_facts", &other).await;
+        assert_eq!(status, 403);
+        let role = |cluster: &'static str, role: &'static str| {
+            vec![
+                ("lang", "en"),
+                ("slug", "lucca"),
+                ("cluster", cluster),
+                ("role", role),
+            ]
+        };
+        let (status, _) = app
+            .call(&anna, "set_cluster_role", &role("literacy", "member"))
+            .await;
+        assert_eq!(status, 403);
+
+        // An administrator makes Lucca a member, then a lead, of the literacy cluster.
+        let (status, body) = app
+            .call(&admin, "set_cluster_role", &role("literacy", "member"))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (_, html) = page(&app, "/en/map?cluster=literacy").await;
+        assert!(markers(&html).contains(&"lucca".to_owned()));
+        let leads = lead_markers(&html);
+        app.call(&admin, "set_cluster_role", &role("literacy", "lead"))
+            .await;
+        let (_, html) = page(&app, "/en/map?cluster=literacy").await;
+        assert_eq!(lead_markers(&html), leads + 1, "Lucca is ringed as a lead");
+        let (status, _) = app
+            .call(&admin, "set_cluster_role", &role("literacy", "boss"))
+            .await;
+        assert_eq!(status, 422);
+        app.call(&admin, "set_cluster_role", &role("literacy", ""))
+            .await;
+        let (_, html) = page(&app, "/en/map?cluster=literacy").await;
+        assert!(!markers(&html).contains(&"lucca".to_owned()));
+        let actions = app.audit_actions().await;
+        assert_eq!(actions.iter().filter(|a| *a == "city.facts").count(), 1);
+        assert_eq!(
+            actions.iter().filter(|a| *a == "city.cluster_role").count(),
+            3
+        );
+
+        // The foundation's roster import puts a new member on the map at once.
+        let csv = "slug,name_en,name_it,country,country_en,country_it,latitude,longitude,timezone,joined,clusters,geonames_id\n\
+                   newtown,Newtown,Newtown,GB,United Kingdom,Regno Unito,52.5,-3.3,Europe/London,2026,literacy,\n";
+        let rows = db::roster::parse(csv.as_bytes()).unwrap();
+        app.db.import_roster(&rows).await.unwrap();
+        let (_, html) = page(&app, "/en/map?cluster=literacy").await;
+        assert!(
+            markers(&html).contains(&"newtown".to_owned()),
+            "{}",
+            app.backend
+        );
+    }
+}
