@@ -15,10 +15,13 @@ fi
 
 say "Rust tests (cargo test)"
 # `--cfg erase_components` comes from .cargo/config.toml, for the tests and every build alike.
+# The integration tests need the server binary, so this also builds the one the browser tests
+# run: cargo-leptos builds only the browser's part below, and the server's dependencies are
+# compiled once.
 cargo test --locked
 
-say "building the site for the browser tests (cargo leptos build)"
-cargo leptos build --split
+say "building the browser's part of the site (cargo leptos build --frontend-only)"
+cargo leptos build --frontend-only
 
 target="${CARGO_TARGET_DIR:-$here/target}"
 work="$(mktemp -d)"

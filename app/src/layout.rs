@@ -61,6 +61,18 @@ pub fn set_status(status: http::StatusCode) {
     let _ = status;
 }
 
+/// Marks the page being rendered as one person's (a personal link, a signed-in page): neither
+/// the page cache nor the browser's or a proxy's cache keeps it.
+pub fn private_page() {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("private, no-store"),
+        );
+    }
+}
+
 /// Title, description and the social-card tags of a page.
 #[component]
 pub fn PageMeta(
@@ -143,19 +155,9 @@ fn Chrome(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let dir = move || i18n.get_locale().direction().as_str();
     let lang = move || i18n.get_locale().as_str();
-    let main = NodeRef::<leptos::html::Main>::new();
-    // The router would treat "#main" as a navigation and leave focus on the link; moving focus
-    // is what a keyboard or screen-reader user asked for.
-    let skip = move |ev: leptos::ev::MouseEvent| {
-        if let Some(main) = main.get() {
-            ev.prevent_default();
-            let _ = main.focus();
-            main.scroll_into_view();
-        }
-    };
     view! {
         <Html attr:lang=lang attr:dir=dir />
-        <a class="skip-link" href="#main" on:click=skip>{t!(i18n, skip_to_content)}</a>
+        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <header class="site-header">
             <div class="site-header__inner">
                 <a class="brand" href=link_to(i18n, "")>
@@ -174,7 +176,7 @@ fn Chrome(children: Children) -> impl IntoView {
                 <LanguageSwitcher />
             </div>
         </header>
-        <main id="main" tabindex="-1" node_ref=main>
+        <main id="main" tabindex="-1">
             {children()}
         </main>
         <footer class="site-footer">

@@ -6,6 +6,8 @@
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod accounts;
+#[cfg(feature = "ssr")]
+pub mod boot;
 pub mod calendar;
 mod city;
 mod cluster;
@@ -20,6 +22,8 @@ pub mod mail;
 pub mod map;
 #[cfg(feature = "ssr")]
 mod markdown;
+#[cfg(feature = "hydrate")]
+pub mod navigation;
 mod network;
 pub mod pact;
 mod routes;
@@ -27,7 +31,9 @@ mod routes;
 #[cfg(feature = "ssr")]
 pub(crate) use error::respond;
 pub use error::{AppError, Invalid, Problem};
-pub use routes::{shell, App};
+#[cfg(feature = "ssr")]
+pub use routes::shell;
+pub use routes::App;
 
 use serde::{Deserialize, Serialize};
 

@@ -6,6 +6,7 @@
 
 mod error;
 mod tx;
+mod version;
 
 pub mod accounts;
 pub mod audit;
@@ -17,9 +18,11 @@ pub mod outbox;
 pub mod pacts;
 pub mod practices;
 pub mod roster;
+pub mod timing;
 
 pub use error::DbError;
 pub use tx::Tx;
+pub use version::DataVersion;
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -45,12 +48,13 @@ pub enum Backend {
 /// per backend, so it may only use SQL and types both accept.
 #[macro_export]
 macro_rules! on_pool {
-    ($db:expr, |$pool:ident| $body:expr) => {
+    ($db:expr, |$pool:ident| $body:expr) => {{
+        let _timer = $crate::timing::Timer::start();
         match $db {
             $crate::Db::Sqlite($pool) => $body,
             $crate::Db::Postgres($pool) => $body,
         }
-    };
+    }};
 }
 
 /// Which backend a `DATABASE_URL` names, judged by its scheme alone.

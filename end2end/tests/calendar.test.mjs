@@ -68,7 +68,7 @@ describe('calendar pages', () => {
       await page.getByRole('heading', { level: 2, name: 'February 2021' }).waitFor();
       await page.getByRole('link', { name: 'Today' }).click();
       await page.locator('.calendar-views').getByRole('link', { name: 'Week' }).click();
-      assert.match(pathOf(page), /view=week/);
+      await page.waitForURL(/view=week/);
       assert.deepEqual(real(page.consoleErrors), []);
     });
   });

@@ -1,12 +1,10 @@
-//! The browser entry point: hydrates the server-rendered page.
-
-// Leptos views are deeply nested types; release builds without type erasure need more
-// room than the default to compute their layout.
-#![recursion_limit = "512"]
+//! The browser entry point. Pages are whole HTML from the server; what runs here is only what
+//! is interactive: the islands (the bootstrap calls each one's function as it finds it) and the
+//! navigation that swaps pages in without a reload.
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Lazy routes load their chunk before hydrating, which only the async entry point does.
-    leptos::mount::hydrate_lazy(app::App);
+    leptos::mount::hydrate_islands();
+    app::navigation::start();
 }

@@ -60,6 +60,9 @@ pub struct Config {
     pub pact_retention_days: u32,
     /// How long a rendered public feed is served again before it is rendered anew; 0: never.
     pub feed_cache_seconds: u32,
+    /// How long an anonymous reader's page is served again while nothing it shows changed; 0:
+    /// every page is rendered for each request.
+    pub page_cache_seconds: u32,
     /// Raster tiles under the city maps (`MAP_TILE_URL`, `MAP_TILE_ATTRIBUTION`); none by default.
     pub tiles: Option<app::TileLayer>,
     pub leptos: LeptosOptions,
@@ -153,6 +156,7 @@ impl Config {
 
         let pact_retention_days = number("PACT_RETENTION_DAYS", 90)?;
         let feed_cache_seconds = number("FEED_CACHE_SECONDS", 60)?;
+        let page_cache_seconds = number("PAGE_CACHE_SECONDS", 60)?;
 
         let tiles = match get("MAP_TILE_URL") {
             None => None,
@@ -194,6 +198,7 @@ impl Config {
             public_writes,
             pact_retention_days,
             feed_cache_seconds,
+            page_cache_seconds,
             tiles,
             leptos,
         })

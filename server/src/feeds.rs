@@ -29,7 +29,11 @@ impl FeedCache {
         }))
     }
 
-    async fn get_or_render<F>(&self, key: String, render: F) -> Result<Arc<String>, AppError>
+    pub(crate) async fn get_or_render<F>(
+        &self,
+        key: String,
+        render: F,
+    ) -> Result<Arc<String>, AppError>
     where
         F: std::future::Future<Output = Result<String, AppError>>,
     {

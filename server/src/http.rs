@@ -25,10 +25,13 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+/// The session cookie: a request carrying it may be signed in, and its pages are never kept.
+pub(crate) const SESSION_COOKIE: &str = "lc_session";
+
 static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Policy for responses that are not pages (assets, probes, server-function results): nothing
-/// may run, and nothing may frame them. Pages get a stricter one with a per-request nonce.
+/// may run, and nothing may frame them. Pages get [`app::boot::page_policy`].
 const DEFAULT_CSP: &str = "default-src 'none'; img-src 'self' data:; style-src 'self'; \
      frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
@@ -40,13 +43,13 @@ pub struct AppState {
     pub sessions: Store,
     pub public_writes: Option<Arc<crate::limits::PublicWrites>>,
     pub feeds: crate::feeds::FeedCache,
+    pub pages: crate::page_cache::PageCache,
 }
 
 impl AppState {
     pub fn new(config: &Config, db: Db, sessions: Store) -> Self {
         Self {
             leptos_options: config.leptos.clone(),
-            db,
             site: SiteInfo {
                 public_url: config.public_url.as_str().trim_end_matches('/').to_owned(),
                 mail_from: config.mail_from.clone(),
@@ -55,6 +58,8 @@ impl AppState {
             sessions,
             public_writes: crate::limits::PublicWrites::new(config.public_writes),
             feeds: crate::feeds::FeedCache::new(config.feed_cache_seconds),
+            pages: crate::page_cache::PageCache::new(config.page_cache_seconds, db.data_version()),
+            db,
         }
     }
 }
@@ -70,27 +75,37 @@ fn routes() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// What every page render and server-function call finds in its context.
+pub(crate) fn context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let db = state.db.clone();
+    let site = state.site.clone();
+    move || {
+        provide_context(db.clone());
+        provide_context(site.clone());
+        // The request's database clock, for the queries of its server functions and loaders.
+        if let Some(clock) = leptos::prelude::use_context::<axum::http::request::Parts>()
+            .and_then(|p| p.extensions.get::<db::timing::Clock>().cloned())
+        {
+            provide_context(clock);
+        }
+    }
+}
+
 pub fn router(state: AppState) -> Router {
     let routes = routes();
-    let context = {
-        let db = state.db.clone();
-        let site = state.site.clone();
-        move || {
-            provide_context(db.clone());
-            provide_context(site.clone());
-            leptos::nonce::provide_nonce();
-        }
-    };
+    db::timing::set_finder(leptos::prelude::use_context::<db::timing::Clock>);
+    let context = context(&state);
     let https = state.site.public_url.starts_with("https://");
     let hsts = https.then(|| HeaderValue::from_static("max-age=63072000; includeSubDomains"));
     let sessions = tower_sessions::SessionManagerLayer::new(state.sessions.clone())
-        .with_name("lc_session")
+        .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_secure(https)
         .with_same_site(tower_sessions::cookie::SameSite::Lax)
         .with_expiry(tower_sessions::Expiry::OnInactivity(SESSION_IDLE));
     let auth =
         axum_login::AuthManagerLayerBuilder::new(Backend::new(state.db.clone()), sessions).build();
+    let policies = Arc::new(Policies::new(&state));
     let origin = Arc::new(
         url::Url::parse(&state.site.public_url)
             .map(|u| u.origin().ascii_serialization())
@@ -109,6 +124,7 @@ pub fn router(state: AppState) -> Router {
             get(crate::exports::registrations_csv),
         )
         .route(app::map::BASEMAP, get(crate::maps::basemap))
+        .route(app::map::MAP_DATA, get(crate::maps::cities))
         .route("/pact-logos/{file}", get(crate::pacts::logo))
         .route("/badges/pact/{file}", get(crate::pacts::badge))
         .route("/open-data/pacts/{file}", get(crate::pacts::open_data))
@@ -117,13 +133,13 @@ pub fn router(state: AppState) -> Router {
             "/coordinate/pacts/{slug}/adhesions.csv",
             get(crate::exports::adhesions_csv),
         )
-        .leptos_routes_with_context(&state, routes, context.clone(), {
+        // Server functions only (no routes): pages have their own handler.
+        .leptos_routes_with_context(&state, Vec::new(), context, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            context, shell,
-        ))
+        .leptos_routes_with_handler(routes, get(crate::pages::page))
+        .fallback(crate::pages::file_or_not_found)
         .layer(auth)
         .layer(middleware::from_fn(crate::pacts::multipart_only))
         .layer(middleware::from_fn_with_state(
@@ -150,12 +166,17 @@ pub fn router(state: AppState) -> Router {
                     }),
                 )
                 .layer(PropagateRequestIdLayer::new(X_REQUEST_ID.clone()))
+                .layer(middleware::from_fn_with_state(
+                    state.pages.clone(),
+                    crate::page_cache::serve,
+                ))
+                .layer(middleware::from_fn(server_timing))
                 .layer(CompressionLayer::new())
                 .layer(middleware::from_fn(cache_control))
                 .layer(middleware::from_fn(redirect_status))
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::CONTENT_SECURITY_POLICY,
-                    HeaderValue::from_static(DEFAULT_CSP),
+                .layer(middleware::from_fn_with_state(
+                    policies,
+                    content_security_policy,
                 ))
                 .layer(SetResponseHeaderLayer::overriding(
                     header::X_CONTENT_TYPE_OPTIONS,
@@ -185,6 +206,62 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(crate::pacts::MAX_BODY))
         .layer(middleware::from_fn(run_to_completion))
         .with_state(state)
+}
+
+/// Says how long a page took, in the database and the rest (`Server-Timing`), so that each
+/// gain shows in a browser's developer tools and in the benchmarks.
+async fn server_timing(mut req: Request, next: Next) -> Response {
+    let clock = db::timing::Clock::default();
+    req.extensions_mut().insert(clock.clone());
+    let started = std::time::Instant::now();
+    let mut res = next.run(req).await;
+    let total = started.elapsed().as_secs_f64() * 1000.0;
+    let db = clock.micros() as f64 / 1000.0;
+    let value = format!("db;dur={db:.2}, render;dur={:.2}", (total - db).max(0.0));
+    if let Ok(value) = HeaderValue::from_str(&value) {
+        res.headers_mut().insert("server-timing", value);
+    }
+    res
+}
+
+/// The two Content-Security-Policies: one for pages, one for everything else.
+struct Policies {
+    page: HeaderValue,
+    other: HeaderValue,
+}
+
+impl Policies {
+    fn new(state: &AppState) -> Self {
+        let page = app::boot::page_policy(&state.leptos_options, state.site.tiles.as_ref());
+        Policies {
+            page: HeaderValue::from_str(&page).unwrap_or(HeaderValue::from_static(DEFAULT_CSP)),
+            other: HeaderValue::from_static(DEFAULT_CSP),
+        }
+    }
+}
+
+/// Gives every HTML response the pages' policy and any other the strict one, by what the
+/// response is rather than by what rendered it: a page cannot go out with the policy that
+/// blocks its own script, whichever handler produced it.
+async fn content_security_policy(
+    State(policies): State<Arc<Policies>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let mut res = next.run(req).await;
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let policy = if html {
+        policies.page.clone()
+    } else {
+        policies.other.clone()
+    };
+    res.headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, policy);
+    res
 }
 
 /// Runs every request to its end even when the client goes away midway (a phone losing its

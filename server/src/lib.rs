@@ -13,6 +13,8 @@ pub mod limits;
 pub mod mail;
 mod maps;
 mod pacts;
+mod page_cache;
+mod pages;
 pub mod sessions;
 pub mod telemetry;
 

@@ -89,34 +89,6 @@ fn problems_of(body: &str) -> HashSet<String> {
 }
 
 impl TestApp {
-    async fn meeting_titled(&self, title: &str) -> (i64, Vec<i64>) {
-        let rows = self
-            .db
-            .managed_meetings(
-                &db::meetings::ManagedScope::All,
-                Utc::now().timestamp(),
-                false,
-                500,
-                0,
-            )
-            .await
-            .unwrap();
-        let id = rows
-            .iter()
-            .find(|r| r.title == title)
-            .unwrap_or_else(|| panic!("{}: no meeting {title}", self.backend))
-            .id;
-        let dates = self
-            .db
-            .managed_occurrences(id)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|o| o.id)
-            .collect();
-        (id, dates)
-    }
-
     async fn status_of(&self, occurrence: i64, email: &str) -> Option<String> {
         self.db
             .registrations(occurrence)

@@ -4,7 +4,7 @@
 use super::*;
 use crate::forms::{error_of, Field, FormAlert, Kind, LangInput};
 use crate::i18n::*;
-use crate::layout::{link_to, ErrorContent, PageMeta};
+use crate::layout::{link_to, private_page, ErrorContent, PageMeta};
 use leptos::form::ActionForm;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
@@ -143,6 +143,8 @@ fn LinkPage(
     form: fn(String) -> AnyView,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // A personal link: its page is nobody else's, and is kept by no cache.
+    private_page();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let valid = Resource::new(token, move |t| link_valid(t, purpose.to_owned()));

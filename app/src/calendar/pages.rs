@@ -7,10 +7,10 @@ use super::{
 };
 use crate::forms::{error_of, problem_text, Field, FormAlert, Kind, LangInput};
 use crate::i18n::*;
-use crate::layout::{in_lang, link_to, ErrorContent, I18n, PageMeta};
+use crate::layout::{in_lang, link_to, private_page, ErrorContent, I18n, PageMeta};
 use chrono::{Datelike, Duration, NaiveDate};
 use domain::{
-    Audience, CalendarQuery, CalendarView, MeetingDetail, MeetingSummary, Mode, Moment, Organiser,
+    Audience, CalendarQuery, CalendarView, MeetingDetail, MeetingSummary, Mode, Organiser,
     RegistrationStatus, RegistrationView, RegistrationWindow, MEETING_LANGUAGES,
 };
 use leptos::prelude::*;
@@ -702,35 +702,41 @@ fn Month(meetings: Vec<MeetingSummary>, first: NaiveDate, today: NaiveDate) -> i
 }
 
 /// The same instant in the reader's own time zone, added once the page is interactive (the
-/// server cannot know the zone); nothing is shown when it is the meeting's own.
-#[component]
-fn ViewerTime(start: Moment, end: Moment) -> impl IntoView {
-    let i18n = use_i18n();
+/// server cannot know the zone); nothing is shown when it is the meeting's own. An island: its
+/// words come from the server, so no translations ship to the browser.
+#[island]
+fn ViewerTime(
+    /// Start and end, seconds since the epoch.
+    start: i64,
+    end: i64,
+    /// The meeting's offset from UTC at its start, "+01:00".
+    offset: String,
+    /// The page's language, for the browser's own date formatting.
+    lang: String,
+    /// "Your time:", in that language.
+    label: String,
+) -> impl IntoView {
     let text = RwSignal::new(None::<String>);
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        let lang = i18n.get_locale().as_str().to_owned();
-        text.set(viewer_time(&lang, &start, &end));
-    });
+    Effect::new(move |_| text.set(viewer_time(&lang, start, end, &offset)));
     #[cfg(not(feature = "hydrate"))]
-    let _ = (&start, &end, i18n);
+    let _ = (start, end, offset, lang);
     move || {
-        text.get().map(|t| {
-            view! { <p class="viewer-time">{t!(i18n, meeting_your_time)} " " {t}</p> }
-        })
+        text.get()
+            .map(|t| view! { <p class="viewer-time">{label.clone()} " " {t}</p> })
     }
 }
 
 #[cfg(feature = "hydrate")]
-fn viewer_time(lang: &str, start: &Moment, end: &Moment) -> Option<String> {
+fn viewer_time(lang: &str, start: i64, end: i64, offset: &str) -> Option<String> {
     use js_sys::{Date, Object, Reflect};
     use wasm_bindgen::JsValue;
-    let s = Date::new(&JsValue::from_f64(start.epoch as f64 * 1000.0));
+    let s = Date::new(&JsValue::from_f64(start as f64 * 1000.0));
     // getTimezoneOffset is minutes behind UTC; the meeting's offset is "+01:00".
     let viewer = -(s.get_timezone_offset() as i64);
-    let sign = if start.offset.starts_with('-') { -1 } else { 1 };
-    let hours: i64 = start.offset.get(1..3)?.parse().ok()?;
-    let minutes: i64 = start.offset.get(4..6)?.parse().ok()?;
+    let sign = if offset.starts_with('-') { -1 } else { 1 };
+    let hours: i64 = offset.get(1..3)?.parse().ok()?;
+    let minutes: i64 = offset.get(4..6)?.parse().ok()?;
     if viewer == sign * (hours * 60 + minutes) {
         return None;
     }
@@ -745,7 +751,7 @@ fn viewer_time(lang: &str, start: &Moment, end: &Moment) -> Option<String> {
     ] {
         Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v)).ok()?;
     }
-    let e = Date::new(&JsValue::from_f64(end.epoch as f64 * 1000.0));
+    let e = Date::new(&JsValue::from_f64(end as f64 * 1000.0));
     let end_options = Object::new();
     for (k, v) in [("hour", "2-digit"), ("minute", "2-digit")] {
         Reflect::set(&end_options, &JsValue::from_str(k), &JsValue::from_str(v)).ok()?;
@@ -846,7 +852,13 @@ fn MeetingView(detail: MeetingDetail) -> impl IntoView {
                         "–"
                         <time datetime=format!("{}{}", s.ends.local, s.ends.offset)>{s.ends.time.clone()}</time>
                         " (" {s.timezone.clone()} ", UTC" {s.starts.offset.clone()} ")"
-                        <ViewerTime start=s.starts.clone() end=s.ends.clone() />
+                        <ViewerTime
+                            start=s.starts.epoch
+                            end=s.ends.epoch
+                            offset=s.starts.offset.clone()
+                            lang=i18n.get_locale_untracked().as_str().to_owned()
+                            label=t_string!(i18n, meeting_your_time).to_owned()
+                        />
                         {(!detail.elsewhere.is_empty()).then(|| view! {
                             <ul class="elsewhere">
                                 {detail.elsewhere.iter().map(|(city, m)| view! {
@@ -988,6 +1000,8 @@ fn RegistrationForm(occurrence: i64, waitlist: bool) -> impl IntoView {
 #[component]
 pub fn RegistrationPage() -> impl IntoView {
     let i18n = use_i18n();
+    // A personal link: its page is nobody else's, and is kept by no cache.
+    private_page();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let confirm = ServerAction::<ConfirmRegistration>::new();

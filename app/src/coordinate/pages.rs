@@ -4,7 +4,7 @@ use super::*;
 use crate::accounts::{Notice, SignOutForm};
 use crate::forms::{error_of, Field, FormAlert, Kind, LangInput};
 use crate::i18n::*;
-use crate::layout::{in_lang, link_to, ErrorContent, PageMeta};
+use crate::layout::{in_lang, link_to, private_page, ErrorContent, PageMeta};
 use leptos::form::ActionForm;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_params_map;
@@ -22,6 +22,7 @@ where
     V: IntoView + 'static,
 {
     let i18n = use_i18n();
+    private_page();
     view! {
         <PageMeta title=title description=title />
         <Meta name="robots" content="noindex" />

@@ -1,11 +1,13 @@
 //! The network's map: member cities on a world map drawn on the server as SVG, coloured and
 //! shaped by cluster, filtered by plain GET links, with the same data as a sortable table.
-//! Once the page is hydrated the map pans and zooms (mouse, wheel, touch, keyboard), groups
-//! nearby cities at low zoom and opens a card for a city.
+//! Once its island is running (live.rs) the map pans and zooms (mouse, wheel, touch, keyboard),
+//! groups nearby cities at low zoom and opens a card for a city; it reads the groups and cards
+//! from [`MAP_DATA`] after the page has loaded, so the page carries none of them.
 
 pub mod city;
 #[cfg(feature = "ssr")]
 pub mod geo;
+mod live;
 mod view;
 mod zoom;
 
@@ -21,6 +23,9 @@ pub const WIDTH: f64 = 1000.0;
 /// Where pages find the base map (served by the server from [`geo::basemap_svg`]); the name
 /// carries the atlas's scale, so that a finer atlas would be a new address, not a stale file.
 pub const BASEMAP: &str = "/map/world-110m.svg";
+/// Where the live map reads its cities, groups and cards (served by the server from
+/// [`map_data`]), with the filter and `lang` in the query.
+pub const MAP_DATA: &str = "/map/cities.json";
 /// The deepest zoom level at which markers are grouped; beyond it every city stands alone.
 pub const MAX_ZOOM: u8 = 5;
 
@@ -188,8 +193,8 @@ impl MapGroup {
     }
 }
 
-/// Everything one map needs: the legend, the filters' choices, the cities of the filter and
-/// how they group at each zoom level.
+/// Everything the server-drawn map needs: the legend, the filters' choices and the cities of the
+/// filter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorldMap {
     pub filter: MapFilter,
@@ -203,8 +208,6 @@ pub struct WorldMap {
     pub full: ViewBox,
     /// The part that shows the cities of the filter.
     pub view: ViewBox,
-    /// `levels[z]`: the groups at zoom level `z`.
-    pub levels: Vec<Vec<MapGroup>>,
 }
 
 impl WorldMap {
@@ -299,6 +302,56 @@ pub(crate) async fn world_map(db: &db::Db, filter: MapFilter) -> Result<WorldMap
         width: WIDTH,
         height: round2(geo::height()),
     };
+    Ok(WorldMap {
+        view: ViewBox::fit(full, &points),
+        filter,
+        clusters,
+        countries,
+        names,
+        cities,
+        full,
+    })
+}
+
+/// A city as the live map shows it, in one language: its marker and its card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LiveCity {
+    pub slug: String,
+    pub name: String,
+    pub country: String,
+    /// The marker's accessible name: "Turin, Italy: Entrepreneurship (lead)".
+    pub label: String,
+    /// "Member since 2016".
+    pub joined: Option<String>,
+    /// Cluster slug, name and whether the city leads it.
+    pub roles: Vec<(String, String, bool)>,
+    /// The cluster whose shape and colour the marker wears ([`MapCity::mark`]).
+    pub mark: Option<u8>,
+    pub x: f64,
+    pub y: f64,
+}
+
+impl LiveCity {
+    pub fn leads(&self) -> bool {
+        self.roles.iter().any(|(_, _, lead)| *lead)
+    }
+}
+
+/// What the live map reads after the page has loaded: the cities of a filter in the page's
+/// order and language, and how they group at each zoom level (`levels[z]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MapData {
+    pub cities: Vec<LiveCity>,
+    pub levels: Vec<Vec<MapGroup>>,
+}
+
+/// The live map's data for `filter` in `lang`.
+#[cfg(feature = "ssr")]
+pub async fn map_data(db: &db::Db, filter: MapFilter, lang: &str) -> Result<MapData, AppError> {
+    let locale = crate::locale_of(lang);
+    let map = world_map(db, filter).await?;
+    let filtered = map.filtered_cluster();
+    let points: Vec<(f64, f64)> = map.cities.iter().map(|c| (c.x, c.y)).collect();
     let levels = geo::group_levels(&points)
         .into_iter()
         .map(|level| {
@@ -308,16 +361,29 @@ pub(crate) async fn world_map(db: &db::Db, filter: MapFilter) -> Result<WorldMap
                 .collect()
         })
         .collect();
-    Ok(WorldMap {
-        view: ViewBox::fit(full, &points),
-        filter,
-        clusters,
-        countries,
-        names,
-        cities,
-        full,
-        levels,
-    })
+    let cities = map
+        .cities
+        .iter()
+        .map(|c| LiveCity {
+            slug: c.slug.clone(),
+            name: c.name.get(lang).to_owned(),
+            country: c.country_name.get(lang).to_owned(),
+            label: view::marker_label(locale, c, &map.clusters),
+            joined: c.joined.map(|year| {
+                use crate::i18n::td_string;
+                td_string!(locale, map_joined, year = year).to_string()
+            }),
+            roles: c
+                .roles(&map.clusters)
+                .into_iter()
+                .map(|(slug, name, lead)| (slug, name.get(lang).to_owned(), lead))
+                .collect(),
+            mark: c.mark(filtered),
+            x: c.x,
+            y: c.y,
+        })
+        .collect();
+    Ok(MapData { cities, levels })
 }
 
 /// Hundredths of a map unit are finer than any screen shows; fewer digits travel lighter.

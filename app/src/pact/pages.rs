@@ -5,10 +5,9 @@
 use super::*;
 use crate::forms::{error_of, problem_text, Check, Field, FormAlert, Kind, LangInput, Select};
 use crate::i18n::*;
-use crate::layout::{in_lang, link_to, ErrorContent, I18n, PageMeta};
+use crate::layout::{in_lang, link_to, private_page, ErrorContent, I18n, PageMeta};
 use leptos::server::ServerActionError;
 use leptos::server_fn::error::ServerFnUrlError;
-use leptos::web_sys::{FormData, HtmlFormElement, SubmitEvent};
 use leptos_meta::Meta;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
@@ -317,92 +316,21 @@ fn posted_error(path: &str) -> Option<AppError> {
         .map(|e| ServerFnUrlError::<AppError>::decode_err(e.err()))
 }
 
-/// A form that may carry a file: posted as multipart by the browser without JavaScript; with
-/// it, the same data goes to the server function in place and its answer shows without a
-/// reload. `send` calls the server function whose URL is `action`.
+/// A form that may carry a file: posted as multipart, by the browser without JavaScript and by
+/// the page's navigation with it (which shows the answer in place).
 #[component]
-pub fn UploadForm(
-    action: &'static str,
-    send: Action<FormData, Result<(), AppError>>,
-    children: Children,
-) -> impl IntoView {
-    let on_submit = move |ev: SubmitEvent| {
-        use leptos::wasm_bindgen::JsCast;
-        let Some(form) = ev
-            .target()
-            .and_then(|t| t.dyn_into::<HtmlFormElement>().ok())
-        else {
-            return;
-        };
-        if let Ok(data) = FormData::new_with_form(&form) {
-            ev.prevent_default();
-            send.dispatch_local(data);
-        }
-    };
+pub fn UploadForm(action: &'static str, children: Children) -> impl IntoView {
     view! {
-        <form method="post" action=action enctype="multipart/form-data" class="form" novalidate=true on:submit=on_submit>
+        <form method="post" action=action enctype="multipart/form-data" class="form" novalidate=true>
             {children()}
         </form>
     }
 }
 
-/// Sends an upload form's data from the browser to the server function listening at `path`,
-/// as its own client would: the answer is nothing, with a `Location` to go to, or the error
-/// as JSON.
-pub fn upload_action(path: &'static str) -> Action<FormData, Result<(), AppError>> {
-    #[cfg(feature = "hydrate")]
-    {
-        let navigate = leptos_router::hooks::use_navigate();
-        Action::new_local(move |data: &FormData| {
-            let (data, navigate) = (data.clone(), navigate.clone());
-            async move {
-                let location = send_form(path, data).await?;
-                if let Some(location) = location {
-                    navigate(&location, Default::default());
-                }
-                Ok(())
-            }
-        })
-    }
-    // The server renders the form and never sends it; its action must hold nothing that
-    // needs dropping, since the render may end on another thread than it began.
-    #[cfg(not(feature = "hydrate"))]
-    {
-        let _ = path;
-        Action::new_local(|_: &FormData| async { Err(AppError::Internal) })
-    }
-}
-
-#[cfg(feature = "hydrate")]
-async fn send_form(path: &str, data: FormData) -> Result<Option<String>, AppError> {
-    use leptos::server_fn::error::FromServerFnError;
-    let transport = |e: gloo_net::Error| AppError::Transport(e.to_string());
-    let res = gloo_net::http::Request::post(path)
-        .header("Accept", "application/json")
-        .body(data)
-        .map_err(transport)?
-        .send()
-        .await
-        .map_err(transport)?;
-    if res.ok() {
-        return Ok(res.headers().get("location"));
-    }
-    let body = res.binary().await.map_err(transport)?;
-    Err(AppError::de(body.into()))
-}
-
-/// The error signal of an upload form: the last answer with JavaScript, or what a plain post
-/// came back with.
-pub fn upload_error(
-    path: &'static str,
-    send: Action<FormData, Result<(), AppError>>,
-) -> Signal<Option<AppError>> {
+/// The error an upload form came back with.
+pub fn upload_error(path: &'static str) -> Signal<Option<AppError>> {
     let posted = posted_error(path);
-    Signal::derive(move || match send.value().get() {
-        Some(Err(e)) => Some(e),
-        Some(Ok(())) => None,
-        None => posted.clone(),
-    })
+    Signal::derive(move || posted.clone())
 }
 
 /// The fields of an adhesion, for a newcomer's sign-up, the organisation's own page and the
@@ -577,13 +505,11 @@ fn JoinDone(f: JoinForm) -> impl IntoView {
 #[component]
 fn JoinFormView(f: JoinForm) -> impl IntoView {
     let i18n = use_i18n();
-    let send = upload_action(JOIN_PATH);
-    let error = upload_error(JOIN_PATH, send);
+    let error = upload_error(JOIN_PATH);
     let slug = StoredValue::new(f.city.slug.clone());
     let city = f.city.name.clone();
     let title = f.title.clone();
     let open = f.version.is_some();
-    let pending = send.pending();
     view! {
         <h1>{t!(i18n, pact_join_title)}</h1>
         <p class="lead">
@@ -593,7 +519,7 @@ fn JoinFormView(f: JoinForm) -> impl IntoView {
             view! {
                 <p>{t!(i18n, pact_join_intro)}</p>
                 <p class="muted">{t!(i18n, pact_required_note)}</p>
-                <UploadForm action=JOIN_PATH send>
+                <UploadForm action=JOIN_PATH>
                     <LangInput />
                     <input type="hidden" name="slug" value=slug.get_value() />
                     <FormAlert error />
@@ -603,7 +529,7 @@ fn JoinFormView(f: JoinForm) -> impl IntoView {
                         <label for="field-homepage">"Homepage"</label>
                         <input id="field-homepage" name="homepage" type="text" tabindex="-1" autocomplete="off" />
                     </div>
-                    <button type="submit" class="button" disabled=move || pending.get()>{t!(i18n, pact_join_submit)}</button>
+                    <button type="submit" class="button">{t!(i18n, pact_join_submit)}</button>
                 </UploadForm>
                 <p><a href=link_to(i18n, format!("cities/{}/pact/resend", slug.get_value()))>{t!(i18n, pact_resend_link)}</a></p>
             }.into_any()
@@ -648,6 +574,8 @@ pub fn ResendPage() -> impl IntoView {
 #[component]
 pub fn ConfirmPage() -> impl IntoView {
     let i18n = use_i18n();
+    // A personal link: its page is nobody else's, and is kept by no cache.
+    private_page();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let confirm = ServerAction::<ConfirmAdhesion>::new();
@@ -714,20 +642,20 @@ fn ConfirmBody(
 #[component]
 pub fn AdhesionPage() -> impl IntoView {
     let i18n = use_i18n();
+    // A personal link: its page is nobody else's, and is kept by no cache.
+    private_page();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let withdraw = ServerAction::<WithdrawAdhesion>::new();
-    let send = upload_action(UPDATE_PATH);
     let adhesion = Resource::new(
         move || {
             (
                 i18n.get_locale().as_str().to_owned(),
                 token(),
                 withdraw.version().get(),
-                send.version().get(),
             )
         },
-        |(lang, token, _, _)| get_adhesion(lang, token),
+        |(lang, token, _)| get_adhesion(lang, token),
     );
     let done = move || query.read().get("done");
     view! {
@@ -749,7 +677,7 @@ pub fn AdhesionPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match adhesion.await {
-                        Ok(a) => view! { <AdhesionBody a token=token() withdraw send /> }.into_any(),
+                        Ok(a) => view! { <AdhesionBody a token=token() withdraw /> }.into_any(),
                         Err(e) if e.invalid().is_some() => view! { <UnknownLink /> }.into_any(),
                         Err(e) => view! { <ErrorContent error=e /> }.into_any(),
                     }
@@ -764,11 +692,10 @@ fn AdhesionBody(
     a: AdhesionView,
     token: String,
     withdraw: ServerAction<WithdrawAdhesion>,
-    send: Action<FormData, Result<(), AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let status = a.status;
-    let error = upload_error(UPDATE_PATH, send);
+    let error = upload_error(UPDATE_PATH);
     let withdraw_error = error_of(withdraw);
     let slug = a.city.slug.clone();
     let live = status.is_live();
@@ -803,17 +730,16 @@ fn AdhesionBody(
         <p><a href=format!("/pact/adhesion.json?token={token}") download="adhesion.json">{t!(i18n, adhesion_download)}</a></p>
         {live.then(|| {
             let token = StoredValue::new(token.clone());
-            let pending = send.pending();
             view! {
                 <section aria-labelledby="details-heading">
                     <h2 id="details-heading">{t!(i18n, adhesion_details)}</h2>
                     <p>{t!(i18n, adhesion_details_intro)}</p>
-                    <UploadForm action=UPDATE_PATH send>
+                    <UploadForm action=UPDATE_PATH>
                         <LangInput />
                         <input type="hidden" name="token" value=token.get_value() />
                         <FormAlert error />
                         <DetailsFields form=a.form.clone() draft=a.draft.clone() error newcomer=false has_logo=a.has_logo />
-                        <button type="submit" class="button" disabled=move || pending.get()>{t!(i18n, save)}</button>
+                        <button type="submit" class="button">{t!(i18n, save)}</button>
                     </UploadForm>
                 </section>
                 <section aria-labelledby="withdraw-heading">
@@ -935,6 +861,8 @@ fn CertificateBody(c: Certificate) -> impl IntoView {
 #[component]
 pub fn InvitationPage() -> impl IntoView {
     let i18n = use_i18n();
+    // A personal link: its page is nobody else's, and is kept by no cache.
+    private_page();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let accept = ServerAction::<AcceptInvitation>::new();

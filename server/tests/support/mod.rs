@@ -20,7 +20,8 @@ pub struct TestApp {
     pub base: String,
     pub db: Db,
     pub backend: &'static str,
-    _test_db: TestDb,
+    /// The database, dropped with the app that created it (a second instance has none).
+    _test_db: Option<TestDb>,
     _dir: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -34,6 +35,26 @@ impl Drop for TestApp {
 }
 
 pub async fn spawn_app(test_db: TestDb, extra: &[(&str, &str)]) -> TestApp {
+    let (url, backend) = (test_db.url.clone(), test_db.name);
+    spawn(&url, backend, Some(test_db), extra).await
+}
+
+/// Another instance over the database at `url`, as a second server behind a load balancer.
+pub async fn spawn_app_on(url: &str, extra: &[(&str, &str)]) -> TestApp {
+    let backend = if url.starts_with("sqlite:") {
+        "sqlite"
+    } else {
+        "postgres"
+    };
+    spawn(url, backend, None, extra).await
+}
+
+async fn spawn(
+    url: &str,
+    backend: &'static str,
+    test_db: Option<TestDb>,
+    extra: &[(&str, &str)],
+) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
     std::fs::create_dir_all(site.join("pkg")).unwrap();
@@ -41,7 +62,7 @@ pub async fn spawn_app(test_db: TestDb, extra: &[(&str, &str)]) -> TestApp {
         ("LEPTOS_SITE_ADDR".into(), "127.0.0.1:0".into()),
         ("LEPTOS_SITE_ROOT".into(), site.display().to_string()),
         ("LEPTOS_HASH_FILES".into(), "false".into()),
-        ("DATABASE_URL".into(), test_db.url.clone()),
+        ("DATABASE_URL".into(), url.to_owned()),
         (
             "MAIL_FROM".into(),
             "Learning City <no-reply@learning.example>".into(),
@@ -65,7 +86,7 @@ pub async fn spawn_app(test_db: TestDb, extra: &[(&str, &str)]) -> TestApp {
     TestApp {
         base,
         db,
-        backend: test_db.name,
+        backend,
         _test_db: test_db,
         _dir: dir,
         stop: Some(tx),
@@ -168,6 +189,35 @@ impl TestApp {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("{}: no mail to {to}", self.backend);
+    }
+
+    /// The id of the meeting titled `title` and the ids of its dates.
+    pub async fn meeting_titled(&self, title: &str) -> (i64, Vec<i64>) {
+        let rows = self
+            .db
+            .managed_meetings(
+                &db::meetings::ManagedScope::All,
+                chrono::Utc::now().timestamp(),
+                false,
+                500,
+                0,
+            )
+            .await
+            .unwrap();
+        let id = rows
+            .iter()
+            .find(|r| r.title == title)
+            .unwrap_or_else(|| panic!("{}: no meeting {title}", self.backend))
+            .id;
+        let dates = self
+            .db
+            .managed_occurrences(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|o| o.id)
+            .collect();
+        (id, dates)
     }
 
     pub async fn audit_actions(&self) -> Vec<String> {

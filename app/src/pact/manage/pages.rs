@@ -6,8 +6,7 @@ use crate::coordinate::AreaPage;
 use crate::forms::{error_of, problem_text, Field, FormAlert, Kind, LangInput};
 use crate::i18n::*;
 use crate::layout::{in_lang, link_to, I18n};
-use crate::pact::{status_label, text, upload_action, upload_error, DetailsFields, UploadForm};
-use leptos::web_sys::FormData;
+use crate::pact::{status_label, text, upload_error, DetailsFields, UploadForm};
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
@@ -208,41 +207,34 @@ pub fn AdhesionAdminPage() -> impl IntoView {
             .unwrap_or(0)
     };
     let decide = ServerAction::<DecideAdhesion>::new();
-    let send = upload_action(EDIT_PATH);
     let data = Resource::new(
         move || {
             (
                 i18n.get_locale().as_str().to_owned(),
                 id(),
                 decide.version().get(),
-                send.version().get(),
             )
         },
-        |(lang, id, _, _)| get_adhesion_admin(lang, id),
+        |(lang, id, _)| get_adhesion_admin(lang, id),
     );
     view! {
-        <AreaPage title=text!(i18n, adhesion_admin_title) resource=data body=move |a: AdhesionAdmin| view! { <AdhesionAdminView a decide send /> } />
+        <AreaPage title=text!(i18n, adhesion_admin_title) resource=data body=move |a: AdhesionAdmin| view! { <AdhesionAdminView a decide /> } />
     }
 }
 
 #[component]
-fn AdhesionAdminView(
-    a: AdhesionAdmin,
-    decide: ServerAction<DecideAdhesion>,
-    send: Action<FormData, Result<(), AppError>>,
-) -> impl IntoView {
+fn AdhesionAdminView(a: AdhesionAdmin, decide: ServerAction<DecideAdhesion>) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let done = move || query.read().get("done");
     let decide_error = error_of(decide);
-    let error = upload_error(EDIT_PATH, send);
+    let error = upload_error(EDIT_PATH);
     let status = a.status;
     let slug = a.city.slug.clone();
     let id = a.id;
     let can_approve = matches!(status, AdhesionStatus::Pending | AdhesionStatus::Rejected);
     let can_reject = matches!(status, AdhesionStatus::Pending | AdhesionStatus::Approved);
     let editable = !a.anonymised && status != AdhesionStatus::Withdrawn;
-    let pending = send.pending();
     let reason = a.reason.clone();
     view! {
         <h1>{a.draft.organisation.clone()}</h1>
@@ -295,12 +287,12 @@ fn AdhesionAdminView(
         {editable.then(|| view! {
             <section aria-labelledby="edit-heading">
                 <h2 id="edit-heading">{t!(i18n, adhesion_details)}</h2>
-                <UploadForm action=EDIT_PATH send>
+                <UploadForm action=EDIT_PATH>
                     <LangInput />
                     <input type="hidden" name="id" value=id.to_string() />
                     <FormAlert error />
                     <DetailsFields form=a.form.clone() draft=a.draft.clone() error newcomer=false has_logo=a.has_logo />
-                    <button type="submit" class="button" disabled=move || pending.get()>{t!(i18n, save)}</button>
+                    <button type="submit" class="button">{t!(i18n, save)}</button>
                 </UploadForm>
             </section>
         })}
