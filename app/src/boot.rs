@@ -1,7 +1,9 @@
-//! The one script a page carries inline: it fetches the WebAssembly bundle, starts it and
-//! hydrates the page's islands. Its text is fixed for a build, so the pages'
-//! Content-Security-Policy names it by its SHA-256 hash: no per-request nonce, and a page kept
-//! in the page cache carries a policy that still admits it.
+//! The scripts of a page: public/navigation.js (moving between pages without a reload) and one
+//! inline bootstrap that, on a page with islands, fetches the WebAssembly bundle, starts it and
+//! hydrates them. A page without islands (most of them: lists, forms) fetches no WebAssembly.
+//! The bootstrap's text is fixed for a build, so the pages' Content-Security-Policy names it by
+//! its SHA-256 hash: no per-request nonce, and a page kept in the page cache carries a policy
+//! that still admits it.
 //!
 //! With JavaScript off nothing here runs, and no `<link rel=preload>` makes the browser fetch
 //! the bundle anyway.
@@ -21,16 +23,18 @@ pub struct Boot {
 impl Boot {
     /// The bootstrap for the bundle under `/{pkg}/` named `js` and `wasm` (without extension).
     ///
-    /// The WebAssembly is fetched at once, beside the JavaScript glue rather than after it.
-    /// Islands found later (a page swapped in by navigation.rs) are hydrated through
-    /// `window.__lcHydrate`.
+    /// The bundle is fetched the first time a page has an island, the WebAssembly beside the
+    /// JavaScript glue rather than after it. Islands of a page swapped in later by
+    /// navigation.js are hydrated through `window.__lcHydrate`.
     pub fn new(pkg: &str, js: &str, wasm: &str) -> Self {
         let script = format!(
-            "((p,j,w)=>{{const b=fetch(`${{p}}/${{w}}.wasm`);\
-             import(`${{p}}/${{j}}.js`).then(async m=>{{await m.default({{module_or_path:b}});\
-             const h=r=>{{for(const e of r.querySelectorAll(\"leptos-island\")){{\
-             if(e.$$lc)continue;e.$$lc=1;const f=m[e.dataset.component];if(f)f(e)}}}};\
-             window.__lcHydrate=h;m.hydrate();h(document)}})}})({pkg:?},{js:?},{wasm:?})"
+            "((p,j,w)=>{{let m;const l=()=>m||(m=(async()=>{{const b=fetch(`${{p}}/${{w}}.wasm`);\
+             const x=await import(`${{p}}/${{j}}.js`);await x.default({{module_or_path:b}});\
+             x.hydrate();return x}})());\
+             const h=async r=>{{const i=r.querySelectorAll(\"leptos-island\");if(!i.length)return;\
+             const x=await l();for(const e of i){{if(e.$$lc)continue;e.$$lc=1;\
+             const f=x[e.dataset.component];if(f)f(e)}}}};\
+             window.__lcHydrate=h;h(document)}})({pkg:?},{js:?},{wasm:?})"
         );
         let source = csp_hash(&script);
         Boot { script, source }
@@ -101,7 +105,10 @@ pub fn Bootstrap(options: LeptosOptions) -> impl IntoView {
         context.set_is_hydrating(false);
     }
     let boot = boot(&options);
-    view! { <script type="module" inner_html=boot.script.clone()></script> }
+    view! {
+        <script type="module" src="/navigation.js"></script>
+        <script type="module" inner_html=boot.script.clone()></script>
+    }
 }
 
 #[cfg(test)]

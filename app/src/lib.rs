@@ -9,6 +9,8 @@ pub mod accounts;
 #[cfg(feature = "ssr")]
 pub mod boot;
 pub mod calendar;
+#[cfg(feature = "ssr")]
+pub mod catalog;
 mod city;
 mod cluster;
 mod coordinate;
@@ -22,8 +24,6 @@ pub mod mail;
 pub mod map;
 #[cfg(feature = "ssr")]
 mod markdown;
-#[cfg(feature = "hydrate")]
-pub mod navigation;
 mod network;
 pub mod pact;
 mod routes;

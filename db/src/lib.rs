@@ -143,6 +143,17 @@ impl Db {
         Ok(())
     }
 
+    /// Lets SQLite refresh the statistics its query planner reads, for every table whose
+    /// contents changed enough since (`PRAGMA optimize`, with the flag that looks at tables
+    /// this connection has not used). Cheap when nothing changed; run at start and hourly.
+    /// PostgreSQL's autovacuum keeps its own statistics.
+    pub async fn optimize(&self) -> Result<(), DbError> {
+        if let Db::Sqlite(pool) = self {
+            sqlx::query("PRAGMA optimize=0x10002").execute(pool).await?;
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
         on_pool!(self, |pool| pool.close().await)
     }

@@ -4,7 +4,7 @@
 // Every page passes axe-core at 360 px.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, closePage, checkA11y, url, pathOf } from './helpers.mjs';
+import { launch, newPage, closePage, checkA11y, url, pathOf, hydrated } from './helpers.mjs';
 
 const ADMIN_EMAIL = process.env.ADMIN_EMAIL;
 const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD;
@@ -18,16 +18,6 @@ describe('coordinator area', { skip: !ADMIN_EMAIL && 'ADMIN_EMAIL is not set' },
   after(async () => {
     await browser?.close();
   });
-
-  /** Waits until the bundle has hydrated, so that forms post through server functions. */
-  async function hydrated(page) {
-    await page.waitForFunction(
-      () => performance.getEntriesByType('resource').some((r) => r.name.endsWith('.wasm')),
-      null,
-      { timeout: 15_000 },
-    );
-    await page.waitForLoadState('networkidle');
-  }
 
   async function signIn(page, email, password) {
     await page.goto(url('/en/account/sign-in'));

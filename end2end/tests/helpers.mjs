@@ -196,10 +196,17 @@ export function linkIn(message, path) {
   return match[1];
 }
 
-/** Waits until the bundle has hydrated, so that forms post through server functions. */
+/**
+ * Waits until the page's scripts run: the navigation (public/navigation.js, which answers forms
+ * in place) and, on a page with islands, the WebAssembly that hydrates them. The bootstrap
+ * defines `__lcHydrate` after navigation.js has run (module scripts run in order).
+ */
 export async function hydrated(page) {
   await page.waitForFunction(
-    () => performance.getEntriesByType('resource').some((r) => r.name.endsWith('.wasm')),
+    () =>
+      typeof window.__lcHydrate === 'function' &&
+      (!document.querySelector('leptos-island') ||
+        performance.getEntriesByType('resource').some((r) => r.name.endsWith('.wasm'))),
     null,
     { timeout: 15_000 },
   );

@@ -73,6 +73,22 @@ describe('switching language', () => {
 });
 
 describe('WebAssembly only where it is wanted', () => {
+  it('pages without islands fetch no WebAssembly; a map page fetches it once', () =>
+    withPage({ width: 360 }, async (page) => {
+      const fetched = [];
+      page.on('requestfinished', (r) => {
+        if (/\.wasm(\?|$)/.test(r.url())) fetched.push(new URL(r.url()).pathname);
+      });
+      for (const path of ['/en', '/en/calendar', '/it/cities/lucca/pact/join', '/en/cities/lucca/pact']) {
+        await page.goto(url(path));
+        await hydrated(page);
+      }
+      assert.deepEqual(fetched, [], 'no WebAssembly for lists and forms');
+      await page.goto(url('/en/map'));
+      await hydrated(page);
+      assert.equal(fetched.length, 1, `the map's islands: ${fetched}`);
+    }));
+
   it('without JavaScript a page fetches no script and no WebAssembly at all', () =>
     withPage({ width: 360, javaScriptEnabled: false }, async (page) => {
       const fetched = [];
@@ -86,7 +102,7 @@ describe('WebAssembly only where it is wanted', () => {
       assert.deepEqual(fetched, []);
     }));
 
-  it('a coordinator going through a dozen pages fetches the bundle once', { skip: !ADMIN_EMAIL && 'ADMIN_EMAIL is not set' }, () =>
+  it('a coordinator going through a dozen pages fetches the bundle at most once', { skip: !ADMIN_EMAIL && 'ADMIN_EMAIL is not set' }, () =>
     withPage({ width: 1280 }, async (page) => {
       const fetched = [];
       page.on('requestfinished', async (r) => {

@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  browserForFile, checkA11y, url, pathOf,
+  browserForFile, checkA11y, url, pathOf, hydrated,
 } from './helpers.mjs';
 
 /** Localised strings the tests look for. */
@@ -98,25 +98,13 @@ async function assertLang(page, expected, context = '') {
 }
 
 /**
- * Waits until the WASM bundle has been fetched successfully (fails fast if it
- * answered with an error status), then for the network to settle.
+ * Waits until the page's scripts run (see helpers.mjs `hydrated`), failing fast with what was
+ * fetched when they do not, and asserts that nothing went wrong meanwhile.
  */
 async function waitForHydration(page) {
-  const state = await page
-    .waitForFunction(
-      () => {
-        const wasm = performance.getEntriesByType('resource').filter((r) => r.name.endsWith('.wasm'));
-        // responseStatus is 0/undefined when unknown; treat that as success.
-        if (wasm.some((r) => !r.responseStatus || (r.responseStatus >= 200 && r.responseStatus < 300))) return 'ok';
-        if (wasm.length > 0) return 'failed';
-        return false;
-      },
-      null,
-      { timeout: 15_000 },
-    )
-    .then((handle) => handle.jsonValue())
-    .catch(() => 'timeout');
-  if (state !== 'ok') {
+  try {
+    await hydrated(page);
+  } catch (e) {
     const requests = await page.evaluate(() =>
       performance
         .getEntriesByType('resource')
@@ -124,12 +112,11 @@ async function waitForHydration(page) {
         .map((r) => `${r.name} -> HTTP ${r.responseStatus}`),
     );
     assert.fail(
-      `the WASM bundle was not loaded on ${pathOf(page)} (${state === 'failed' ? 'error status' : 'none within 15s'}), ` +
-        `so the page cannot hydrate (JS/WASM requests: ${requests.join(', ') || 'none'}; ` +
+      `the page's scripts did not run on ${pathOf(page)} (${e.message}; ` +
+        `JS/WASM requests: ${requests.join(', ') || 'none'}; ` +
         `console errors: ${page.consoleErrors.join(' | ') || 'none'})`,
     );
   }
-  await page.waitForLoadState('networkidle');
   assertNoConsoleErrors(page, 'while loading and hydrating');
 }
 

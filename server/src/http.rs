@@ -44,10 +44,12 @@ pub struct AppState {
     pub public_writes: Option<Arc<crate::limits::PublicWrites>>,
     pub feeds: crate::feeds::FeedCache,
     pub pages: crate::page_cache::PageCache,
+    pub catalog: app::catalog::Catalog,
 }
 
 impl AppState {
     pub fn new(config: &Config, db: Db, sessions: Store) -> Self {
+        let version = db.data_version();
         Self {
             leptos_options: config.leptos.clone(),
             site: SiteInfo {
@@ -57,8 +59,9 @@ impl AppState {
             },
             sessions,
             public_writes: crate::limits::PublicWrites::new(config.public_writes),
-            feeds: crate::feeds::FeedCache::new(config.feed_cache_seconds),
-            pages: crate::page_cache::PageCache::new(config.page_cache_seconds, db.data_version()),
+            feeds: crate::feeds::FeedCache::new(config.feed_cache_seconds, version.clone()),
+            pages: crate::page_cache::PageCache::new(config.page_cache_seconds, version.clone()),
+            catalog: app::catalog::Catalog::new(version),
             db,
         }
     }
@@ -79,9 +82,11 @@ fn routes() -> Vec<AxumRouteListing> {
 pub(crate) fn context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     let db = state.db.clone();
     let site = state.site.clone();
+    let catalog = state.catalog.clone();
     move || {
         provide_context(db.clone());
         provide_context(site.clone());
+        provide_context(catalog.clone());
         // The request's database clock, for the queries of its server functions and loaders.
         if let Some(clock) = leptos::prelude::use_context::<axum::http::request::Parts>()
             .and_then(|p| p.extensions.get::<db::timing::Clock>().cloned())
@@ -124,7 +129,7 @@ pub fn router(state: AppState) -> Router {
             get(crate::exports::registrations_csv),
         )
         .route(app::map::BASEMAP, get(crate::maps::basemap))
-        .route(app::map::MAP_DATA, get(crate::maps::cities))
+        .route(app::map::MAP_DATA, get(crate::feeds::map_cities))
         .route("/pact-logos/{file}", get(crate::pacts::logo))
         .route("/badges/pact/{file}", get(crate::pacts::badge))
         .route("/open-data/pacts/{file}", get(crate::pacts::open_data))

@@ -9,6 +9,7 @@ mod exports;
 mod feeds;
 mod flash;
 mod http;
+mod kept;
 pub mod limits;
 pub mod mail;
 mod maps;
@@ -44,8 +45,9 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-/// Hourly: forgets expired sessions and sign-in failures older than any throttling window,
-/// and erases the personal data of adhesions past their retention period.
+/// At start and then hourly: refreshes SQLite's planner statistics, forgets expired sessions
+/// and sign-in failures older than any throttling window, and erases the personal data of
+/// adhesions past their retention period.
 pub async fn housekeeping(db: Db, pact_retention_days: u32) {
     use tower_sessions::session_store::ExpiredDeletion;
     let store = match sessions::Store::open(&db).await {
@@ -58,6 +60,9 @@ pub async fn housekeeping(db: Db, pact_retention_days: u32) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         tick.tick().await;
+        if let Err(e) = db.optimize().await {
+            tracing::warn!(error = %e, "cannot refresh the planner's statistics");
+        }
         if let Err(e) = store.delete_expired().await {
             tracing::warn!(error = %e, "cannot delete expired sessions");
         }

@@ -10,12 +10,12 @@
 //! with a personal link (`token`) or a form's error (`__err`), not an answer other than 200 or
 //! one the page marked private. Browsers revalidate with the page's ETag and get a 304.
 
-use axum::body::{Body, Bytes};
+use crate::kept::Kept;
+use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use std::io::Write as _;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -24,17 +24,8 @@ const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct PageCache {
-    pages: Option<moka::future::Cache<String, Arc<Page>>>,
+    pages: Option<moka::future::Cache<String, Arc<Kept>>>,
     version: db::DataVersion,
-}
-
-/// A rendered page in every encoding a browser may ask for.
-struct Page {
-    headers: HeaderMap,
-    etag: HeaderValue,
-    identity: Bytes,
-    gzip: Bytes,
-    br: Bytes,
 }
 
 impl PageCache {
@@ -43,9 +34,8 @@ impl PageCache {
             moka::future::Cache::builder()
                 .time_to_live(Duration::from_secs(u64::from(seconds)))
                 .max_capacity(64 * 1024 * 1024)
-                .weigher(|key: &String, page: &Arc<Page>| {
-                    let bytes = key.len() + page.identity.len() + page.gzip.len() + page.br.len();
-                    u32::try_from(bytes).unwrap_or(u32::MAX)
+                .weigher(|key: &String, page: &Arc<Kept>| {
+                    page.weight().saturating_add(key.len() as u32)
                 })
                 .build()
         });
@@ -96,8 +86,8 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
         req.uri().query().unwrap_or("")
     );
     let (mut parts, _) = req.into_parts();
+    let asked = parts.headers.clone();
     let accept = parts.headers.remove(header::ACCEPT_ENCODING);
-    let if_none_match = parts.headers.get(header::IF_NONE_MATCH).cloned();
     let head = parts.method == Method::HEAD;
     // The request that renders keeps its own answer when it may not be kept.
     let own = Arc::new(Mutex::new(None::<Response>));
@@ -109,6 +99,7 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
         // Rendered whole (GET), identity: this layer compresses once for every later reader.
         *inner.method_mut() = Method::GET;
         inner.headers_mut().remove(header::IF_NONE_MATCH);
+        inner.headers_mut().remove(header::IF_MODIFIED_SINCE);
         let next = next.clone();
         async move {
             let res = next.run(inner).await;
@@ -145,11 +136,11 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
         ))
         .unwrap_or(HeaderValue::from_static("cache;desc=hit")),
     };
-    respond(&page, accept.as_ref(), if_none_match.as_ref(), head, timing)
+    page.respond(&asked, head, Some(timing))
 }
 
 /// The response as a page to keep, or back as it was.
-async fn keep(res: Response) -> Result<Page, Response> {
+async fn keep(res: Response) -> Result<Kept, Response> {
     let html = res
         .headers()
         .get(header::CONTENT_TYPE)
@@ -169,7 +160,7 @@ async fn keep(res: Response) -> Result<Page, Response> {
         return Err(res);
     }
     let (parts, body) = res.into_parts();
-    let identity = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
+    let body = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
         Ok(bytes) => bytes,
         Err(e) => {
             tracing::error!(error = %e, "cannot read a rendered page");
@@ -177,142 +168,7 @@ async fn keep(res: Response) -> Result<Page, Response> {
         }
     };
     let mut headers = parts.headers;
-    for name in [
-        header::CONTENT_LENGTH,
-        header::DATE,
-        header::TRANSFER_ENCODING,
-        header::ETAG,
-        header::VARY,
-    ] {
-        headers.remove(name);
-    }
-    headers.remove("x-request-id");
-    headers.remove("server-timing");
-    // Compressing takes milliseconds of CPU: off the async workers.
-    let (identity, gzip, br, etag) = tokio::task::spawn_blocking(move || {
-        let gzip = gzip(&identity);
-        let br = brotli(&identity);
-        let etag = etag(&identity);
-        (identity, gzip, br, etag)
-    })
-    .await
-    .map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
-    Ok(Page {
-        headers,
-        etag,
-        identity,
-        gzip: Bytes::from(gzip),
-        br: Bytes::from(br),
-    })
-}
-
-fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-    let _ = encoder.write_all(bytes);
-    encoder.finish().unwrap_or_default()
-}
-
-fn brotli(bytes: &[u8]) -> Vec<u8> {
-    // Quality 9 of 11: within a few per cent of the best for pages of tens of kilobytes, in
-    // about a millisecond; the page is compressed once and sent many times.
-    let mut out = Vec::with_capacity(bytes.len() / 4);
-    {
-        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 9, 22);
-        let _ = writer.write_all(bytes);
-    }
-    out
-}
-
-fn etag(bytes: &[u8]) -> HeaderValue {
-    use sha2::Digest as _;
-    let digest = sha2::Sha256::digest(bytes);
-    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-    // Weak: the same page in every encoding.
-    HeaderValue::from_str(&format!("W/\"{hex}\"")).unwrap_or(HeaderValue::from_static("W/\"0\""))
-}
-
-/// The encoding to send: brotli, else gzip, else none, as the browser accepts.
-fn encoding(accept: Option<&HeaderValue>) -> Option<&'static str> {
-    let accept = accept.and_then(|v| v.to_str().ok()).unwrap_or("");
-    let accepts = |name: &str| {
-        accept.split(',').any(|part| {
-            let mut bits = part.split(';');
-            let coding = bits.next().unwrap_or("").trim();
-            let refused = bits.any(|b| {
-                let b = b.trim();
-                b.strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .is_some_and(|q| q <= 0.0)
-            });
-            coding.eq_ignore_ascii_case(name) && !refused
-        })
-    };
-    if accepts("br") {
-        Some("br")
-    } else if accepts("gzip") {
-        Some("gzip")
-    } else {
-        None
-    }
-}
-
-fn respond(
-    page: &Page,
-    accept: Option<&HeaderValue>,
-    if_none_match: Option<&HeaderValue>,
-    head: bool,
-    timing: HeaderValue,
-) -> Response {
-    let mut headers = page.headers.clone();
-    headers.insert(header::ETAG, page.etag.clone());
-    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    // Browsers ask again each time and get a 304 while the page is the same.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    headers.insert("server-timing", timing);
-    let unchanged = if_none_match
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            let ours = page.etag.to_str().unwrap_or("");
-            v.split(',').any(|t| t.trim() == ours || t.trim() == "*")
-        });
-    if unchanged {
-        headers.remove(header::CONTENT_TYPE);
-        let mut res = StatusCode::NOT_MODIFIED.into_response();
-        *res.headers_mut() = headers;
-        return res;
-    }
-    let body = match encoding(accept) {
-        Some(name) => {
-            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
-            if name == "br" {
-                page.br.clone()
-            } else {
-                page.gzip.clone()
-            }
-        }
-        None => page.identity.clone(),
-    };
-    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
-    let mut res = if head {
-        Response::new(Body::empty())
-    } else {
-        Response::new(Body::from(body))
-    };
-    *res.headers_mut() = headers;
-    res
-}
-
-#[cfg(test)]
-mod tests {
-    use super::encoding;
-    use axum::http::HeaderValue;
-
-    #[test]
-    fn the_best_encoding_the_browser_takes() {
-        let e = |s: &str| encoding(Some(&HeaderValue::from_str(s).unwrap()));
-        assert_eq!(e("gzip, deflate, br, zstd"), Some("br"));
-        assert_eq!(e("gzip"), Some("gzip"));
-        assert_eq!(e("br;q=0, gzip;q=0.8"), Some("gzip"));
-        assert_eq!(e("identity"), None);
-        assert_eq!(encoding(None), None);
-    }
+    Kept::new(headers, body).await
 }

@@ -73,7 +73,7 @@ async fn a_coordinators_change_shows_on_the_next_anonymous_request() {
         let (meeting, dates) = app.meeting_titled("Tavolo delle scuole").await;
         let path = format!("/en/meetings/{}", dates[0]);
 
-        let (status, timing, etag, html) = view(&app, &path).await;
+        let (status, timing, _, html) = view(&app, &path).await;
         assert_eq!(status, 200, "{}", app.backend);
         assert!(html.contains("Tavolo delle scuole"), "{}", app.backend);
         assert!(
@@ -81,13 +81,18 @@ async fn a_coordinators_change_shows_on_the_next_anonymous_request() {
             "{}: rendered: {timing}",
             app.backend
         );
-        let (_, timing, again, _) = view(&app, &path).await;
-        assert!(
-            timing.starts_with("cache;desc=hit"),
-            "{}: kept: {timing}",
-            app.backend
-        );
-        assert_eq!(etag, again, "{}", app.backend);
+        // Kept. (On PostgreSQL the notification of our own write arrives a moment after the
+        // write counted: the page may be rendered once more, never stale.)
+        let mut kept = None;
+        for _ in 0..50 {
+            let (_, timing, again, _) = view(&app, &path).await;
+            if timing.starts_with("cache;desc=hit") {
+                kept = Some(again);
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let etag = kept.unwrap_or_else(|| panic!("{}: the page is kept", app.backend));
 
         // A browser that has the page is told it has not changed.
         let res = browser()
@@ -139,9 +144,17 @@ async fn a_change_through_one_instance_shows_on_the_other() {
     assert_eq!(status, 200, "{body}");
     let (meeting, dates) = first.meeting_titled("Tavolo delle scuole").await;
     let path = format!("/en/meetings/{}", dates[0]);
-    view(&second, &path).await;
-    let (_, timing, _, _) = view(&second, &path).await;
-    assert!(timing.starts_with("cache;desc=hit"), "kept: {timing}");
+    // Once the second instance has heard of everything done so far, it keeps the page.
+    let mut kept = false;
+    for _ in 0..50 {
+        let (_, timing, _, _) = view(&second, &path).await;
+        if timing.starts_with("cache;desc=hit") {
+            kept = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(kept, "the second instance keeps the page");
 
     let mut form = meeting_form("Tavolo delle scuole e dei musei");
     form.push(("id".into(), meeting.to_string()));

@@ -12,6 +12,7 @@ use db::Db;
 use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike, EventStatus};
 use leptos_i18n::Locale as _;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
 
 /// Most meetings one feed carries: a year of a busy network.
 const FEED_LIMIT: i64 = 2000;
@@ -64,7 +65,9 @@ fn describe(event: &mut Event, m: &MeetingRow, locale: Locale, url: &str, extra:
     }
 }
 
-/// The calendar of a query, as a subscription delivers it.
+/// The calendar of a query, as a subscription delivers it. Its entries are each meeting's text
+/// as kept by [`meeting_text`]: a feed of a thousand meetings, most unchanged since the last
+/// time, is mostly concatenation.
 pub async fn calendar_ics(
     db: &Db,
     site: &SiteInfo,
@@ -76,29 +79,106 @@ pub async fn calendar_ics(
     let from = Utc::now().date_naive() - Duration::days(FEED_HISTORY_DAYS);
     let filter = filter_of(&query, from, None);
     let (meetings, overrides) = db.feed(&filter, FEED_LIMIT).await?;
-    let mut by_meeting: HashMap<i64, Vec<Override>> = HashMap::new();
-    for o in overrides {
-        by_meeting.entry(o.meeting_id).or_default().push(o);
-    }
     let name = match (&query.city, &query.cluster) {
         (Some(city), _) => format!("Learning City · {city}"),
         (None, Some(cluster)) => format!("Learning City · {cluster}"),
         _ => "Learning City".to_owned(),
     };
-    let mut cal = new_calendar(&name);
-    let mut spans: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    for m in &meetings {
-        let span = spans
-            .entry(m.timezone.clone())
-            .or_insert((m.first_start, m.last_end));
-        span.0 = span.0.min(m.first_start);
-        span.1 = span.1.max(m.last_end);
-        let own = by_meeting.remove(&m.id).unwrap_or_default();
-        for event in meeting_events(site, locale, m, &own) {
-            cal.push(event);
+    let site = site.clone();
+    // Milliseconds of string work for a big feed: off the async workers.
+    tokio::task::spawn_blocking(move || {
+        let mut by_meeting: HashMap<i64, Vec<Override>> = HashMap::new();
+        for o in overrides {
+            by_meeting.entry(o.meeting_id).or_default().push(o);
         }
+        let mut spans: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        let mut events = String::new();
+        for m in &meetings {
+            let span = spans
+                .entry(m.timezone.clone())
+                .or_insert((m.first_start, m.last_end));
+            span.0 = span.0.min(m.first_start);
+            span.1 = span.1.max(m.last_end);
+            let own = by_meeting.remove(&m.id).unwrap_or_default();
+            events.push_str(&meeting_text(&site, locale, m, &own));
+        }
+        assemble(&name, &spans, &events)
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "rendering a feed failed");
+        AppError::Internal
+    })
+}
+
+/// What one meeting's entries depend on: the meeting as last saved, its dates that differ from
+/// its rule, the language and the site's address.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct EntryKey {
+    meeting: i64,
+    updated_at: i64,
+    sequence: i32,
+    dates: u64,
+    lang: &'static str,
+    site: String,
+}
+
+/// One meeting's entries as iCalendar text, kept per language while the meeting and its dates
+/// are unchanged (a bounded number of them: the newest stay).
+fn meeting_text(site: &SiteInfo, locale: Locale, m: &MeetingRow, own: &[Override]) -> Arc<str> {
+    use std::hash::{Hash, Hasher};
+    static KEPT: OnceLock<moka::sync::Cache<EntryKey, Arc<str>>> = OnceLock::new();
+    let kept = KEPT.get_or_init(|| moka::sync::Cache::new(20_000));
+    let mut dates = std::collections::hash_map::DefaultHasher::new();
+    for o in own {
+        (
+            o.id,
+            o.starts_at,
+            o.ends_at,
+            o.moved,
+            o.cancelled,
+            o.sequence,
+            o.in_rule,
+        )
+            .hash(&mut dates);
+        o.original_local.hash(&mut dates);
     }
-    Ok(finish(cal, &spans))
+    let key = EntryKey {
+        meeting: m.id,
+        updated_at: m.updated_at,
+        sequence: m.sequence,
+        dates: dates.finish(),
+        lang: locale.as_str(),
+        site: site.public_url.clone(),
+    };
+    kept.get_with(key, || {
+        meeting_events(site, locale, m, own)
+            .iter()
+            .map(Component::to_string)
+            .collect::<String>()
+            .into()
+    })
+}
+
+/// A calendar named `name` around `events`, with a VTIMEZONE for every zone its entries use
+/// before them. icalendar-rs has no way to build those components, so they are written here
+/// from the time-zone database.
+fn assemble(name: &str, spans: &BTreeMap<String, (i64, i64)>, events: &str) -> String {
+    let mut cal = new_calendar(name);
+    let empty = cal.done().to_string();
+    let head = empty.strip_suffix("END:VCALENDAR\r\n").unwrap_or(&empty);
+    let zones: String = spans
+        .iter()
+        .filter_map(|(name, (from, to))| {
+            let tz: Tz = name.parse().ok()?;
+            Some(vtimezone(
+                tz,
+                utc(*from) - Duration::days(1),
+                utc(*to) + Duration::days(1),
+            ))
+        })
+        .collect();
+    format!("{head}{zones}{events}END:VCALENDAR\r\n")
 }
 
 /// The entries of one meeting: a single event, or a series' master with its exceptions.

@@ -46,7 +46,7 @@ pub async fn calendar(lang: &str, raw_query: &str) -> Result<CalendarData, AppEr
         .map(|r| summary(locale, r))
         .collect();
     Ok(CalendarData {
-        options: filter_options(&db).await?,
+        options: filter_options().await?,
         query,
         meetings,
         more,
@@ -82,24 +82,22 @@ pub fn filter_of(q: &CalendarQuery, first: NaiveDate, last: Option<NaiveDate>) -
     }
 }
 
-async fn filter_options(db: &Db) -> Result<FilterOptions, AppError> {
-    let cities = db
-        .cities(None)
-        .await?
-        .into_iter()
-        .map(|c| (c.slug, c.name))
+async fn filter_options() -> Result<FilterOptions, AppError> {
+    let reference = crate::catalog::reference().await?;
+    let cities = reference
+        .cities
+        .iter()
+        .map(|c| (c.slug.clone(), c.name.clone()))
         .collect();
-    let clusters = db
-        .clusters()
-        .await?
-        .into_iter()
-        .map(|c| (c.slug, c.name))
+    let clusters = reference
+        .clusters
+        .iter()
+        .map(|c| (c.slug.clone(), c.name.clone()))
         .collect();
-    let sectors = db
-        .sector_options()
-        .await?
-        .into_iter()
-        .map(|(slug, en, it)| (slug, Localized::new(en, it)))
+    let sectors = reference
+        .sectors
+        .iter()
+        .map(|(slug, en, it)| (slug.clone(), Localized::new(en.clone(), it.clone())))
         .collect();
     Ok(FilterOptions {
         cities,

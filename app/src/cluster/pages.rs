@@ -259,6 +259,8 @@ fn LibraryView(l: Library) -> impl IntoView {
             let list = shown();
             let count = list.len();
             view! {
+                // The list's heading: each practice's title is a level below it.
+                <h2 class="visually-hidden">{t!(i18n, practices_list)}</h2>
                 <p role="status" class="muted">{t!(i18n, practices_count, count = move || count)}</p>
                 <PracticeList slug=slug.clone() practices=list editable=editable.get_value() />
             }

@@ -7,7 +7,8 @@
 //! Its code is its own file of WebAssembly, fetched only by pages with a map; its words come
 //! from the server as props, so no translations ship to the browser.
 
-use super::{zoom, LiveCity, MapData, MapGroup, ViewBox};
+use super::{zoom, Fixed, LiveCity, MapData, MapGroup, ViewBox};
+use leptos::either::Either;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -102,8 +103,8 @@ const MARKER_PX: f64 = super::view::MARKER_PX;
 /// server-drawn map beside it is what a reader without JavaScript uses.
 #[island]
 pub fn LiveMap(
-    /// Address of the map's data ([`super::MAP_DATA`] with the filter and language).
-    data: String,
+    /// The query of the map's data ([`super::MAP_DATA`]): the filter and the language.
+    data: Vec<(String, String)>,
     full: ViewBox,
     view: ViewBox,
     /// The city whose card is open (a search that found one).
@@ -155,7 +156,14 @@ pub fn LiveMap(
     // Map units per CSS pixel, for markers that keep their size on screen at any zoom.
     let unit = Memo::new(move |_| view_box.get().width / pixels.get().max(1.0));
     let place = move |x: f64, y: f64| {
-        move || format!("translate({x} {y}) scale({:.3})", unit.get() * MARKER_PX)
+        move || {
+            format!(
+                "translate({} {}) scale({})",
+                Fixed(x, 2),
+                Fixed(y, 2),
+                Fixed(unit.get() * MARKER_PX, 3)
+            )
+        }
     };
     // A client position (CSS pixels) as a map point.
     let map_point = move |cx: f64, cy: f64| -> Option<(f64, f64)> {
@@ -294,17 +302,18 @@ pub fn LiveMap(
                         let city = d.cities[i].clone();
                         let at = place(city.x, city.y);
                         let href = format!("/{}/cities/{}", labels.card.lang, city.slug);
-                        view! {
-                            <CityMarker city href place=at
-                                on_pick=move |ev: leptos::ev::MouseEvent| {
-                                    ev.prevent_default();
-                                    if !dragged.get_value() {
-                                        selected.set(Some(i));
-                                    }
+                        Either::Left(city_marker(
+                            city,
+                            href,
+                            at,
+                            move |ev: leptos::ev::MouseEvent| {
+                                ev.prevent_default();
+                                if !dragged.get_value() {
+                                    selected.set(Some(i));
                                 }
-                                on_focus=move || selected.set(Some(i)) />
-                        }
-                        .into_any()
+                            },
+                            move || selected.set(Some(i)),
+                        ))
                     } else {
                         let points: Vec<(f64, f64)> = g
                             .members
@@ -324,9 +333,10 @@ pub fn LiveMap(
                                 view_box.set(target);
                             }
                         };
-                        let label = labels.group.replace("{count}", &g.members.len().to_string());
-                        view! { <GroupMarker count=g.members.len() label place=place(g.x, g.y) open /> }
-                            .into_any()
+                        let label = labels
+                            .group
+                            .replace("{count}", &g.members.len().to_string());
+                        Either::Right(group_marker(g.members.len(), label, place(g.x, g.y), open))
                     }
                 })
                 .collect::<Vec<_>>()
@@ -338,17 +348,15 @@ pub fn LiveMap(
         move || {
             let d = cities.get()?;
             let city = d.cities.get(selected.get()?)?.clone();
-            Some(view! {
-                <CityCard
-                    slug=city.slug
-                    name=city.name
-                    country=city.country
-                    roles=city.roles
-                    joined=city.joined
-                    labels=labels.clone()
-                    close=Callback::new(move |_| selected.set(None))
-                />
-            })
+            Some(city_card(
+                city.slug,
+                city.name,
+                city.country,
+                city.roles,
+                city.joined,
+                labels.clone(),
+                Some(Callback::new(move |_| selected.set(None))),
+            ))
         }
     };
     let aria_label = format!("{} {}", labels.map, labels.keys);
@@ -371,7 +379,7 @@ pub fn LiveMap(
                         on:pointercancel=on_up
                         on:pointerleave=on_up
                     >
-                        <image href=super::BASEMAP x="0" y="0" width=full.width height=full.height aria-hidden="true" />
+                        <image href=super::BASEMAP x="0" y="0" width=Fixed(full.width, 2).to_string() height=Fixed(full.height, 2).to_string() aria-hidden="true" />
                         // The page's navigation leaves clicks on markers to the map (they open cards).
                         <g class="markers" data-own-clicks="">{markers.clone()}</g>
                     </svg>
@@ -390,8 +398,14 @@ pub fn LiveMap(
 
 /// The map's data, or nothing if it cannot be had (the server-drawn map then stays).
 #[cfg(feature = "hydrate")]
-async fn load(url: &str) -> Option<MapData> {
-    let response = crate::navigation::request(url)?.send().await.ok()?;
+async fn load(query: &[(String, String)]) -> Option<MapData> {
+    // The query as parameters: gloo-net 0.6 appends its own query with a `&` even when it has
+    // none, which would make every address end in one.
+    let response = gloo_net::http::RequestBuilder::new(super::MAP_DATA)
+        .query(query.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .send()
+        .await
+        .ok()?;
     if !response.ok() {
         return None;
     }
@@ -415,10 +429,13 @@ fn take_over(root: Option<leptos::web_sys::HtmlDivElement>) {
     let _ = root;
 }
 
+// The markers and the card are plain functions rather than components: with view types erased
+// (.cargo/config.toml), each component would bring its own erased copy of the view machinery
+// into the bundle.
+
 /// A city's marker: a link to its page (a click with a modifier opens it); a tap or focus
 /// opens its card.
-#[component]
-fn CityMarker(
+fn city_marker(
     city: LiveCity,
     href: String,
     place: impl Fn() -> String + Send + Sync + 'static,
@@ -440,8 +457,7 @@ fn CityMarker(
 }
 
 /// Several cities close together at this zoom; opening it zooms in until they part.
-#[component]
-fn GroupMarker(
+fn group_marker(
     count: usize,
     label: String,
     place: impl Fn() -> String + Send + Sync + 'static,
@@ -471,15 +487,14 @@ fn GroupMarker(
 /// The card of a chosen city: who it is, its clusters and roles, since when it is a member,
 /// and where to go next. Drawn by the server for a search that found one city, and by the live
 /// map on a tap; only the live map's can be closed.
-#[component]
-pub fn CityCard(
+pub fn city_card(
     slug: String,
     name: String,
     country: String,
     roles: Vec<(String, String, bool)>,
     joined: Option<String>,
     labels: CardLabels,
-    #[prop(optional)] close: Option<Callback<()>>,
+    close: Option<Callback<()>>,
 ) -> impl IntoView {
     let lang = labels.lang.clone();
     view! {

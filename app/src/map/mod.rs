@@ -83,6 +83,24 @@ impl MapFilter {
     }
 }
 
+/// A number with a fixed count of decimals, written with integer arithmetic: formatting floats
+/// would bring the standard library's float printing (some 20 KB) into the browser's bundle.
+pub struct Fixed(pub f64, pub u32);
+
+impl std::fmt::Display for Fixed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scale = 10_i64.pow(self.1);
+        let n = (self.0 * scale as f64).round() as i64;
+        let sign = if n < 0 { "-" } else { "" };
+        let (whole, part) = (n.abs() / scale, n.abs() % scale);
+        if self.1 == 0 {
+            write!(f, "{sign}{whole}")
+        } else {
+            write!(f, "{sign}{whole}.{part:0width$}", width = self.1 as usize)
+        }
+    }
+}
+
 /// A rectangle of the map, in map units.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ViewBox {
@@ -95,8 +113,11 @@ pub struct ViewBox {
 impl ViewBox {
     pub fn attr(&self) -> String {
         format!(
-            "{:.2} {:.2} {:.2} {:.2}",
-            self.x, self.y, self.width, self.height
+            "{} {} {} {}",
+            Fixed(self.x, 2),
+            Fixed(self.y, 2),
+            Fixed(self.width, 2),
+            Fixed(self.height, 2)
         )
     }
 
@@ -225,13 +246,18 @@ impl WorldMap {
 /// 404 (a mistyped address), not an empty map. An empty filter travels as no field at all.
 #[server(endpoint = "world_map")]
 pub async fn get_world_map(#[server(default)] filter: MapFilter) -> Result<WorldMap, AppError> {
-    world_map(&crate::db()?, filter).await
+    world_map(&crate::db()?, &crate::catalog::catalog()?, filter).await
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) async fn world_map(db: &db::Db, filter: MapFilter) -> Result<WorldMap, AppError> {
+pub(crate) async fn world_map(
+    db: &db::Db,
+    catalog: &crate::catalog::Catalog,
+    filter: MapFilter,
+) -> Result<WorldMap, AppError> {
     use domain::Region;
-    let clusters = db.clusters().await?;
+    let reference = catalog.get(db).await?;
+    let clusters = reference.clusters.clone();
     if let Some(c) = &filter.cluster {
         if !clusters.iter().any(|k| &k.slug == c) {
             return Err(AppError::NotFound);
@@ -241,7 +267,7 @@ pub(crate) async fn world_map(db: &db::Db, filter: MapFilter) -> Result<WorldMap
         Some(r) => Some(Region::from_slug(r).ok_or(AppError::NotFound)?),
         None => None,
     };
-    let all = db.cities(None).await?;
+    let all = reference.cities.clone();
     let names = all.iter().map(|c| c.name.clone()).collect();
     let in_scope: Vec<_> = all
         .into_iter()
@@ -347,9 +373,14 @@ pub struct MapData {
 
 /// The live map's data for `filter` in `lang`.
 #[cfg(feature = "ssr")]
-pub async fn map_data(db: &db::Db, filter: MapFilter, lang: &str) -> Result<MapData, AppError> {
+pub async fn map_data(
+    db: &db::Db,
+    catalog: &crate::catalog::Catalog,
+    filter: MapFilter,
+    lang: &str,
+) -> Result<MapData, AppError> {
     let locale = crate::locale_of(lang);
-    let map = world_map(db, filter).await?;
+    let map = world_map(db, catalog, filter).await?;
     let filtered = map.filtered_cluster();
     let points: Vec<(f64, f64)> = map.cities.iter().map(|c| (c.x, c.y)).collect();
     let levels = geo::group_levels(&points)
@@ -405,6 +436,25 @@ fn fold(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fixed_numbers_are_written_like_the_float_formatter_would() {
+        for (v, places) in [
+            (12.345, 2),
+            (-0.5, 2),
+            (1000.0, 2),
+            (0.004, 2),
+            (-12.3456, 3),
+            (7.0, 0),
+        ] {
+            assert_eq!(
+                Fixed(v, places).to_string(),
+                format!("{v:.*}", places as usize),
+                "{v}"
+            );
+        }
+        assert_eq!(Fixed(-0.001, 2).to_string(), "0.00");
+    }
 
     #[test]
     fn filters_read_from_and_back_to_the_query() {

@@ -1,8 +1,8 @@
 //! The map page and the map component (filters as parameters, so that a widget can show any
 //! part of the network), with its legend, city card and table twin.
 
+use super::live::{city_card, CardLabels, LiveMap, MapLabels};
 use super::live::{shape, NO_CLUSTER, SHAPES};
-use super::live::{CardLabels, CityCard, LiveMap, MapLabels};
 use super::{get_world_map, MapCity, MapFilter, WorldMap};
 use crate::forms::FilterSelect;
 use crate::i18n::*;
@@ -243,26 +243,25 @@ fn MapFigure(m: Arc<WorldMap>) -> impl IntoView {
             .map(|year| td_string!(locale, map_joined, year = year).to_string());
         view! {
             <div class="map-card-slot" id="map-card-static">
-                <CityCard
-                    slug=city.slug.clone()
-                    name=city.name.get(lang).to_owned()
-                    country=city.country_name.get(lang).to_owned()
-                    roles
-                    joined
-                    labels=CardLabels::new(locale)
-                />
+                {city_card(
+                    city.slug.clone(),
+                    city.name.get(lang).to_owned(),
+                    city.country_name.get(lang).to_owned(),
+                    roles,
+                    joined,
+                    CardLabels::new(locale),
+                    None,
+                )}
             </div>
         }
     });
-    let filter = m.filter.pairs();
-    let data = {
-        let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in &filter {
-            q.append_pair(k, v);
-        }
-        q.append_pair("lang", lang);
-        format!("{}?{}", super::MAP_DATA, q.finish())
-    };
+    let mut data: Vec<(String, String)> = m
+        .filter
+        .pairs()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    data.push(("lang".to_owned(), lang.to_owned()));
     view! {
         <figure class="world-map">
             <a class="skip-map" href="#map-table">{t!(i18n, map_skip)}</a>

@@ -398,7 +398,7 @@ pub fn DetailsFields(
                 <Select name="sector" label=text!(i18n, field_sector) options=sectors value=draft.sector.clone() error />
             })}
             <Field name="tax_code" label=text!(i18n, field_tax_code) hint=text!(i18n, field_tax_code_hint) kind=Kind::Text value=draft.tax_code.clone() error />
-            <Field name="address" label=text!(i18n, field_address) kind=Kind::Text autocomplete="street-address" required=true value=draft.address.clone() error />
+            <Field name="address" label=text!(i18n, field_address) kind=Kind::Text autocomplete="address-line1" required=true value=draft.address.clone() error />
             <details class="position" open=!draft.latitude.is_empty()>
                 <summary>{t!(i18n, field_position)}</summary>
                 <p class="field-hint">{t!(i18n, field_position_hint)}</p>

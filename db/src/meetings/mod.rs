@@ -196,23 +196,58 @@ pub struct Filter {
     pub language: Option<String>,
 }
 
-const FILTER_CLAUSE: &str = "o.ends_at > $1 AND ($2 IS NULL OR o.starts_at < $2) \
-     AND ($3 IS NULL OR ci.slug = $3) AND ($4 IS NULL OR cl.slug = $4) \
-     AND ($5 IS NULL OR se.slug = $5) AND ($6 IS NULL OR m.audience = $6) \
-     AND ($7 IS NULL OR m.mode = $7) AND ($8 IS NULL OR m.language = $8)";
+/// No date lasts longer (a meeting is at most a week long; a day more for a change of clock):
+/// a date still going on at an instant started at most this long before it.
+const LONGEST_OCCURRENCE: i64 = (domain::schedule::Schedule::MAX_LENGTH_DAYS + 1) * 86_400;
 
-macro_rules! bind_filter {
-    ($query:expr, $f:expr) => {
-        $query
-            .bind($f.from)
-            .bind($f.until)
-            .bind($f.city.as_deref())
-            .bind($f.cluster.as_deref())
-            .bind($f.sector.as_deref())
-            .bind($f.audience.map(|a| a.as_str()))
-            .bind($f.mode.map(|m| m.as_str()))
-            .bind($f.language.as_deref())
-    };
+/// The WHERE clause of a filter, with only the conditions it sets: a clause of the form
+/// `($n IS NULL OR column = $n)` for every optional filter is one plan for all queries, which
+/// cannot use an index for the filters actually set. Cities, clusters and sectors are compared
+/// by id (looked up once by their slug), and the start has a lower bound as well as the end, so
+/// that the index on `starts_at` serves the time range and the ordering.
+macro_rules! push_filter {
+    ($qb:expr, $f:expr) => {{
+        let f: &Filter = $f;
+        $qb.push(" WHERE o.starts_at > ")
+            .push_bind(f.from - LONGEST_OCCURRENCE)
+            .push(" AND o.ends_at > ")
+            .push_bind(f.from);
+        if let Some(until) = f.until {
+            $qb.push(" AND o.starts_at < ").push_bind(until);
+        }
+        if let Some(city) = &f.city {
+            $qb.push(" AND m.city_id = (SELECT id FROM cities WHERE slug = ")
+                .push_bind(city.clone())
+                .push(")");
+        }
+        if let Some(cluster) = &f.cluster {
+            $qb.push(" AND m.cluster_id = (SELECT id FROM clusters WHERE slug = ")
+                .push_bind(cluster.clone())
+                .push(")");
+        }
+        if let Some(sector) = &f.sector {
+            $qb.push(" AND m.sector_id IN (SELECT id FROM sectors WHERE slug = ")
+                .push_bind(sector.clone())
+                .push(")");
+        }
+        if let Some(audience) = f.audience {
+            $qb.push(" AND m.audience = ").push_bind(audience.as_str());
+        }
+        if let Some(mode) = f.mode {
+            $qb.push(" AND m.mode = ").push_bind(mode.as_str());
+        }
+        if let Some(language) = &f.language {
+            $qb.push(" AND m.language = ").push_bind(language.clone());
+        }
+    }};
+}
+
+/// `SELECT o.meeting_id …` of the occurrences a filter matches, for a subquery.
+macro_rules! push_filtered_meetings {
+    ($qb:expr, $f:expr) => {{
+        $qb.push("SELECT o.meeting_id FROM occurrences o JOIN meetings m ON m.id = o.meeting_id");
+        push_filter!($qb, $f);
+    }};
 }
 
 /// A registration as its owner and the organisers see it.
@@ -271,16 +306,15 @@ impl Db {
         limit: i64,
         offset: i64,
     ) -> Result<Vec<OccurrenceRow>, DbError> {
-        let sql = format!(
-            "SELECT {OCCURRENCE_COLUMNS} {OCCURRENCE_JOINS} WHERE {FILTER_CLAUSE} \
-             ORDER BY o.starts_at, o.id LIMIT $9 OFFSET $10"
-        );
         Ok(on_pool!(self, |pool| {
-            bind_filter!(sqlx::query_as(&sql), f)
-                .bind(limit.clamp(1, MAX_LIMIT))
-                .bind(offset.max(0))
-                .fetch_all(pool)
-                .await?
+            let mut qb =
+                sqlx::QueryBuilder::new(format!("SELECT {OCCURRENCE_COLUMNS} {OCCURRENCE_JOINS}"));
+            push_filter!(qb, f);
+            qb.push(" ORDER BY o.starts_at, o.id LIMIT ")
+                .push_bind(limit.clamp(1, MAX_LIMIT))
+                .push(" OFFSET ")
+                .push_bind(offset.max(0));
+            qb.build_query_as().fetch_all(pool).await?
         }))
     }
 
@@ -365,47 +399,29 @@ impl Db {
         f: &Filter,
         limit: i64,
     ) -> Result<(Vec<MeetingRow>, Vec<Override>), DbError> {
-        let sql = format!(
-            "SELECT {MEETING_COLUMNS} FROM meetings m WHERE m.id IN \
-               (SELECT o.meeting_id {OCCURRENCE_JOINS} WHERE {FILTER_CLAUSE}) \
-             ORDER BY m.starts_local, m.id LIMIT $9"
-        );
         let meetings: Vec<MeetingRow> = on_pool!(self, |pool| {
-            bind_filter!(sqlx::query_as(&sql), f)
-                .bind(limit.clamp(1, 5 * MAX_LIMIT))
-                .fetch_all(pool)
-                .await?
+            let mut qb = sqlx::QueryBuilder::new(format!(
+                "SELECT {MEETING_COLUMNS} FROM meetings m WHERE m.id IN ("
+            ));
+            push_filtered_meetings!(qb, f);
+            qb.push(") ORDER BY m.starts_local, m.id LIMIT ")
+                .push_bind(limit.clamp(1, 5 * MAX_LIMIT));
+            qb.build_query_as().fetch_all(pool).await?
         });
-        let ids: Vec<i64> = meetings.iter().map(|m| m.id).collect();
-        let overrides = self.overrides(&ids).await?;
-        Ok((meetings, overrides))
-    }
-
-    /// Occurrences that are moved or cancelled, and every occurrence of single meetings (whose
-    /// one occurrence carries the cancellation).
-    pub async fn overrides(&self, meeting_ids: &[i64]) -> Result<Vec<Override>, DbError> {
-        let mut out = Vec::new();
-        for chunk in meeting_ids.chunks(200) {
-            let list = chunk
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(",");
-            // The ids are integers from our own query: safe to inline, and one query per chunk
-            // instead of one per meeting.
-            let sql = format!(
+        // The dates that differ from their rule, of the same meetings (those past the limit
+        // too, which the feed then leaves out): one query, the filter again as its subquery.
+        let overrides: Vec<Override> = on_pool!(self, |pool| {
+            let mut qb = sqlx::QueryBuilder::new(
                 "SELECT o.id, o.meeting_id, o.original_local, o.starts_at, o.ends_at, o.moved, \
                         o.cancelled, o.sequence, o.in_rule \
                  FROM occurrences o JOIN meetings m ON m.id = o.meeting_id \
-                 WHERE o.meeting_id IN ({list}) \
-                   AND (o.moved OR o.cancelled OR m.rrule IS NULL) \
-                 ORDER BY o.starts_at"
+                 WHERE (o.moved OR o.cancelled OR m.rrule IS NULL) AND o.meeting_id IN (",
             );
-            let rows: Vec<Override> =
-                on_pool!(self, |pool| sqlx::query_as(&sql).fetch_all(pool).await?);
-            out.extend(rows);
-        }
-        Ok(out)
+            push_filtered_meetings!(qb, f);
+            qb.push(") ORDER BY o.starts_at");
+            qb.build_query_as().fetch_all(pool).await?
+        });
+        Ok((meetings, overrides))
     }
 
     pub async fn registration_by_token(

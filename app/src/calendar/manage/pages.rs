@@ -444,7 +444,7 @@ fn MeetingForm(page: DraftPage, save: ServerAction<SaveMeeting>) -> impl IntoVie
                 <legend>{t!(i18n, meeting_where)}</legend>
                 <Select name="mode" label=label(|l| td_string!(l, field_mode).to_string()) options=modes value=d.mode.clone() error />
                 <Field name="place" label=label(|l| td_string!(l, field_place).to_string()) kind=Kind::Text value=d.place.clone() error />
-                <Field name="address" label=label(|l| td_string!(l, field_address).to_string()) kind=Kind::Text value=d.address.clone() autocomplete="street-address" error />
+                <Field name="address" label=label(|l| td_string!(l, field_address).to_string()) kind=Kind::Text value=d.address.clone() autocomplete="address-line1" error />
                 <Field
                     name="latitude"
                     label=label(|l| td_string!(l, latitude).to_string())
