@@ -44,7 +44,7 @@ pub fn shape(mark: Option<u8>) -> (&'static str, &'static str) {
 }
 
 /// The words of a city's card, in the page's language.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CardLabels {
     pub lang: String,
     pub lead: String,
@@ -68,8 +68,11 @@ impl CardLabels {
     }
 }
 
-/// The live map's words, in the page's language.
+/// The live map's words, in the page's language. In the page they are a plain list of strings:
+/// the bundle then deserialises a list, which every island's props share, instead of two
+/// structures of its own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "Vec<String>", try_from = "Vec<String>")]
 pub struct MapLabels {
     pub map: String,
     pub keys: String,
@@ -93,6 +96,41 @@ impl MapLabels {
             group: td_string!(locale, map_group_label, count = "{count}").to_string(),
             card: CardLabels::new(locale),
         }
+    }
+}
+
+impl From<MapLabels> for Vec<String> {
+    fn from(l: MapLabels) -> Self {
+        let c = l.card;
+        vec![
+            l.map, l.keys, l.zoom_in, l.zoom_out, l.reset, l.group, c.lang, c.lead, c.page,
+            c.calendar, c.pact, c.close,
+        ]
+    }
+}
+
+impl TryFrom<Vec<String>> for MapLabels {
+    type Error = &'static str;
+
+    fn try_from(list: Vec<String>) -> Result<Self, Self::Error> {
+        let [map, keys, zoom_in, zoom_out, reset, group, lang, lead, page, calendar, pact, close]: [String; 12] =
+            list.try_into().map_err(|_| "the map's twelve labels")?;
+        Ok(MapLabels {
+            map,
+            keys,
+            zoom_in,
+            zoom_out,
+            reset,
+            group,
+            card: CardLabels {
+                lang,
+                lead,
+                page,
+                calendar,
+                pact,
+                close,
+            },
+        })
     }
 }
 
@@ -409,7 +447,62 @@ async fn load(query: &[(String, String)]) -> Option<MapData> {
     if !response.ok() {
         return None;
     }
-    leptos::serde_json::from_str(&response.text().await.ok()?).ok()
+    read(&js_sys::JSON::parse(&response.text().await.ok()?).ok()?)
+}
+
+/// The map's data from the browser's own JSON parse, field by field: a serde deserializer for
+/// these types would add kilobytes of WebAssembly to every page with an island.
+#[cfg(feature = "hydrate")]
+fn read(data: &leptos::wasm_bindgen::JsValue) -> Option<MapData> {
+    use js_sys::{Array, Reflect};
+    use leptos::wasm_bindgen::JsValue;
+    let get = |o: &JsValue, k: &str| Reflect::get(o, &JsValue::from_str(k)).ok();
+    let text = |o: &JsValue, k: &str| get(o, k)?.as_string();
+    let number = |o: &JsValue, k: &str| get(o, k)?.as_f64();
+    let list = |o: &JsValue, k: &str| get(o, k).map(|v| Array::from(&v));
+    let cities = list(data, "cities")?
+        .iter()
+        .map(|c| {
+            let roles = list(&c, "roles")?
+                .iter()
+                .map(|r| {
+                    let r = Array::from(&r);
+                    Some((
+                        r.get(0).as_string()?,
+                        r.get(1).as_string()?,
+                        r.get(2).as_bool()?,
+                    ))
+                })
+                .collect::<Option<Vec<_>>>()?;
+            Some(LiveCity {
+                slug: text(&c, "slug")?,
+                name: text(&c, "name")?,
+                country: text(&c, "country")?,
+                label: text(&c, "label")?,
+                joined: text(&c, "joined"),
+                roles,
+                mark: number(&c, "mark").map(|m| m as u8),
+                x: number(&c, "x")?,
+                y: number(&c, "y")?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let levels = list(data, "levels")?
+        .iter()
+        .map(|level| {
+            Array::from(&level)
+                .iter()
+                .map(|g| {
+                    let members = list(&g, "members")?
+                        .iter()
+                        .map(|m| m.as_f64().map(|m| m as u32))
+                        .collect::<Option<Vec<_>>>()?;
+                    Some(MapGroup::new(number(&g, "x")?, number(&g, "y")?, members))
+                })
+                .collect::<Option<Vec<_>>>()
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(MapData { cities, levels })
 }
 
 /// Removes the server-drawn map and its card, and marks the figure live for the legend.

@@ -101,13 +101,32 @@ impl std::fmt::Display for Fixed {
     }
 }
 
-/// A rectangle of the map, in map units.
+/// A rectangle of the map, in map units. Sent as `[x, y, width, height]`: the live map's props
+/// then need no deserialiser of their own for it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(from = "[f64; 4]", into = "[f64; 4]")]
 pub struct ViewBox {
     pub x: f64,
     pub y: f64,
     pub width: f64,
     pub height: f64,
+}
+
+impl From<[f64; 4]> for ViewBox {
+    fn from([x, y, width, height]: [f64; 4]) -> Self {
+        ViewBox {
+            x,
+            y,
+            width,
+            height,
+        }
+    }
+}
+
+impl From<ViewBox> for [f64; 4] {
+    fn from(v: ViewBox) -> Self {
+        [v.x, v.y, v.width, v.height]
+    }
 }
 
 impl ViewBox {
@@ -200,7 +219,7 @@ impl MapCity {
 }
 
 /// Cities close enough on screen at some zoom level to share one marker.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MapGroup {
     pub x: f64,
     pub y: f64,
@@ -340,7 +359,7 @@ pub(crate) async fn world_map(
 }
 
 /// A city as the live map shows it, in one language: its marker and its card.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LiveCity {
     pub slug: String,
     pub name: String,
@@ -365,7 +384,7 @@ impl LiveCity {
 
 /// What the live map reads after the page has loaded: the cities of a filter in the page's
 /// order and language, and how they group at each zoom level (`levels[z]`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MapData {
     pub cities: Vec<LiveCity>,
     pub levels: Vec<Vec<MapGroup>>,
