@@ -42,6 +42,13 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<Db> {
             tracing::info!(?report, "demo data loaded");
         }
     }
+    let rendered = app::calendar::ops::render_descriptions(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("cannot render the meetings' descriptions")?;
+    if rendered > 0 {
+        tracing::info!(rendered, "meeting descriptions rendered");
+    }
     Ok(db)
 }
 

@@ -33,12 +33,16 @@ async fn view(app: &TestApp, path: &str) -> (u16, String, String, String) {
 }
 
 fn meeting_form(title: &str) -> Vec<(String, String)> {
+    meeting_form_with(title, "Per le **scuole**.")
+}
+
+fn meeting_form_with(title: &str, description: &str) -> Vec<(String, String)> {
     let day = (Utc::now() + Duration::days(5)).date_naive();
     [
         ("lang", "en"),
         ("owner", "city:lucca"),
         ("title", title),
-        ("description", "Per le scuole."),
+        ("description", description),
         ("sector", ""),
         ("language", "it"),
         ("audience", "everyone"),
@@ -76,6 +80,15 @@ async fn a_coordinators_change_shows_on_the_next_anonymous_request() {
         let (status, timing, _, html) = view(&app, &path).await;
         assert_eq!(status, 200, "{}", app.backend);
         assert!(html.contains("Tavolo delle scuole"), "{}", app.backend);
+        // The description was rendered when the meeting was saved.
+        let stored = app.db.meeting(meeting).await.unwrap();
+        assert_eq!(
+            stored.description_html.as_deref(),
+            Some("<p>Per le <strong>scuole</strong>.</p>\n"),
+            "{}",
+            app.backend
+        );
+        assert!(html.contains("<strong>scuole</strong>"), "{}", app.backend);
         assert!(
             timing.starts_with("db;dur="),
             "{}: rendered: {timing}",
@@ -103,11 +116,16 @@ async fn a_coordinators_change_shows_on_the_next_anonymous_request() {
             .unwrap();
         assert_eq!(res.status(), 304, "{}", app.backend);
 
-        let mut form = meeting_form("Tavolo delle scuole e dei musei");
+        let mut form = meeting_form_with("Tavolo delle scuole e dei musei", "Per i *musei*.");
         form.push(("id".into(), meeting.to_string()));
         let (status, body) = app.call(&anna, "save_meeting", &pairs(&form)).await;
         assert_eq!(status, 200, "{}: {body}", app.backend);
         let (_, timing, changed, html) = view(&app, &path).await;
+        assert!(
+            html.contains("<em>musei</em>") && !html.contains("<strong>scuole</strong>"),
+            "{}: the description rendered anew",
+            app.backend
+        );
         assert!(
             html.contains("Tavolo delle scuole e dei musei"),
             "{}: the change shows at once ({timing})",

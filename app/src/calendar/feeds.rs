@@ -49,7 +49,10 @@ fn location(m: &MeetingRow, locale: Locale) -> String {
 
 /// The properties every entry of a meeting shares.
 fn describe(event: &mut Event, m: &MeetingRow, locale: Locale, url: &str, extra: &str) {
-    let mut text = ops::plain_text(&m.description);
+    let mut text = m
+        .description_text
+        .clone()
+        .unwrap_or_else(|| ops::plain_text(&m.description));
     if !extra.is_empty() {
         text = format!("{extra}\n\n{text}");
     }

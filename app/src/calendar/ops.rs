@@ -18,6 +18,26 @@ use domain::{
 };
 use leptos_i18n::Locale as _;
 
+/// Renders the descriptions of meetings saved before descriptions were rendered at saving
+/// (and of demo and seed data), so that no page has to: run at start.
+pub async fn render_descriptions(db: &Db) -> Result<usize, AppError> {
+    let mut done = 0;
+    loop {
+        let batch = db.unrendered_descriptions(200).await?;
+        if batch.is_empty() {
+            return Ok(done);
+        }
+        let mut tx = db.begin_write().await?;
+        for (id, description) in &batch {
+            let html = render_markdown(description);
+            let text = plain_text(description);
+            meetings::set_rendered_description(&mut tx, *id, &html, &text).await?;
+        }
+        tx.commit().await?;
+        done += batch.len();
+    }
+}
+
 /// The longest an agenda page is; week and month views show everything in their range.
 const RANGE_LIMIT: i64 = 400;
 
@@ -235,7 +255,10 @@ pub async fn meeting(lang: &str, id: i64) -> Result<MeetingDetail, AppError> {
         None => Vec::new(),
     };
     let page = format!("{}/{}/meetings/{id}", site.public_url, locale.as_str());
-    let text = plain_text(&m.description);
+    let text = m
+        .description_text
+        .clone()
+        .unwrap_or_else(|| plain_text(&m.description));
     let place = m.place_line();
     let (google, outlook) =
         calendar_links(&occurrence, &m.title, &format!("{text}\n\n{page}"), &place);
@@ -250,8 +273,11 @@ pub async fn meeting(lang: &str, id: i64) -> Result<MeetingDetail, AppError> {
             .registration_closes_at
             .map(|at| moment(locale, zone, at.min(occurrence.starts_at))),
         waiting: db.waiting_count(id).await? as i32,
-        description_html: render_markdown(&m.description),
-        description_text: plain_text(&m.description),
+        description_html: m
+            .description_html
+            .clone()
+            .unwrap_or_else(|| render_markdown(&m.description)),
+        description_text: text.clone(),
         address: m.address.clone(),
         rule: m.rrule.clone(),
         reminders: m.reminder_minutes(),

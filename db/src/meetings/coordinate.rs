@@ -225,7 +225,8 @@ pub async fn update(
         .join(", ");
     let n = super::DETAIL_COLUMNS.len();
     let sql = format!(
-        "UPDATE meetings SET {set}, sequence = sequence + 1, updated_at = ${} WHERE id = ${}",
+        "UPDATE meetings SET {set}, description_html = NULL, description_text = NULL, \
+         sequence = sequence + 1, updated_at = ${} WHERE id = ${}",
         n + 1,
         n + 2
     );

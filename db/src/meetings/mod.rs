@@ -103,6 +103,10 @@ pub struct MeetingRow {
     pub sector_id: Option<i64>,
     pub title: String,
     pub description: String,
+    /// The description rendered (sanitised HTML) and as plain text when the meeting was
+    /// saved; `None` until then.
+    pub description_html: Option<String>,
+    pub description_text: Option<String>,
     pub language: String,
     pub audience: String,
     pub mode: String,
@@ -131,7 +135,7 @@ pub struct MeetingRow {
 }
 
 const MEETING_COLUMNS: &str = "m.id, m.uid, m.city_id, m.cluster_id, m.sector_id, m.title, \
-     m.description, m.language, m.audience, m.mode, m.place, m.address, m.latitude, \
+     m.description, m.description_html, m.description_text, m.language, m.audience, m.mode, m.place, m.address, m.latitude, \
      m.longitude, m.timezone, \
      m.starts_local, m.ends_local, m.rrule, m.exdates, m.capacity, m.takes_registrations, \
      m.registration_opens_at, m.registration_closes_at, m.reminders, m.sequence, m.updated_at, \
@@ -601,6 +605,41 @@ macro_rules! bind_details {
     }};
 }
 pub(crate) use bind_details;
+
+/// Stores a meeting's description as rendered from its Markdown (see [`MeetingRow`]).
+pub async fn set_rendered_description(
+    tx: &mut Tx,
+    id: i64,
+    html: &str,
+    text: &str,
+) -> Result<(), DbError> {
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "UPDATE meetings SET description_html = $1, description_text = $2 WHERE id = $3",
+        )
+        .bind(html)
+        .bind(text)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
+}
+
+impl Db {
+    /// Meetings whose description has not been rendered yet, with its Markdown.
+    pub async fn unrendered_descriptions(&self, limit: i64) -> Result<Vec<(i64, String)>, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT id, description FROM meetings WHERE description_html IS NULL \
+                 ORDER BY id LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+}
 
 /// Creates a meeting and all its occurrences.
 pub async fn create(tx: &mut Tx, m: &NewMeeting<'_>, now: i64) -> Result<i64, DbError> {

@@ -686,6 +686,13 @@ fn owner_of_row(m: &MeetingRow) -> Owner {
     }
 }
 
+/// Renders a meeting's Markdown once, as it is saved: its pages and feeds show the result.
+async fn render_description(tx: &mut db::Tx, id: i64, description: &str) -> Result<(), AppError> {
+    let html = crate::markdown::render_markdown(description);
+    let text = crate::markdown::plain_text(description);
+    Ok(meetings::set_rendered_description(tx, id, &html, &text).await?)
+}
+
 pub async fn save(lang: &str, id: Option<i64>, owner_raw: &str, d: Draft) -> Result<(), AppError> {
     let db = crate::db()?;
     let site = crate::site()?;
@@ -754,6 +761,7 @@ pub async fn save(lang: &str, id: Option<i64>, owner_raw: &str, d: Draft) -> Res
     let id = match &before {
         None => {
             let id = meetings::create(&mut tx, &meeting, now.timestamp()).await?;
+            render_description(&mut tx, id, &description).await?;
             let after = meetings::meeting_in(&mut tx, id).await?;
             audit(
                 &mut tx,
@@ -770,6 +778,7 @@ pub async fn save(lang: &str, id: Option<i64>, owner_raw: &str, d: Draft) -> Res
         }
         Some(old) => {
             let done = meetings::update(&mut tx, old.id, &meeting, now.timestamp()).await?;
+            render_description(&mut tx, old.id, &description).await?;
             for oid in &done.changed {
                 tell_everyone(&mut tx, &site, *oid, Change::Moved).await?;
             }
