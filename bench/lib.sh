@@ -24,10 +24,10 @@ ensure_build() {
   site_src="${SITE_ROOT:-$here/target/site}"
   bin="$target/$build/learning-city"
   if [ "$build" = release ]; then
-    leptos_args=(--release --precompress --split)
+    leptos_args=(--release --precompress)
     profile=(--release)
   else
-    leptos_args=(--split)
+    leptos_args=()
     profile=()
   fi
   if [ ! -x "$bin" ] || [ ! -d "$site_src" ]; then
@@ -224,4 +224,95 @@ function done(summary, latency, requests)
   io.write(string.format("signups_ok %d\nnot_2xx %d\nfirst_bad_status %d\n", o, b, f))
 end
 LUA
+}
+
+# sql DB_URL QUERY: one value from a SQLite file or a PostgreSQL database.
+sql() {
+  case "$1" in
+    sqlite:*) sqlite3 "${1#sqlite:}" "$2" ;;
+    *) psql "$1" -tAc "$2" ;;
+  esac
+}
+
+# seed_network DB_URL: the network at its real size for the page benchmarks, the same on every
+# run: the demo network and MEETINGS meetings (db/examples/seed_meetings.rs, a fifth in Lucca),
+# made-up member cities up to CITIES (bench/roster.py through the roster import) and ADHERENTS
+# approved, listed adherents (db/examples/seed_adherents.rs, four in five in Lucca). The
+# examples are built with the server's flags, so they reuse its compiled dependencies.
+seed_network() {
+  local db_url="$1"
+  say "seeding ${MEETINGS:-5000} meetings, ${CITIES:-425} cities, ${ADHERENTS:-2000} adherents"
+  cargo run -q --locked "${profile[@]}" -p db --example seed_meetings -- "$db_url" "${MEETINGS:-5000}"
+  local demo
+  demo="$(sql "$db_url" 'SELECT COUNT(*) FROM cities')"
+  if [ "$demo" -lt "${CITIES:-425}" ]; then
+    local clusters
+    mapfile -t clusters < <(sql "$db_url" 'SELECT slug FROM clusters ORDER BY position')
+    python3 "$here/bench/roster.py" "$((${CITIES:-425} - demo))" "${clusters[@]}" >"$work/roster.csv"
+    DATABASE_URL="$db_url" LOAD_DEMO_DATA=false "$bin" import-roster "$work/roster.csv" >/dev/null
+  fi
+  cargo run -q --locked "${profile[@]}" -p db --example seed_adherents -- "$db_url" "${ADHERENTS:-2000}"
+}
+
+# new_database RUN: sets db_url for a run: a SQLite file in the temp dir, or a throwaway
+# PostgreSQL database (dropped by end_run) for RUN=postgres.
+new_database() {
+  if [ "$1" = postgres ]; then
+    if ! pg_isready -q -d "$pg_base/postgres"; then
+      echo "PostgreSQL does not answer at $pg_base (BENCH_POSTGRES=0 measures SQLite only)" >&2
+      exit 1
+    fi
+    pg_db="bench_pages_$$"
+    psql "$pg_base/postgres" -qc "DROP DATABASE IF EXISTS \"$pg_db\"" >/dev/null
+    psql "$pg_base/postgres" -qc "CREATE DATABASE \"$pg_db\"" >/dev/null
+    db_url="$pg_base/$pg_db"
+  else
+    db_url="sqlite:$work/$1.db"
+  fi
+}
+
+# a_meeting: the path of a date in Lucca at least a day ahead (a date of a series when there
+# is one), read from Lucca's JSON feed on the running server.
+a_meeting() {
+  curl -fsS "$base/feeds/calendar.json?city=lucca" | python3 -c '
+import datetime, json, sys
+items = json.load(sys.stdin)["items"]
+soon = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(days=1)
+ahead = [i for i in items
+         if not i["cancelled"] and datetime.datetime.fromisoformat(i["start"]) > soon]
+if not ahead:
+    sys.exit("no upcoming occurrence in Lucca")
+print("/en/meetings/%d" % next((i for i in ahead if i["recurring"]), ahead[0])["id"])
+'
+}
+
+# The public pages the page benchmarks visit, by label: the meeting's path comes from a_meeting.
+page_paths() {
+  local meeting="$1"
+  cat <<PAGES
+home /en
+agenda /en/calendar
+meeting $meeting
+map /en/map
+cluster /en/clusters/entrepreneurship
+city /en/cities/lucca
+pact /en/cities/lucca/pact
+join /it/cities/lucca/pact/join
+network-pact /en/pact
+PAGES
+}
+
+# visit_pages OUT: seeds the network on SQLite, starts the server, and writes to OUT what a
+# phone's first visit to each page of page_paths fetches (end2end/scripts/first-visit.mjs,
+# one JSON object per page), then prints its table.
+visit_pages() {
+  local out="$1"
+  new_database sqlite
+  seed_network "$db_url"
+  start_server visit "$db_url"
+  local paths=()
+  mapfile -t paths < <(page_paths "$(a_meeting)" | awk '{ print $2 }')
+  (cd "$here/end2end" && BASE_URL="$base" node scripts/first-visit.mjs --json "${paths[@]}") >"$out"
+  (cd "$here/end2end" && BASE_URL="$base" node scripts/first-visit.mjs "${paths[@]}")
+  stop_server
 }

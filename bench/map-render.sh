@@ -4,7 +4,7 @@
 # the map page (one request at a time: p50 and p99 over SECONDS), its throughput at 64
 # connections next to the base map file the same server sends, and what a phone downloads for
 # the page (bench/page-weight.sh with brotli: HTML, CSS and base map, then with scripts and
-# WebAssembly; end2end/scripts/page-transfer.mjs in Chromium, the route's lazy chunk included),
+# WebAssembly; end2end/scripts/page-transfer.mjs in Chromium, the WebAssembly the bootstrap loads included),
 # and how quickly the hydrated map answers pan and zoom (end2end/scripts/map-input-latency.mjs).
 # On SQLite; the map reads a few hundred rows, the same on PostgreSQL.
 #

@@ -137,9 +137,30 @@
       shown = bare(url);
     }
     if (window.__lcHydrate) window.__lcHydrate(document);
+    viewerTimes();
     arrive(url, back);
     return true;
   }
+
+  // A meeting's time in the reader's own zone, which only the browser knows, when it is not the
+  // meeting's: the server writes the instant (seconds since the epoch) and the meeting's offset
+  // from UTC ("+01:00") beside the label "Your time:", hidden.
+  function viewerTimes() {
+    const lang = document.documentElement.lang;
+    for (const p of document.querySelectorAll('.viewer-time[hidden][data-start]')) {
+      const start = new Date(p.dataset.start * 1000);
+      const end = new Date(p.dataset.end * 1000);
+      const m = /^([+-])(\d\d):(\d\d)$/.exec(p.dataset.offset || '');
+      if (!m || -start.getTimezoneOffset() === (m[1] === '-' ? -1 : 1) * (m[2] * 60 + +m[3])) continue;
+      const from = start.toLocaleString(lang, {
+        weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
+      });
+      const to = end.toLocaleString(lang, { hour: '2-digit', minute: '2-digit' });
+      p.append(` ${from} – ${to}`);
+      p.hidden = false;
+    }
+  }
+  viewerTimes();
 
   // Where the reader lands: the problems of a refused form, the fragment asked for, where they
   // were, or the top; focus follows, so that a screen reader reads the new page.

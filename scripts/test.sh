@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of Learning City: Rust unit and integration tests (SQLite always, PostgreSQL
-# when a server answers), then the browser tests against the real server in Chromium.
+# Runs every test of Learning City: Rust unit and integration tests (on SQLite and on
+# PostgreSQL, which must answer), then the browser tests against the real server in Chromium.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -9,8 +9,10 @@ source scripts/install-tools.sh
 scripts/install-browser.sh
 
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+# Both backends are supported, so both are tested: no PostgreSQL, no passing run.
 if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -d "$TEST_POSTGRES_URL"; then
-  printf '\n\033[1;31m*** PostgreSQL is not reachable at %s: the PostgreSQL half of the storage tests will be SKIPPED ***\033[0m\n\n' "$TEST_POSTGRES_URL"
+  printf '\nPostgreSQL does not answer at %s: the storage tests need it. Start it\n(pg_ctlcluster --skip-systemctl-redirect 15 main start) or set TEST_POSTGRES_URL.\n' "$TEST_POSTGRES_URL" >&2
+  exit 1
 fi
 
 say "Rust tests (cargo test)"

@@ -2,15 +2,14 @@
 // filters and registers, confirming from the mail, once without JavaScript and once with it;
 // a coordinator publishes a recurring meeting, which then appears in the city's feed. Every
 // calendar page passes axe-core, and none scrolls sideways.
-import { describe, it } from 'node:test';
+import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   browserForFile, checkA11y, url, pathOf, mailTo, linkIn, hydrated, fitsWidth,
+  ADMIN_EMAIL, ADMIN_PASSWORD, requireAdmin,
 } from './helpers.mjs';
 
 const PHONE = 360;
-const ADMIN_EMAIL = process.env.ADMIN_EMAIL;
-const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD;
 /** Console noise that is not a fault: refused forms answer with their 4xx on purpose. */
 const real = (errors) =>
   errors.filter((e) => !e.includes('favicon.ico') && !/status of 4(22|01|03|04|29)/.test(e));
@@ -182,7 +181,8 @@ describe('registering for a meeting', () => {
   });
 });
 
-describe('coordinators publish meetings', { skip: !ADMIN_EMAIL && 'ADMIN_EMAIL is not set' }, () => {
+describe('coordinators publish meetings', () => {
+  before(requireAdmin);
   async function signIn(page) {
     await page.goto(url('/en/account/sign-in'));
     await page.getByLabel('E-mail address', { exact: true }).fill(ADMIN_EMAIL);

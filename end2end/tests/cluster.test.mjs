@@ -1,12 +1,10 @@
 // A cluster's page and its library of best practices as people use them: read on a phone with
 // no JavaScript, and a coordinator sharing a practice with the hydrated form, a mistake first.
-import { describe, it } from 'node:test';
+import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { browserForFile, checkA11y, url, hydrated, fitsWidth } from './helpers.mjs';
+import { browserForFile, checkA11y, url, hydrated, fitsWidth, ADMIN_EMAIL, ADMIN_PASSWORD, requireAdmin } from './helpers.mjs';
 
 const { withPage } = browserForFile();
-const ADMIN_EMAIL = process.env.ADMIN_EMAIL;
-const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD;
 
 describe('a cluster page', () => {
   it('shows leads, members on the map and in the table, and meetings, without JavaScript at 360 px', () =>
@@ -25,7 +23,8 @@ describe('a cluster page', () => {
     }));
 });
 
-describe('the library of best practices', { skip: !ADMIN_EMAIL && 'ADMIN_EMAIL is not set' }, () => {
+describe('the library of best practices', () => {
+  before(requireAdmin);
   it('a coordinator shares a practice, corrects a mistake, and finds it by its tag (1280 px)', () =>
     withPage({ width: 1280, javaScriptEnabled: true }, async (page) => {
       await page.goto(url('/en/account/sign-in'));

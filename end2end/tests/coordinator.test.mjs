@@ -4,13 +4,12 @@
 // Every page passes axe-core at 360 px.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, closePage, checkA11y, url, pathOf, hydrated } from './helpers.mjs';
+import { launch, newPage, closePage, checkA11y, url, pathOf, hydrated, ADMIN_EMAIL, ADMIN_PASSWORD, requireAdmin } from './helpers.mjs';
 
-const ADMIN_EMAIL = process.env.ADMIN_EMAIL;
-const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD;
 const PHONE = 360;
 
-describe('coordinator area', { skip: !ADMIN_EMAIL && 'ADMIN_EMAIL is not set' }, () => {
+describe('coordinator area', () => {
+  before(requireAdmin);
   let browser;
   before(async () => {
     browser = await launch();

@@ -20,6 +20,18 @@ if (!rawBaseUrl) {
 export const BASE_URL = rawBaseUrl.replace(/\/+$/, '');
 
 /** Absolute URL for an app path such as `/en/map?cluster=literacy`. */
+/**
+ * The administrator scripts/test.sh creates. The coordinators' tests need one: without it they
+ * fail, saying so (requireAdmin), rather than being skipped.
+ */
+export const ADMIN_EMAIL = process.env.ADMIN_EMAIL ?? '';
+export const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? '';
+export function requireAdmin() {
+  if (!ADMIN_EMAIL || !ADMIN_PASSWORD) {
+    throw new Error('ADMIN_EMAIL and ADMIN_PASSWORD must name an administrator (scripts/test.sh creates one)');
+  }
+}
+
 export function url(path) {
   return BASE_URL + path;
 }

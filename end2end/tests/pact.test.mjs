@@ -2,15 +2,14 @@
 // adheres (refused once, losing nothing typed), confirms from the mail, a coordinator approves
 // it, and it appears on the public list; once without JavaScript and once with it. Every pact
 // page passes axe-core and none scrolls sideways.
-import { describe, it } from 'node:test';
+import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   browserForFile, newPage, closePage, checkA11y, url, pathOf, mailTo, linkIn, hydrated, fitsWidth,
+  ADMIN_EMAIL, ADMIN_PASSWORD, requireAdmin,
 } from './helpers.mjs';
 
 const PHONE = 360;
-const ADMIN_EMAIL = process.env.ADMIN_EMAIL;
-const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD;
 /** Console noise that is not a fault: refused forms answer with their 4xx on purpose. */
 const real = (errors) =>
   errors.filter((e) => !e.includes('favicon.ico') && !/status of 4(22|01|03|04|29)/.test(e));
@@ -117,7 +116,8 @@ describe('pact pages', () => {
   });
 });
 
-describe('adhering to the pact', { skip: !ADMIN_EMAIL && 'ADMIN_EMAIL is not set' }, () => {
+describe('adhering to the pact', () => {
+  before(requireAdmin);
   it('without JavaScript: refused once keeping what was typed, confirmed from the mail, approved, listed', async () => {
     await withPage({ width: PHONE, javaScriptEnabled: false }, async (page) => {
       const name = `Associazione Le Mura ${unique()}`;

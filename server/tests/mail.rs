@@ -151,9 +151,7 @@ async fn with_the_listener_down_mail_waits_and_goes_out_when_it_is_back() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_workers_on_one_database_send_each_message_once() {
-    let Some(t) = common::postgres().await else {
-        return;
-    };
+    let t = common::postgres().await;
     let (inbox, port) = start_smtp(0);
     let subjects: Vec<String> = (0..60).map(|i| format!("Invito {i}")).collect();
     let refs: Vec<&str> = subjects.iter().map(String::as_str).collect();

@@ -146,9 +146,7 @@ async fn a_coordinators_change_shows_on_the_next_anonymous_request() {
 /// one shows on the other's next page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_change_through_one_instance_shows_on_the_other() {
-    let test_db = common::postgres()
-        .await
-        .expect("this test needs PostgreSQL (TEST_POSTGRES_URL)");
+    let test_db = common::postgres().await;
     let url = test_db.url.clone();
     let first = spawn_app(test_db, &[]).await;
     let second = spawn_app_on(&url, &[]).await;

@@ -701,66 +701,6 @@ fn Month(meetings: Vec<MeetingSummary>, first: NaiveDate, today: NaiveDate) -> i
     }
 }
 
-/// The same instant in the reader's own time zone, added once the page is interactive (the
-/// server cannot know the zone); nothing is shown when it is the meeting's own. An island: its
-/// words come from the server, so no translations ship to the browser.
-#[island]
-fn ViewerTime(
-    /// Start and end, seconds since the epoch.
-    start: i64,
-    end: i64,
-    /// The meeting's offset from UTC at its start, "+01:00".
-    offset: String,
-    /// The page's language, for the browser's own date formatting.
-    lang: String,
-    /// "Your time:", in that language.
-    label: String,
-) -> impl IntoView {
-    let text = RwSignal::new(None::<String>);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| text.set(viewer_time(&lang, start, end, &offset)));
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (start, end, offset, lang);
-    move || {
-        text.get()
-            .map(|t| view! { <p class="viewer-time">{label.clone()} " " {t}</p> })
-    }
-}
-
-#[cfg(feature = "hydrate")]
-fn viewer_time(lang: &str, start: i64, end: i64, offset: &str) -> Option<String> {
-    use js_sys::{Date, Object, Reflect};
-    use wasm_bindgen::JsValue;
-    let s = Date::new(&JsValue::from_f64(start as f64 * 1000.0));
-    // getTimezoneOffset is minutes behind UTC; the meeting's offset is "+01:00".
-    let viewer = -(s.get_timezone_offset() as i64);
-    let sign = if offset.starts_with('-') { -1 } else { 1 };
-    let hours: i64 = offset.get(1..3)?.parse().ok()?;
-    let minutes: i64 = offset.get(4..6)?.parse().ok()?;
-    if viewer == sign * (hours * 60 + minutes) {
-        return None;
-    }
-    let options = Object::new();
-    for (k, v) in [
-        ("weekday", "long"),
-        ("day", "numeric"),
-        ("month", "long"),
-        ("hour", "2-digit"),
-        ("minute", "2-digit"),
-        ("timeZoneName", "short"),
-    ] {
-        Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v)).ok()?;
-    }
-    let e = Date::new(&JsValue::from_f64(end as f64 * 1000.0));
-    let end_options = Object::new();
-    for (k, v) in [("hour", "2-digit"), ("minute", "2-digit")] {
-        Reflect::set(&end_options, &JsValue::from_str(k), &JsValue::from_str(v)).ok()?;
-    }
-    let a: String = s.to_locale_string(lang, &options).into();
-    let b: String = e.to_locale_string(lang, &end_options).into();
-    Some(format!("{a} – {b}"))
-}
-
 #[component]
 pub fn MeetingPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -852,13 +792,18 @@ fn MeetingView(detail: MeetingDetail) -> impl IntoView {
                         "–"
                         <time datetime=format!("{}{}", s.ends.local, s.ends.offset)>{s.ends.time.clone()}</time>
                         " (" {s.timezone.clone()} ", UTC" {s.starts.offset.clone()} ")"
-                        <ViewerTime
-                            start=s.starts.epoch
-                            end=s.ends.epoch
-                            offset=s.starts.offset.clone()
-                            lang=i18n.get_locale_untracked().as_str().to_owned()
-                            label=t_string!(i18n, meeting_your_time).to_owned()
-                        />
+                        // The same instant in the reader's own time zone, which only the
+                        // browser knows: public/navigation.js fills it in and shows it when that
+                        // zone is not the meeting's. A few lines of script, not WebAssembly.
+                        <p
+                            class="viewer-time"
+                            hidden
+                            data-start=s.starts.epoch
+                            data-end=s.ends.epoch
+                            data-offset=s.starts.offset.clone()
+                        >
+                            {t!(i18n, meeting_your_time)}
+                        </p>
                         {(!detail.elsewhere.is_empty()).then(|| view! {
                             <ul class="elsewhere">
                                 {detail.elsewhere.iter().map(|(city, m)| view! {

@@ -1,5 +1,7 @@
 //! Throwaway databases for the storage suite: a SQLite file in a temp dir, and a fresh
-//! PostgreSQL database (dropped afterwards, even when the test fails) when a server answers.
+//! PostgreSQL database (dropped afterwards, even when the test fails). Both backends are
+//! supported, so both are tested: without a PostgreSQL server the suite fails rather than
+//! passing on half of what it promises.
 
 use db::Db;
 use sqlx::Connection;
@@ -68,16 +70,18 @@ pub async fn sqlite() -> TestDb {
     }
 }
 
-/// A fresh PostgreSQL database, or None (said loudly) when no server is reachable.
-pub async fn postgres() -> Option<TestDb> {
+/// A fresh PostgreSQL database. Panics, saying how to start one, when no server answers.
+pub async fn postgres() -> TestDb {
     let admin_url = postgres_admin_url();
-    let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("\n*** SKIPPING the PostgreSQL half: cannot reach {admin_url}: {e} ***\n");
-            return None;
-        }
-    };
+    let mut admin = sqlx::PgConnection::connect(&admin_url)
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "the storage tests need PostgreSQL and cannot reach {admin_url} ({e}); start it \
+                 (pg_ctlcluster --skip-systemctl-redirect 15 main start) or point \
+                 TEST_POSTGRES_URL at one"
+            )
+        });
     let database = format!("lc_test_{}", uuid::Uuid::new_v4().simple());
     sqlx::query(&format!("CREATE DATABASE \"{database}\""))
         .execute(&mut admin)
@@ -91,17 +95,15 @@ pub async fn postgres() -> Option<TestDb> {
     url.set_path(&database);
     let db = Db::connect(url.as_str()).await.expect("open postgres");
     db.migrate().await.expect("migrate postgres");
-    Some(TestDb {
+    TestDb {
         db,
         name: "postgres",
         url: url.to_string(),
         _guard: guard,
-    })
+    }
 }
 
-/// Every backend this machine offers: SQLite always, PostgreSQL when reachable.
+/// Both backends: SQLite and PostgreSQL.
 pub async fn backends() -> Vec<TestDb> {
-    let mut all = vec![sqlite().await];
-    all.extend(postgres().await);
-    all
+    vec![sqlite().await, postgres().await]
 }
