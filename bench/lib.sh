@@ -312,7 +312,6 @@ visit_pages() {
   start_server visit "$db_url"
   local paths=()
   mapfile -t paths < <(page_paths "$(a_meeting)" | awk '{ print $2 }')
-  (cd "$here/end2end" && BASE_URL="$base" node scripts/first-visit.mjs --json "${paths[@]}") >"$out"
-  (cd "$here/end2end" && BASE_URL="$base" node scripts/first-visit.mjs "${paths[@]}")
+  (cd "$here/end2end" && BASE_URL="$base" node scripts/first-visit.mjs --json "$out" "${paths[@]}")
   stop_server
 }

@@ -5,14 +5,16 @@
 // asks for brotli only over https, so its own figures would be gzip's). A second load with
 // JavaScript off gives what the page weighs before any script, and must fetch no WebAssembly.
 //
-// Usage: BASE_URL=http://127.0.0.1:3000 node scripts/first-visit.mjs [--json] PATH…
-// Prints one table row per page; with --json, one JSON object per line instead.
+// Usage: BASE_URL=http://127.0.0.1:3000 node scripts/first-visit.mjs [--json FILE] PATH…
+// Prints one table row per page; with --json, also writes one JSON object per page and line to
+// FILE (what the benchmarks in bench/ read).
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { BASE_URL, hydrated, launch, newPage, url } from '../tests/helpers.mjs';
 
 const args = process.argv.slice(2);
-const json = args[0] === '--json';
-const paths = json ? args.slice(1) : args;
+const json = args[0] === '--json' ? args[1] : null;
+const paths = json ? args.slice(2) : args;
 
 /** Bytes of the body as sent with brotli accepted, and its encoding. */
 function weigh(address) {
@@ -89,20 +91,17 @@ try {
   await browser.close();
 }
 
-if (json) {
-  for (const r of rows) console.log(JSON.stringify(r));
-} else {
-  const kb = (n) => (n / 1000).toFixed(1);
+if (json) writeFileSync(json, rows.map((r) => JSON.stringify(r) + '\n').join(''));
+const kb = (n) => (n / 1000).toFixed(1);
+console.log(
+  ['page'.padEnd(40), 'req', 'html', 'css', 'js', 'wasm', 'data', 'other', 'total', 'no-js'].map((h, i) => (i ? h.padStart(7) : h)).join(''),
+);
+for (const r of rows) {
   console.log(
-    ['page'.padEnd(40), 'req', 'html', 'css', 'js', 'wasm', 'data', 'other', 'total', 'no-js'].map((h, i) => (i ? h.padStart(7) : h)).join(''),
+    r.path.slice(0, 39).padEnd(40) +
+      [r.requests, kb(r.html), kb(r.css), kb(r.js), kb(r.wasm), kb(r.data), kb(r.other), kb(r.total), kb(r.before_scripts)]
+        .map((v) => String(v).padStart(7))
+        .join(''),
   );
-  for (const r of rows) {
-    console.log(
-      r.path.slice(0, 39).padEnd(40) +
-        [r.requests, kb(r.html), kb(r.css), kb(r.js), kb(r.wasm), kb(r.data), kb(r.other), kb(r.total), kb(r.before_scripts)]
-          .map((v) => String(v).padStart(7))
-          .join(''),
-    );
-  }
-  console.log('(KB as sent with brotli accepted; no-js: the page with JavaScript off, before any script)');
 }
+console.log('(KB as sent with brotli accepted; no-js: the page with JavaScript off, before any script)');
