@@ -403,6 +403,7 @@ impl Db {
             tx.commit().await.map_err(DbError::from)?;
             report
         });
+        self.count_commit();
         Ok(report)
     }
 }

@@ -69,7 +69,7 @@ impl FeedCache {
             })
             .await;
         match kept {
-            Ok(kept) => kept.respond(request, false, None),
+            Ok(kept) => kept.respond(request, false, None).await,
             Err(e) => refused((*e).clone()),
         }
     }

@@ -136,7 +136,7 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
         ))
         .unwrap_or(HeaderValue::from_static("cache;desc=hit")),
     };
-    page.respond(&asked, head, Some(timing))
+    page.respond(&asked, head, Some(timing)).await
 }
 
 /// The response as a page to keep, or back as it was.

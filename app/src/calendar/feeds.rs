@@ -69,8 +69,9 @@ fn describe(event: &mut Event, m: &MeetingRow, locale: Locale, url: &str, extra:
 }
 
 /// The calendar of a query, as a subscription delivers it. Its entries are each meeting's text
-/// as kept by [`meeting_text`]: a feed of a thousand meetings, most unchanged since the last
-/// time, is mostly concatenation.
+/// as kept by [`kept_texts`]: a feed of a thousand meetings, most unchanged since the last time,
+/// reads a small row of each and whole meetings only for the texts it lacks, and is then
+/// mostly concatenation.
 pub async fn calendar_ics(
     db: &Db,
     site: &SiteInfo,
@@ -81,29 +82,63 @@ pub async fn calendar_ics(
     let query = parse_query(raw_query);
     let from = Utc::now().date_naive() - Duration::days(FEED_HISTORY_DAYS);
     let filter = filter_of(&query, from, None);
-    let (meetings, overrides) = db.feed(&filter, FEED_LIMIT).await?;
+    let (entries, overrides) = db.feed(&filter, FEED_LIMIT).await?;
     let name = match (&query.city, &query.cluster) {
         (Some(city), _) => format!("Learning City · {city}"),
         (None, Some(cluster)) => format!("Learning City · {cluster}"),
         _ => "Learning City".to_owned(),
     };
+    let mut by_meeting: HashMap<i64, Vec<Override>> = HashMap::new();
+    for o in overrides {
+        by_meeting.entry(o.meeting_id).or_default().push(o);
+    }
+    let keys: Vec<EntryKey> = entries
+        .iter()
+        .map(|e| {
+            let own = by_meeting.get(&e.id).map(Vec::as_slice).unwrap_or_default();
+            EntryKey::of(site, locale, e.id, e.updated_at, e.sequence, own)
+        })
+        .collect();
+    // Taken now, so that none can leave the cache before the feed is assembled.
+    let mut texts: Vec<Option<Arc<str>>> = keys.iter().map(|k| kept_texts().get(k)).collect();
+    let missing: Vec<i64> = keys
+        .iter()
+        .zip(&texts)
+        .filter(|(_, text)| text.is_none())
+        .map(|(k, _)| k.meeting)
+        .collect();
+    let mut rows: HashMap<i64, MeetingRow> = if missing.is_empty() {
+        HashMap::new()
+    } else {
+        db.meetings_by_id(&missing)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect()
+    };
     let site = site.clone();
     // Milliseconds of string work for a big feed: off the async workers.
     tokio::task::spawn_blocking(move || {
-        let mut by_meeting: HashMap<i64, Vec<Override>> = HashMap::new();
-        for o in overrides {
-            by_meeting.entry(o.meeting_id).or_default().push(o);
-        }
         let mut spans: BTreeMap<String, (i64, i64)> = BTreeMap::new();
         let mut events = String::new();
-        for m in &meetings {
+        for (e, text) in entries.iter().zip(texts.iter_mut()) {
+            let text = match text.take() {
+                Some(text) => text,
+                // Deleted since the first query: the feed leaves it out.
+                None => match rows.remove(&e.id) {
+                    Some(m) => {
+                        let own = by_meeting.get(&m.id).map(Vec::as_slice).unwrap_or_default();
+                        meeting_text(&site, locale, &m, own)
+                    }
+                    None => continue,
+                },
+            };
             let span = spans
-                .entry(m.timezone.clone())
-                .or_insert((m.first_start, m.last_end));
-            span.0 = span.0.min(m.first_start);
-            span.1 = span.1.max(m.last_end);
-            let own = by_meeting.remove(&m.id).unwrap_or_default();
-            events.push_str(&meeting_text(&site, locale, m, &own));
+                .entry(e.timezone.clone())
+                .or_insert((e.first_start, e.last_end));
+            span.0 = span.0.min(e.first_start);
+            span.1 = span.1.max(e.last_end);
+            events.push_str(&text);
         }
         assemble(&name, &spans, &events)
     })
@@ -126,35 +161,52 @@ struct EntryKey {
     site: String,
 }
 
-/// One meeting's entries as iCalendar text, kept per language while the meeting and its dates
-/// are unchanged (a bounded number of them: the newest stay).
-fn meeting_text(site: &SiteInfo, locale: Locale, m: &MeetingRow, own: &[Override]) -> Arc<str> {
-    use std::hash::{Hash, Hasher};
-    static KEPT: OnceLock<moka::sync::Cache<EntryKey, Arc<str>>> = OnceLock::new();
-    let kept = KEPT.get_or_init(|| moka::sync::Cache::new(20_000));
-    let mut dates = std::collections::hash_map::DefaultHasher::new();
-    for o in own {
-        (
-            o.id,
-            o.starts_at,
-            o.ends_at,
-            o.moved,
-            o.cancelled,
-            o.sequence,
-            o.in_rule,
-        )
-            .hash(&mut dates);
-        o.original_local.hash(&mut dates);
+impl EntryKey {
+    fn of(
+        site: &SiteInfo,
+        locale: Locale,
+        meeting: i64,
+        updated_at: i64,
+        sequence: i32,
+        own: &[Override],
+    ) -> EntryKey {
+        use std::hash::{Hash, Hasher};
+        let mut dates = std::collections::hash_map::DefaultHasher::new();
+        for o in own {
+            (
+                o.id,
+                o.starts_at,
+                o.ends_at,
+                o.moved,
+                o.cancelled,
+                o.sequence,
+                o.in_rule,
+            )
+                .hash(&mut dates);
+            o.original_local.hash(&mut dates);
+        }
+        EntryKey {
+            meeting,
+            updated_at,
+            sequence,
+            dates: dates.finish(),
+            lang: locale.as_str(),
+            site: site.public_url.clone(),
+        }
     }
-    let key = EntryKey {
-        meeting: m.id,
-        updated_at: m.updated_at,
-        sequence: m.sequence,
-        dates: dates.finish(),
-        lang: locale.as_str(),
-        site: site.public_url.clone(),
-    };
-    kept.get_with(key, || {
+}
+
+/// Each meeting's entries as iCalendar text, kept per language while the meeting and its dates
+/// are unchanged (a bounded number of them: the newest stay).
+fn kept_texts() -> &'static moka::sync::Cache<EntryKey, Arc<str>> {
+    static KEPT: OnceLock<moka::sync::Cache<EntryKey, Arc<str>>> = OnceLock::new();
+    KEPT.get_or_init(|| moka::sync::Cache::new(20_000))
+}
+
+/// One meeting's entries as iCalendar text, from [`kept_texts`] or written and kept there.
+fn meeting_text(site: &SiteInfo, locale: Locale, m: &MeetingRow, own: &[Override]) -> Arc<str> {
+    let key = EntryKey::of(site, locale, m.id, m.updated_at, m.sequence, own);
+    kept_texts().get_with(key, || {
         meeting_events(site, locale, m, own)
             .iter()
             .map(Component::to_string)

@@ -142,6 +142,7 @@ pub async fn context_of_pact(db: &Db, pact_id: i64) -> Result<PactContext, AppEr
 async fn chosen_commitments(
     db: &Db,
     ctx: &PactContext,
+    adhesions: &[i64],
 ) -> Result<HashMap<i64, Vec<Localized>>, AppError> {
     let labels: HashMap<i64, Localized> = ctx
         .commitments
@@ -149,7 +150,7 @@ async fn chosen_commitments(
         .map(|c| (c.id, Localized::new(c.label_en.clone(), c.label_it.clone())))
         .collect();
     let mut out: HashMap<i64, Vec<Localized>> = HashMap::new();
-    for (adhesion, commitment) in db.pact_adhesion_commitments(ctx.pact.id).await? {
+    for (adhesion, commitment) in db.commitments_of_adhesions(adhesions).await? {
         if let Some(label) = labels.get(&commitment) {
             out.entry(adhesion).or_default().push(label.clone());
         }
@@ -224,7 +225,8 @@ pub async fn pact_page(lang: &str, slug: &str, raw: &str) -> Result<PactView, Ap
     let (rows, matching) = db
         .public_adherents(ctx.pact.id, sector_id, search, PAGE_SIZE, offset)
         .await?;
-    let chosen = chosen_commitments(&db, &ctx).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let chosen = chosen_commitments(&db, &ctx, &ids).await?;
     let mut counts: Vec<SectorCount> = db
         .approved_by_sector(ctx.pact.id)
         .await?
@@ -284,13 +286,14 @@ async fn listed(
     ctx: &PactContext,
     sector_id: Option<i64>,
 ) -> Result<Vec<AdherentView>, AppError> {
-    let chosen = chosen_commitments(db, ctx).await?;
     let mut items = Vec::new();
     let mut offset = 0;
     loop {
         let (rows, total) = db
             .public_adherents(ctx.pact.id, sector_id, None, pacts::MAX_LIMIT, offset)
             .await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let chosen = chosen_commitments(db, ctx, &ids).await?;
         offset += rows.len() as i64;
         let done = rows.is_empty() || offset >= total;
         items.extend(rows.into_iter().map(|r| adherent_view(ctx, r, &chosen)));
@@ -1159,7 +1162,7 @@ pub async fn certificate(lang: &str, slug: &str, id: i64) -> Result<Certificate,
     if ctx.pact.id != pact_id {
         return Err(AppError::NotFound);
     }
-    let chosen = chosen_commitments(&db, &ctx).await?;
+    let chosen = chosen_commitments(&db, &ctx, &[row.id]).await?;
     let partners = db
         .pact_partners(ctx.pact.id)
         .await?

@@ -798,6 +798,7 @@ pub async fn load(db: &Db) -> Result<Loaded, DbError> {
             }
             tx.commit().await?;
         });
+        db.count_commit();
     }
     Ok(loaded)
 }

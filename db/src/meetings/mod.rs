@@ -9,6 +9,7 @@
 mod coordinate;
 
 pub use coordinate::*;
+pub use feed::*;
 
 use crate::{on_pool, on_tx, Db, DbError, Tx};
 use domain::schedule::{Schedule, Zone};
@@ -202,7 +203,8 @@ pub struct Filter {
 
 /// No date lasts longer (a meeting is at most a week long; a day more for a change of clock):
 /// a date still going on at an instant started at most this long before it.
-const LONGEST_OCCURRENCE: i64 = (domain::schedule::Schedule::MAX_LENGTH_DAYS + 1) * 86_400;
+pub(crate) const LONGEST_OCCURRENCE: i64 =
+    (domain::schedule::Schedule::MAX_LENGTH_DAYS + 1) * 86_400;
 
 /// The WHERE clause of a filter, with only the conditions it sets: a clause of the form
 /// `($n IS NULL OR column = $n)` for every optional filter is one plan for all queries, which
@@ -213,7 +215,7 @@ macro_rules! push_filter {
     ($qb:expr, $f:expr) => {{
         let f: &Filter = $f;
         $qb.push(" WHERE o.starts_at > ")
-            .push_bind(f.from - LONGEST_OCCURRENCE)
+            .push_bind(f.from - $crate::meetings::LONGEST_OCCURRENCE)
             .push(" AND o.ends_at > ")
             .push_bind(f.from);
         if let Some(until) = f.until {
@@ -253,6 +255,9 @@ macro_rules! push_filtered_meetings {
         push_filter!($qb, $f);
     }};
 }
+
+// After the macros it uses: `macro_rules!` are seen only below their definition.
+mod feed;
 
 /// A registration as its owner and the organisers see it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -394,38 +399,6 @@ impl Db {
             .fetch_one(pool)
             .await?
         }))
-    }
-
-    /// The meetings a feed publishes: every meeting with an occurrence that matches the filter,
-    /// and the occurrences of those meetings that differ from their rule.
-    pub async fn feed(
-        &self,
-        f: &Filter,
-        limit: i64,
-    ) -> Result<(Vec<MeetingRow>, Vec<Override>), DbError> {
-        let meetings: Vec<MeetingRow> = on_pool!(self, |pool| {
-            let mut qb = sqlx::QueryBuilder::new(format!(
-                "SELECT {MEETING_COLUMNS} FROM meetings m WHERE m.id IN ("
-            ));
-            push_filtered_meetings!(qb, f);
-            qb.push(") ORDER BY m.starts_local, m.id LIMIT ")
-                .push_bind(limit.clamp(1, 5 * MAX_LIMIT));
-            qb.build_query_as().fetch_all(pool).await?
-        });
-        // The dates that differ from their rule, of the same meetings (those past the limit
-        // too, which the feed then leaves out): one query, the filter again as its subquery.
-        let overrides: Vec<Override> = on_pool!(self, |pool| {
-            let mut qb = sqlx::QueryBuilder::new(
-                "SELECT o.id, o.meeting_id, o.original_local, o.starts_at, o.ends_at, o.moved, \
-                        o.cancelled, o.sequence, o.in_rule \
-                 FROM occurrences o JOIN meetings m ON m.id = o.meeting_id \
-                 WHERE (o.moved OR o.cancelled OR m.rrule IS NULL) AND o.meeting_id IN (",
-            );
-            push_filtered_meetings!(qb, f);
-            qb.push(") ORDER BY o.starts_at");
-            qb.build_query_as().fetch_all(pool).await?
-        });
-        Ok((meetings, overrides))
     }
 
     pub async fn registration_by_token(
