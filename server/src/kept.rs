@@ -134,7 +134,8 @@ impl Kept {
     /// The body in `name` ("br" or "gzip"), compressed now if no reader asked for it before
     /// (off the async workers: milliseconds for a big feed); `None` if compressing failed.
     async fn encoded(&self, name: &str) -> Option<Bytes> {
-        let (cell, compress): (_, fn(&[u8]) -> Vec<u8>) = if name == "br" {
+        type Compress = fn(&[u8]) -> Vec<u8>;
+        let (cell, compress): (_, Compress) = if name == "br" {
             (&self.br, brotli)
         } else {
             (&self.gzip, gzip)
