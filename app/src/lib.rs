@@ -2,6 +2,9 @@
 //! and the browser bundle (feature `hydrate`). One folder per capability.
 
 #![recursion_limit = "256"]
+// In the browser's build `#[server]` turns each server function into a client function with the
+// same arguments, and does not carry the function's own `allow` over to it.
+#![cfg_attr(feature = "hydrate", allow(clippy::too_many_arguments))]
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
