@@ -57,6 +57,23 @@ macro_rules! on_pool {
     }};
 }
 
+/// Most ids bound in one query: well under both backends' limits on bound values.
+pub(crate) const IDS_PER_QUERY: usize = 500;
+
+/// Closes an `IN (` the caller has written with `ids`, each bound: SQL text is never built from
+/// an id list.
+pub(crate) fn push_ids<'args, DB>(qb: &mut sqlx::QueryBuilder<'args, DB>, ids: &[i64])
+where
+    DB: sqlx::Database,
+    i64: 'args + sqlx::Encode<'args, DB> + sqlx::Type<DB>,
+{
+    let mut list = qb.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    qb.push(")");
+}
+
 /// Which backend a `DATABASE_URL` names, judged by its scheme alone.
 pub fn backend_of(url: &str) -> Option<Backend> {
     if url.starts_with("sqlite:") {

@@ -354,18 +354,13 @@ impl Db {
     /// reads those of the adherents it shows, not of the whole pact.
     pub async fn commitments_of_adhesions(&self, ids: &[i64]) -> Result<Vec<(i64, i64)>, DbError> {
         let mut out = Vec::new();
-        // Well under both backends' limits on bound values.
-        for chunk in ids.chunks(500) {
+        for chunk in ids.chunks(crate::IDS_PER_QUERY) {
             let rows: Vec<(i64, i64)> = on_pool!(self, |pool| {
                 let mut qb = sqlx::QueryBuilder::new(
                     "SELECT adhesion_id, commitment_id FROM adhesion_commitments \
                      WHERE adhesion_id IN (",
                 );
-                let mut list = qb.separated(", ");
-                for id in chunk {
-                    list.push_bind(*id);
-                }
-                qb.push(")");
+                crate::push_ids(&mut qb, chunk);
                 qb.build_query_as().fetch_all(pool).await?
             });
             out.extend(rows);

@@ -17,9 +17,6 @@ pub struct FeedEntry {
     pub last_end: i64,
 }
 
-/// Most meetings read in one query by id: well under both backends' limits on bound values.
-const IDS_PER_QUERY: usize = 500;
-
 impl Db {
     /// The meetings a feed publishes (every meeting with an occurrence that matches the
     /// filter, in time order), and the occurrences of those meetings that differ from their
@@ -60,16 +57,12 @@ impl Db {
     /// The meetings with these ids, in no particular order; ids of none are left out.
     pub async fn meetings_by_id(&self, ids: &[i64]) -> Result<Vec<MeetingRow>, DbError> {
         let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(IDS_PER_QUERY) {
+        for chunk in ids.chunks(crate::IDS_PER_QUERY) {
             let rows: Vec<MeetingRow> = on_pool!(self, |pool| {
                 let mut qb = sqlx::QueryBuilder::new(format!(
                     "SELECT {MEETING_COLUMNS} FROM meetings m WHERE m.id IN ("
                 ));
-                let mut list = qb.separated(", ");
-                for id in chunk {
-                    list.push_bind(*id);
-                }
-                qb.push(")");
+                crate::push_ids(&mut qb, chunk);
                 qb.build_query_as().fetch_all(pool).await?
             });
             out.extend(rows);
