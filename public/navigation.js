@@ -137,6 +137,8 @@
       shown = bare(url);
     }
     if (window.__lcHydrate) window.__lcHydrate(document);
+    // A map's script, which the swapped-in body names but does not run.
+    if (document.querySelector('.world-map__live[data-map]')) import('/map.js').then((m) => m.start(document));
     viewerTimes();
     arrive(url, back);
     return true;

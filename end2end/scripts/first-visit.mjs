@@ -49,7 +49,7 @@ async function requests(browser, path, javaScriptEnabled) {
     if (u.origin === new URL(BASE_URL).origin) seen.push({ path: u.pathname + u.search, kind: kindOf(u.pathname, r.resourceType()) });
   });
   await page.goto(url(path), { waitUntil: 'networkidle' });
-  // A page with islands fetches its bundle once the bootstrap has run: those requests too.
+  // A map page fetches its script and data once the page has loaded: those requests too.
   if (javaScriptEnabled) await hydrated(page);
   await page.context().close();
   return seen;

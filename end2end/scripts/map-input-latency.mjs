@@ -1,4 +1,4 @@
-// How quickly the hydrated network map answers pan and zoom in Chromium: for each input (a key
+// How quickly the live network map answers pan and zoom in Chromium: for each input (a key
 // press, a wheel turn, a drag step), the time from the event's timestamp to the first frame
 // painted after the map's viewBox changed; and the frame rate while a drag pans the map.
 // Headless Chromium on the benchmark machine, no GPU: an upper bound for a real browser.

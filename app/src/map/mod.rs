@@ -1,6 +1,6 @@
 //! The network's map: member cities on a world map drawn on the server as SVG, coloured and
 //! shaped by cluster, filtered by plain GET links, with the same data as a sortable table.
-//! Once its island is running (live.rs) the map pans and zooms (mouse, wheel, touch, keyboard),
+//! Once its script is running (public/map.js, placed by live.rs) the map pans and zooms (mouse, wheel, touch, keyboard),
 //! groups nearby cities at low zoom and opens a card for a city; it reads the groups and cards
 //! from [`MAP_DATA`] after the page has loaded, so the page carries none of them.
 
@@ -9,7 +9,6 @@ pub mod city;
 pub mod geo;
 mod live;
 mod view;
-mod zoom;
 
 pub use view::{MapPage, NetworkMap, Sort};
 
@@ -83,8 +82,8 @@ impl MapFilter {
     }
 }
 
-/// A number with a fixed count of decimals, written with integer arithmetic: formatting floats
-/// would bring the standard library's float printing (some 20 KB) into the browser's bundle.
+/// A number with a fixed count of decimals, written with integer arithmetic: a value that rounds
+/// to zero is `0.00`, never `-0.00`.
 pub struct Fixed(pub f64, pub u32);
 
 impl std::fmt::Display for Fixed {
@@ -101,8 +100,7 @@ impl std::fmt::Display for Fixed {
     }
 }
 
-/// A rectangle of the map, in map units. Sent as `[x, y, width, height]`: the live map's props
-/// then need no deserialiser of their own for it.
+/// A rectangle of the map, in map units, as `[x, y, width, height]`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(from = "[f64; 4]", into = "[f64; 4]")]
 pub struct ViewBox {
@@ -376,18 +374,17 @@ pub struct LiveCity {
     pub y: f64,
 }
 
-impl LiveCity {
-    pub fn leads(&self) -> bool {
-        self.roles.iter().any(|(_, _, lead)| *lead)
-    }
-}
-
 /// What the live map reads after the page has loaded: the cities of a filter in the page's
 /// order and language, and how they group at each zoom level (`levels[z]`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MapData {
     pub cities: Vec<LiveCity>,
     pub levels: Vec<Vec<MapGroup>>,
+    /// The path and fill of each cluster's mark, by [`LiveCity::mark`]: the script draws the
+    /// server's shapes and colours rather than a copy of them.
+    pub marks: Vec<(&'static str, &'static str)>,
+    /// The mark of a city in no cluster.
+    pub unmarked: (&'static str, &'static str),
 }
 
 /// The live map's data for `filter` in `lang`.
@@ -433,7 +430,14 @@ pub async fn map_data(
             y: c.y,
         })
         .collect();
-    Ok(MapData { cities, levels })
+    Ok(MapData {
+        cities,
+        levels,
+        marks: (0..live::SHAPES.len() as u8)
+            .map(|i| live::shape(Some(i)))
+            .collect(),
+        unmarked: live::shape(None),
+    })
 }
 
 /// Hundredths of a map unit are finer than any screen shows; fewer digits travel lighter.

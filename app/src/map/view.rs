@@ -1,7 +1,7 @@
 //! The map page and the map component (filters as parameters, so that a widget can show any
 //! part of the network), with its legend, city card and table twin.
 
-use super::live::{city_card, CardLabels, LiveMap, MapLabels};
+use super::live::{city_card, CardLabels, LiveMapSlot};
 use super::live::{shape, NO_CLUSTER, SHAPES};
 use super::{get_world_map, MapCity, MapFilter, WorldMap};
 use crate::forms::FilterSelect;
@@ -200,8 +200,8 @@ fn MapFilters(m: Arc<WorldMap>, sort: Signal<Sort>) -> impl IntoView {
 }
 
 /// The world map: the base map as an image (one cacheable file for every page) under a marker
-/// per city, each a link to its city, with the legend. The live map (an island) takes its place
-/// once the page's script has run and loaded the groups and cards.
+/// per city, each a link to its city, with the legend. The live map (public/map.js) takes its place
+/// once its script (public/map.js) has loaded the groups and cards.
 #[component]
 fn MapFigure(m: Arc<WorldMap>) -> impl IntoView {
     let i18n = use_i18n();
@@ -250,18 +250,16 @@ fn MapFigure(m: Arc<WorldMap>) -> impl IntoView {
                     roles,
                     joined,
                     CardLabels::new(locale),
-                    None,
                 )}
             </div>
         }
     });
-    let mut data: Vec<(String, String)> = m
-        .filter
-        .pairs()
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
-    data.push(("lang".to_owned(), lang.to_owned()));
+    let data = {
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        query.extend_pairs(m.filter.pairs());
+        query.append_pair("lang", lang);
+        format!("{}?{}", super::MAP_DATA, query.finish())
+    };
     view! {
         <figure class="world-map">
             <a class="skip-map" href="#map-table">{t!(i18n, map_skip)}</a>
@@ -272,13 +270,7 @@ fn MapFigure(m: Arc<WorldMap>) -> impl IntoView {
                 </svg>
             </div>
             {card}
-            <LiveMap
-                data
-                full
-                view=m.view
-                selected
-                labels=MapLabels::new(locale)
-            />
+            <LiveMapSlot data full view=m.view selected />
             <figcaption>
                 <Legend clusters=m.clusters.iter().map(|c| c.name.clone()).collect() />
             </figcaption>
