@@ -100,17 +100,27 @@ function live(slot, data) {
   const pointers = new Map();
   const deepest = data.levels.length - 1;
 
-  const frame = html('div', { class: 'world-map__frame' });
-  const svg = el('svg', {
-    class: 'world-map__svg world-map__svg--live',
-    role: 'group',
-    'aria-label': `${words.lMap} ${words.lKeys}`,
-    tabindex: '0',
-  });
-  svg.append(el('image', { href: words.basemap, x: '0', y: '0', width: round(full.width), height: round(full.height), 'aria-hidden': 'true' }));
+  // The server-drawn map becomes the live one: its picture of the world stays in place, so the
+  // browser neither lays out a second map nor paints the base map again; its markers make way.
+  const figure = slot.closest('figure');
+  const frame = figure?.querySelector('#world-map-static') || html('div', { class: 'world-map__frame' });
+  frame.removeAttribute('id');
+  let svg = frame.querySelector('svg');
+  if (!svg) {
+    svg = el('svg');
+    svg.append(el('image', { href: words.basemap, x: '0', y: '0', width: round(full.width), height: round(full.height), 'aria-hidden': 'true' }));
+    frame.append(svg);
+    slot.append(frame);
+  }
+  svg.setAttribute('class', 'world-map__svg world-map__svg--live');
+  svg.setAttribute('role', 'group');
+  svg.setAttribute('aria-label', `${words.lMap} ${words.lKeys}`);
+  svg.setAttribute('tabindex', '0');
   // navigation.js leaves clicks on markers to the map (they open cards).
   const markers = el('g', { class: 'markers', 'data-own-clicks': '' });
-  svg.append(markers);
+  const drawn = svg.querySelector('g.markers');
+  if (drawn) drawn.replaceWith(markers);
+  else svg.append(markers);
   const tools = html('div', { class: 'map-tools' });
   const button = (text, label, act) => {
     const b = html('button', { type: 'button' }, text);
@@ -121,14 +131,13 @@ function live(slot, data) {
   button('+', words.lIn, () => zoomBy(2));
   button('−', words.lOut, () => zoomBy(0.5));
   button(words.lReset, null, () => show(full));
-  frame.append(svg, tools);
+  frame.append(tools);
   const cardSlot = html('div', { class: 'map-card-slot', 'aria-live': 'polite' });
-  slot.append(frame, cardSlot);
-
-  // The server-drawn map and its card make way, and the legend explains groups.
-  const figure = slot.closest('figure');
+  slot.append(cardSlot);
+  // The server's card (a search that found one city) makes way for the live one, and the legend
+  // explains groups.
+  figure?.querySelector('#map-card-static')?.remove();
   figure?.classList.add('world-map--live');
-  for (const id of ['world-map-static', 'map-card-static']) figure?.querySelector(`#${id}`)?.remove();
 
   let shownLevel = null;
   function show(next) {
@@ -318,8 +327,9 @@ function live(slot, data) {
     }
   };
   addEventListener('resize', measure);
-  show(view);
+  // Measured once the live map is in the page, then drawn once at the level its width calls for.
   measure();
+  if (!pixels) show(view);
   if (selected != null) open(selected);
 }
 
