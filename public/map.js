@@ -94,7 +94,6 @@ function live(slot, data) {
   const lang = words.lang;
   const full = box(words.full);
   let view = box(words.view);
-  let selected = words.selected === undefined ? null : Number(words.selected);
   let pixels = 0;
   let dragged = false;
   const pointers = new Map();
@@ -103,24 +102,17 @@ function live(slot, data) {
   // The server-drawn map becomes the live one: its picture of the world stays in place, so the
   // browser neither lays out a second map nor paints the base map again; its markers make way.
   const figure = slot.closest('figure');
-  const frame = figure?.querySelector('#world-map-static') || html('div', { class: 'world-map__frame' });
+  const frame = figure?.querySelector('#world-map-static');
+  const svg = frame?.querySelector('svg');
+  if (!svg) return;
   frame.removeAttribute('id');
-  let svg = frame.querySelector('svg');
-  if (!svg) {
-    svg = el('svg');
-    svg.append(el('image', { href: words.basemap, x: '0', y: '0', width: round(full.width), height: round(full.height), 'aria-hidden': 'true' }));
-    frame.append(svg);
-    slot.append(frame);
-  }
   svg.setAttribute('class', 'world-map__svg world-map__svg--live');
   svg.setAttribute('role', 'group');
   svg.setAttribute('aria-label', `${words.lMap} ${words.lKeys}`);
   svg.setAttribute('tabindex', '0');
   // navigation.js leaves clicks on markers to the map (they open cards).
   const markers = el('g', { class: 'markers', 'data-own-clicks': '' });
-  const drawn = svg.querySelector('g.markers');
-  if (drawn) drawn.replaceWith(markers);
-  else svg.append(markers);
+  svg.querySelector('g.markers').replaceWith(markers);
   const tools = html('div', { class: 'map-tools' });
   const button = (text, label, act) => {
     const b = html('button', { type: 'button' }, text);
@@ -136,8 +128,8 @@ function live(slot, data) {
   slot.append(cardSlot);
   // The server's card (a search that found one city) makes way for the live one, and the legend
   // explains groups.
-  figure?.querySelector('#map-card-static')?.remove();
-  figure?.classList.add('world-map--live');
+  figure.querySelector('#map-card-static')?.remove();
+  figure.classList.add('world-map--live');
 
   let shownLevel = null;
   function show(next) {
@@ -155,10 +147,7 @@ function live(slot, data) {
   }
   const zoomBy = (factor) => show(zoomAt(view, full, factor, [view.x + view.width / 2, view.y + view.height / 2]));
 
-  function placed(x, y) {
-    const g = el('g', { 'data-at': `${round(x)} ${round(y)}` });
-    return g;
-  }
+  const placed = (x, y) => el('g', { 'data-at': `${round(x)} ${round(y)}` });
 
   function draw(z) {
     markers.replaceChildren();
@@ -225,7 +214,6 @@ function live(slot, data) {
   // The card of a chosen city: who it is, its clusters and roles, since when it is a member and
   // where to go next (the server draws the same card for a search that found one city).
   function open(i) {
-    selected = i;
     const city = data.cities[i];
     if (!city) return close();
     const card = html('section', { class: 'map-card', 'aria-labelledby': 'map-card-title' });
@@ -254,7 +242,6 @@ function live(slot, data) {
     cardSlot.replaceChildren(card);
   }
   function close() {
-    selected = null;
     cardSlot.replaceChildren();
   }
 
@@ -330,7 +317,7 @@ function live(slot, data) {
   // Measured once the live map is in the page, then drawn once at the level its width calls for.
   measure();
   if (!pixels) show(view);
-  if (selected != null) open(selected);
+  if (words.selected !== undefined) open(Number(words.selected));
 }
 
 start(document);

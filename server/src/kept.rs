@@ -1,6 +1,7 @@
 //! A rendered answer kept for many readers: its bytes in every encoding a browser may ask for,
-//! each compressed once, when first asked for, named by a hash of its bytes (ETag) and dated (Last-Modified), so that a
-//! reader who has it gets a 304 and one who has not gets it without any work but a copy.
+//! each compressed once, when first asked for, named by a hash of its bytes (ETag) and dated
+//! (Last-Modified), so that a reader who has it gets a 304 and one who has not gets it without
+//! any work but a copy.
 //! The page cache and the feeds keep their answers as these.
 
 use axum::body::{Body, Bytes};

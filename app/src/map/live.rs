@@ -66,10 +66,10 @@ impl CardLabels {
     }
 }
 
-/// Where the live map goes: an empty slot whose attributes give public/map.js the address of
-/// its data, the whole map's and the page's views, the city whose card is open (a search that
-/// found one) and its words. The script comes with it; a page navigation.js swaps in starts it
-/// through the same module.
+/// Where the live map goes, beside the server-drawn map it takes over: an empty slot whose
+/// attributes give public/map.js the address of its data, the whole map's and the page's views,
+/// the city whose card is open (a search that found one) and its words. The script comes with
+/// it; a page navigation.js swaps in starts it through the same module.
 #[component]
 pub fn LiveMapSlot(
     /// The map's data with the filter and the language in its query ([`super::MAP_DATA`]).
@@ -85,7 +85,6 @@ pub fn LiveMapSlot(
         <div
             class="world-map__live"
             data-map=data
-            data-basemap=super::BASEMAP
             data-full=full.attr()
             data-view=view.attr()
             data-selected=selected.map(|i| i.to_string())
