@@ -17,12 +17,17 @@
   const bare = (href) => href.split('#')[0];
   let shown = bare(location.href);
 
-  // Our pages live under a language, /en/…; feeds, downloads and files do not, or have an
-  // extension.
+  // Our pages live under a language, /en/… (widgets under /embed/en/…); feeds, downloads and
+  // files do not, or have an extension.
   const isPage = (url) =>
     url.origin === location.origin &&
-    /^\/[a-z]{2}(\/|$)/.test(url.pathname) &&
+    /^\/(embed\/)?[a-z]{2}(\/|$)/.test(url.pathname) &&
     !url.pathname.split('/').pop().includes('.');
+
+  // Where a link or form goes: its own target, else the page's (a widget sends links to the
+  // top window, but for those that say they stay).
+  const targetOf = (el) =>
+    el.getAttribute('target') || document.querySelector('base[target]')?.getAttribute('target');
 
   history.scrollRestoration = 'manual';
 
@@ -32,7 +37,7 @@
     if (!(ev.target instanceof Element) || ev.target.closest('[data-own-clicks]')) return;
     const link = ev.target.closest('a[href]');
     if (!link) return;
-    const target = link.getAttribute('target');
+    const target = targetOf(link);
     if (link.hasAttribute('download') || (target && target !== '_self')) return;
     if ((link.getAttribute('rel') || '').split(/\s+/).includes('external')) return;
     const url = new URL(link.getAttribute('href'), location.href);
@@ -47,7 +52,7 @@
   addEventListener('submit', (ev) => {
     const form = ev.target;
     if (ev.defaultPrevented || !(form instanceof HTMLFormElement)) return;
-    const target = form.getAttribute('target');
+    const target = targetOf(form);
     if (target && target !== '_self') return;
     const action = new URL(form.action, location.href);
     if (action.origin !== location.origin) return;
@@ -65,6 +70,19 @@
       ev.preventDefault();
       go({ url: action.href, body, form }, null);
     }
+  });
+
+  // A snippet to copy (the embed builder): its text goes to the clipboard, and the button
+  // says so.
+  addEventListener('click', (ev) => {
+    const button = ev.target instanceof Element && ev.target.closest('button[data-copy]');
+    const field = button && document.getElementById(button.dataset.copy);
+    if (!field) return;
+    field.select();
+    navigator.clipboard?.writeText(field.value).then(() => {
+      button.dataset.label ||= button.textContent;
+      button.textContent = '\u2713 ' + button.dataset.label;
+    });
   });
 
   addEventListener('popstate', (ev) => {

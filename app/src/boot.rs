@@ -84,14 +84,35 @@ pub fn boot(options: &LeptosOptions) -> &'static Boot {
 /// WebAssembly, which needs 'wasm-unsafe-eval' to compile. A configured tile server is the one
 /// other place images may come from. Pages are never framed.
 pub fn page_policy(options: &LeptosOptions, tiles: Option<&crate::TileLayer>) -> String {
+    policy(options, tiles, "'none'", None)
+}
+
+/// The policy of a widget's page: a page's, framed by `frame_ancestors`, with the style sheet
+/// of its theme admitted by its hash (`style`, `'sha256-…'`).
+pub fn widget_policy(
+    options: &LeptosOptions,
+    tiles: Option<&crate::TileLayer>,
+    frame_ancestors: &str,
+    style: Option<&str>,
+) -> String {
+    policy(options, tiles, frame_ancestors, style)
+}
+
+fn policy(
+    options: &LeptosOptions,
+    tiles: Option<&crate::TileLayer>,
+    frame_ancestors: &str,
+    style: Option<&str>,
+) -> String {
     let tiles = tiles
         .and_then(|t| t.origin())
         .map(|origin| format!(" {origin}"))
         .unwrap_or_default();
+    let style = style.map(|s| format!(" {s}")).unwrap_or_default();
     format!(
-        "default-src 'self'; script-src 'self' {} 'wasm-unsafe-eval'; style-src 'self'; \
+        "default-src 'self'; script-src 'self' {} 'wasm-unsafe-eval'; style-src 'self'{style}; \
          img-src 'self' data:{tiles}; font-src 'self'; connect-src 'self'; object-src 'none'; \
-         base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+         base-uri 'none'; form-action 'self'; frame-ancestors {frame_ancestors}",
         boot(options).source
     )
 }

@@ -349,27 +349,29 @@ fn described_by(
     }
 }
 
+/// The problem a field shows for a value its newtype refused.
+pub fn problem_of(e: domain::ParseError) -> Problem {
+    use domain::ParseError as E;
+    match e {
+        E::Empty => Problem::Required,
+        E::TooLong => Problem::TooLong,
+        E::InvalidCharacters => Problem::Characters,
+        E::EndBeforeStart => Problem::EndBeforeStart,
+        E::NonexistentTime => Problem::NonexistentTime,
+        E::TooFrequent => Problem::TooFrequent,
+        E::OutOfRange => Problem::OutOfRange,
+        E::NotANumber => Problem::Number,
+        E::Checksum => Problem::Checksum,
+        E::TooShort | E::InvalidFormat => Problem::Format,
+    }
+}
+
 /// Parsing of submitted text that every capability's forms share.
 #[cfg(feature = "ssr")]
 pub mod input {
     use crate::{Invalid, Problem};
 
-    /// The problem a field shows for a value its newtype refused.
-    pub fn problem_of(e: domain::ParseError) -> Problem {
-        use domain::ParseError as E;
-        match e {
-            E::Empty => Problem::Required,
-            E::TooLong => Problem::TooLong,
-            E::InvalidCharacters => Problem::Characters,
-            E::EndBeforeStart => Problem::EndBeforeStart,
-            E::NonexistentTime => Problem::NonexistentTime,
-            E::TooFrequent => Problem::TooFrequent,
-            E::OutOfRange => Problem::OutOfRange,
-            E::NotANumber => Problem::Number,
-            E::Checksum => Problem::Checksum,
-            E::TooShort | E::InvalidFormat => Problem::Format,
-        }
-    }
+    pub use super::problem_of;
 
     /// A required e-mail address, or the field's problem.
     pub fn email_field(invalid: &mut Invalid, field: &str, raw: &str) -> Option<domain::Email> {

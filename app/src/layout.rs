@@ -182,7 +182,11 @@ fn Chrome(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <p>{t!(i18n, footer_about)}</p>
             <p>{t!(i18n, footer_data)}</p>
-            <p><a href=link_to(i18n, "coordinate")>{t!(i18n, footer_coordinators)}</a></p>
+            <p>
+                <a href=link_to(i18n, "embed")>{t!(i18n, footer_embed)}</a>
+                " · "
+                <a href=link_to(i18n, "coordinate")>{t!(i18n, footer_coordinators)}</a>
+            </p>
         </footer>
     }
 }

@@ -17,6 +17,7 @@ pub mod catalog;
 mod city;
 mod cluster;
 mod coordinate;
+pub mod embed;
 mod error;
 #[cfg(feature = "ssr")]
 mod export;
@@ -84,7 +85,10 @@ pub fn locale_of(tag: &str) -> i18n::Locale {
 #[cfg(feature = "ssr")]
 pub(crate) fn redirect_to(lang: &str, path: &str) {
     use leptos_i18n::Locale as _;
-    leptos_axum::redirect(&format!("/{}/{path}", locale_of(lang).as_str()));
+    let lang = locale_of(lang).as_str();
+    // A form posted from inside a widget answers inside it.
+    let target = embed::framed_redirect(lang, path).unwrap_or_else(|| format!("/{lang}/{path}"));
+    leptos_axum::redirect(&target);
 }
 
 #[cfg(feature = "ssr")]

@@ -1,10 +1,10 @@
 use crate::i18n::Locale;
 use crate::layout::{Layout, NotFound};
-use crate::{accounts, calendar, city, cluster, coordinate, map, network, pact};
+use crate::{accounts, calendar, city, cluster, coordinate, embed, map, network, pact};
 use leptos::prelude::*;
 use leptos_i18n_router::I18nRoute;
 use leptos_meta::provide_meta_context;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 /// The HTML document around the app, rendered on the server only. Its one script is the
@@ -23,6 +23,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+                <crate::embed::FrameHead />
                 <Bootstrap options />
                 <MetaTags />
             </head>
@@ -88,7 +89,21 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("coordinate/pacts/:slug/settings") view=pact::manage::PactSettingsPage ssr=SsrMode::Async />
                         <Route path=path!("coordinate/pacts/:slug/table") view=pact::manage::TablePage ssr=SsrMode::Async />
                         <Route path=path!("coordinate/adhesions/:id") view=pact::manage::AdhesionAdminPage ssr=SsrMode::Async />
+                        <Route path=path!("coordinate/embed") view=embed::EmbedBuilderPage ssr=SsrMode::Async />
+                        <Route path=path!("embed") view=embed::EmbedGuidePage ssr=SsrMode::Async />
                     </I18nRoute<Locale, _, _>>
+                    // Widgets for other sites: /embed/{lang}/…, without the site's chrome.
+                    <ParentRoute path=path!("embed") view=Outlet ssr=SsrMode::Async>
+                    <I18nRoute<Locale, _, _> base_path="/embed" view=embed::EmbedLayout ssr=SsrMode::Async>
+                        <Route path=path!("calendar") view=embed::EmbedCalendar ssr=SsrMode::Async />
+                        <Route path=path!("meetings/:id") view=embed::EmbedMeeting ssr=SsrMode::Async />
+                        <Route path=path!("map") view=embed::EmbedMap ssr=SsrMode::Async />
+                        <Route path=path!("cities/:slug/map") view=embed::EmbedCityMap ssr=SsrMode::Async />
+                        <Route path=path!("cities/:slug/pact/join") view=embed::EmbedPactJoin ssr=SsrMode::Async />
+                        <Route path=path!("cities/:slug/pact/adherents") view=embed::EmbedAdherents ssr=SsrMode::Async />
+                        <Route path=path!("cities/:slug/pact/adherents/:id") view=embed::EmbedBadge ssr=SsrMode::Async />
+                    </I18nRoute<Locale, _, _>>
+                    </ParentRoute>
                 </Routes>
             </Router>
     }

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod audit;
 pub mod demo;
 mod flash;
+pub mod frames;
 pub mod meetings;
 pub mod network;
 pub mod outbox;

@@ -246,3 +246,74 @@ async fn concurrent_demo_loads_leave_one_copy() {
         );
     }
 }
+
+#[tokio::test]
+async fn frame_origins_are_per_city_with_the_network_s_for_all() {
+    for t in common::backends().await {
+        db::demo::load(&t.db).await.unwrap();
+        let lucca = t.db.city_id("lucca").await.unwrap();
+        let torino = t.db.city_id("torino").await.unwrap();
+        let mut tx = t.db.begin_write().await.unwrap();
+        let own =
+            db::frames::add_frame_origin(&mut tx, Some(lucca), "https://www.comune.lucca.it", 1)
+                .await
+                .unwrap();
+        db::frames::add_frame_origin(&mut tx, None, "https://uil.unesco.org", 1)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let listed = |rows: Vec<db::frames::FrameOrigin>| {
+            rows.into_iter().map(|r| r.origin).collect::<Vec<_>>()
+        };
+        assert_eq!(
+            listed(t.db.frame_origins(Some(lucca)).await.unwrap()),
+            ["https://uil.unesco.org", "https://www.comune.lucca.it"],
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            listed(t.db.frame_origins(Some(torino)).await.unwrap()),
+            ["https://uil.unesco.org"],
+            "{}",
+            t.name
+        );
+        assert_eq!(
+            listed(t.db.frame_origins(None).await.unwrap()),
+            ["https://uil.unesco.org"],
+            "{}",
+            t.name
+        );
+
+        // The same origin twice, for the city or for the network, is refused by the index.
+        for city in [Some(lucca), None] {
+            let origin = if city.is_some() {
+                "https://www.comune.lucca.it"
+            } else {
+                "https://uil.unesco.org"
+            };
+            let mut tx = t.db.begin_write().await.unwrap();
+            let again = db::frames::add_frame_origin(&mut tx, city, origin, 2).await;
+            assert!(
+                matches!(again, Err(DbError::Conflict { .. })),
+                "{}: {again:?}",
+                t.name
+            );
+        }
+
+        let mut tx = t.db.begin_write().await.unwrap();
+        let removed = db::frames::remove_frame_origin(&mut tx, own).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(removed.city_id, Some(lucca), "{}", t.name);
+        assert!(matches!(
+            t.db.frame_origin(own).await,
+            Err(DbError::NotFound)
+        ));
+        assert_eq!(
+            listed(t.db.frame_origins(Some(lucca)).await.unwrap()),
+            ["https://uil.unesco.org"],
+            "{}",
+            t.name
+        );
+    }
+}

@@ -2,6 +2,7 @@
 //! and the read models that travel from the server to the browser.
 
 mod accounts;
+mod embed;
 mod meetings;
 mod network;
 mod pacts;
@@ -12,6 +13,7 @@ mod regions;
 pub mod schedule;
 
 pub use accounts::*;
+pub use embed::*;
 pub use meetings::*;
 pub use network::*;
 pub use pacts::*;

@@ -229,10 +229,14 @@ async fn server_timing(mut req: Request, next: Next) -> Response {
     res
 }
 
-/// The two Content-Security-Policies: one for pages, one for everything else.
+/// The Content-Security-Policies: one for pages, one for widgets (per widget), one for
+/// everything else.
 struct Policies {
     page: HeaderValue,
     other: HeaderValue,
+    options: LeptosOptions,
+    tiles: Option<app::TileLayer>,
+    db: Db,
 }
 
 impl Policies {
@@ -241,28 +245,52 @@ impl Policies {
         Policies {
             page: HeaderValue::from_str(&page).unwrap_or(HeaderValue::from_static(DEFAULT_CSP)),
             other: HeaderValue::from_static(DEFAULT_CSP),
+            options: state.leptos_options.clone(),
+            tiles: state.site.tiles.clone(),
+            db: state.db.clone(),
         }
+    }
+
+    /// A widget's policy: framed by whom its kind and its city allow, its theme's style sheet
+    /// admitted. Should it not make a header, the page's (never framed) stands in.
+    async fn widget(&self, path: &str, query: &str) -> HeaderValue {
+        let framing = app::embed::ops::framing(&self.db, path).await;
+        let style = app::embed::theme_css(query).map(|css| app::boot::csp_hash(&css));
+        let policy = app::boot::widget_policy(
+            &self.options,
+            self.tiles.as_ref(),
+            &framing.sources(),
+            style.as_deref(),
+        );
+        HeaderValue::from_str(&policy).unwrap_or_else(|_| self.page.clone())
     }
 }
 
-/// Gives every HTML response the pages' policy and any other the strict one, by what the
-/// response is rather than by what rendered it: a page cannot go out with the policy that
-/// blocks its own script, whichever handler produced it.
+/// Gives every HTML response the pages' policy (a widget's, under `/embed/`) and any other the
+/// strict one, by what the response is rather than by what rendered it: a page cannot go out
+/// with the policy that blocks its own script, whichever handler produced it, and no page but
+/// a widget can be framed.
 async fn content_security_policy(
     State(policies): State<Arc<Policies>>,
     req: Request,
     next: Next,
 ) -> Response {
+    let widget = req.uri().path().starts_with(app::embed::PREFIX).then(|| {
+        (
+            req.uri().path().to_owned(),
+            req.uri().query().unwrap_or("").to_owned(),
+        )
+    });
     let mut res = next.run(req).await;
     let html = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    let policy = if html {
-        policies.page.clone()
-    } else {
-        policies.other.clone()
+    let policy = match (html, widget) {
+        (true, Some((path, query))) => policies.widget(&path, &query).await,
+        (true, None) => policies.page.clone(),
+        (false, _) => policies.other.clone(),
     };
     res.headers_mut()
         .insert(header::CONTENT_SECURITY_POLICY, policy);

@@ -50,7 +50,11 @@ fn keepable(req: &Request) -> bool {
     }
     let path = req.uri().path();
     let mut segments = path.trim_start_matches('/').split('/');
-    let lang = segments.next().unwrap_or("");
+    let mut lang = segments.next().unwrap_or("");
+    // A widget's page is kept as a page is: /embed/{lang}/….
+    if lang == "embed" {
+        lang = segments.next().unwrap_or("");
+    }
     let page = lang.len() == 2
         && lang.bytes().all(|b| b.is_ascii_lowercase())
         && !path.rsplit('/').next().unwrap_or("").contains('.');

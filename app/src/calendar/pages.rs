@@ -139,6 +139,8 @@ fn link_with(
     scope: &Scope,
     q: &CalendarQuery,
 ) -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    // A widget's calendar has one path; its city or cluster stays in the query.
+    let widget = format!("calendar?{}", q.to_query_string());
     let mut q = q.clone();
     // The page's own scope is in its path, not its query.
     if matches!(scope, Scope::City(_)) {
@@ -153,7 +155,7 @@ fn link_with(
     } else {
         format!("{}?{qs}", scope.path())
     };
-    link_to(i18n, path)
+    crate::embed::within(i18n, path, widget)
 }
 
 #[component]
@@ -182,7 +184,7 @@ fn CalendarBody(data: CalendarData, scope: Scope) -> impl IntoView {
             CalendarView::Week => t_string!(i18n, calendar_view_week),
             CalendarView::Month => t_string!(i18n, calendar_view_month),
         };
-        view! { <li><a href=href aria-current=(v == q.view).then_some("page")>{label}</a></li> }
+        view! { <li><a href=href aria-current=(v == q.view).then_some("page") target=crate::embed::stay()>{label}</a></li> }
     })
     .collect_view();
     let (previous, next) = neighbours(&q, first);
@@ -241,11 +243,11 @@ fn CalendarBody(data: CalendarData, scope: Scope) -> impl IntoView {
         {body}
         <nav class="pager" aria-label=move || t_string!(i18n, calendar_pages_label)>
             {show_previous.then(|| view! {
-                <a rel="prev" href=link_with(i18n, &scope, &previous)>{t!(i18n, calendar_previous)}</a>
+                <a rel="prev" href=link_with(i18n, &scope, &previous) target=crate::embed::stay()>{t!(i18n, calendar_previous)}</a>
             })}
-            <a href=link_with(i18n, &scope, &today_q)>{t!(i18n, calendar_today)}</a>
+            <a href=link_with(i18n, &scope, &today_q) target=crate::embed::stay()>{t!(i18n, calendar_today)}</a>
             {show_next.then(|| view! {
-                <a rel="next" href=link_with(i18n, &scope, &next)>{t!(i18n, calendar_next)}</a>
+                <a rel="next" href=link_with(i18n, &scope, &next) target=crate::embed::stay()>{t!(i18n, calendar_next)}</a>
             })}
         </nav>
         <section class="subscribe" aria-labelledby="subscribe-heading">
@@ -364,7 +366,16 @@ fn named_options(
 fn Filters(data: CalendarData, scope: Scope) -> impl IntoView {
     let i18n = use_i18n();
     let q = data.query.clone();
-    let action = link_to(i18n, scope.path());
+    let action = crate::embed::within(i18n, scope.path(), "calendar".to_owned());
+    // Inside a widget the form's action has one path: its city or cluster travels as a field.
+    let fixed_fields = crate::embed::frame().map(|_| {
+        let mut fixed = CalendarQuery::default();
+        scope.fix(&mut fixed);
+        [("city", fixed.city), ("cluster", fixed.cluster)]
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| view! { <input type="hidden" name=k value=v /> }))
+            .collect_view()
+    });
     let option = |value: String, label: String, selected: bool| {
         view! { <option value=value selected=selected>{label}</option> }
     };
@@ -413,7 +424,15 @@ fn Filters(data: CalendarData, scope: Scope) -> impl IntoView {
     let any = move || t_string!(i18n, calendar_any).to_owned();
     let from = q.from.map(|d| d.to_string()).unwrap_or_default();
     let to = q.to.map(|d| d.to_string()).unwrap_or_default();
-    let clear = link_to(i18n, scope.path());
+    let clear = {
+        let mut fixed = CalendarQuery::default();
+        scope.fix(&mut fixed);
+        crate::embed::within(
+            i18n,
+            scope.path(),
+            format!("calendar?{}", fixed.to_query_string()),
+        )
+    };
     let view_value = q.view.as_str();
     // Open when the reader chose a filter; the page's own city or cluster does not count.
     let chosen = {
@@ -428,8 +447,10 @@ fn Filters(data: CalendarData, scope: Scope) -> impl IntoView {
     view! {
         <details class="calendar-filters" open=chosen>
             <summary>{t!(i18n, calendar_filters)}</summary>
-            <Form method="GET" action=action attr:class="form filters-form">
+            <Form method="GET" action=action attr:class="form filters-form" attr:target=crate::embed::stay()>
                 <input type="hidden" name="view" value=view_value />
+                {fixed_fields}
+                <crate::embed::ThemeInputs />
                 {matches!(scope, Scope::Network).then(|| view! {
                     <div class="field">
                         <label for="filter-city">{t!(i18n, calendar_filter_city)}</label>
@@ -484,7 +505,7 @@ fn Filters(data: CalendarData, scope: Scope) -> impl IntoView {
                 </div>
                 <div class="form-actions">
                     <button type="submit" class="button">{t!(i18n, calendar_apply)}</button>
-                    <a href=clear>{t!(i18n, calendar_clear)}</a>
+                    <a href=clear target=crate::embed::stay()>{t!(i18n, calendar_clear)}</a>
                 </div>
             </Form>
         </details>
@@ -902,7 +923,7 @@ fn RegistrationForm(occurrence: i64, waitlist: bool) -> impl IntoView {
     view! {
         {waitlist.then(|| view! { <p class="notice">{t!(i18n, meeting_full_waitlist)}</p> })}
         <p>{t!(i18n, meeting_register_intro)}</p>
-        <ActionForm action attr:class="form" attr:novalidate=true>
+        <ActionForm action attr:class="form" attr:novalidate=true attr:target=crate::embed::stay()>
             <LangInput />
             <input type="hidden" name="occurrence" value=occurrence.to_string() />
             <FormAlert error />

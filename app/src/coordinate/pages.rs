@@ -97,6 +97,7 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
                 <li><a href=link_to(i18n, "account")>{t!(i18n, account_title)}</a></li>
                 {(d.admin || has_cities || has_clusters).then(|| view! { <li><a href=link_to(i18n, "coordinate/meetings")>{t!(i18n, manage_title)}</a></li> })}
                 {can_audit.then(|| view! { <li><a href=link_to(i18n, "coordinate/audit")>{t!(i18n, audit_title)}</a></li> })}
+                <li><a href=link_to(i18n, "coordinate/embed")>{t!(i18n, dashboard_embed)}</a></li>
                 {d.admin.then(|| view! {
                     <li><a href=link_to(i18n, "coordinate/people")>{t!(i18n, people_title)}</a></li>
                     <li><a href=link_to(i18n, "coordinate/outbox")>{t!(i18n, outbox_title)}</a></li>

@@ -305,7 +305,8 @@ fn PlacesView(p: CityPlaces) -> impl IntoView {
         <section aria-labelledby="places-heading" id="places">
             <h2 id="places-heading">{t!(i18n, places_title)}</h2>
             <p>{t!(i18n, places_intro)}</p>
-            <Form method="GET" action="" attr:class="filters">
+            <Form method="GET" action="" attr:class="filters" attr:target=crate::embed::stay()>
+                <crate::embed::ThemeInputs />
                 <FilterSelect
                     name="sector"
                     label=move || t_string!(i18n, calendar_filter_sector).to_owned()

@@ -105,6 +105,32 @@ pub fn PactSection(slug: String) -> impl IntoView {
     }
 }
 
+/// A city's public list of adherents alone, with its search: the adherents widget.
+#[component]
+pub fn AdherentsSection(slug: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let request = move || {
+        (
+            i18n.get_locale().as_str().to_owned(),
+            slug.clone(),
+            location.search.get(),
+        )
+    };
+    let pact = Resource::new(request, |(lang, slug, q)| get_pact(lang, slug, q));
+    view! {
+        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || Suspend::new(async move {
+                match pact.await {
+                    Ok(p) => view! { <Adherents p /> }.into_any(),
+                    Err(AppError::NotFound) => view! { <p>{t!(i18n, city_no_pact)}</p> }.into_any(),
+                    Err(e) => view! { <ErrorContent error=e /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
 #[component]
 fn PactBody(p: PactView) -> impl IntoView {
     let i18n = use_i18n();
@@ -207,17 +233,24 @@ fn Adherents(p: PactView) -> impl IntoView {
     };
     let previous = (q.page > 1).then(|| q.with_page(q.page - 1));
     let next = p.more.then(|| q.with_page(q.page + 1));
+    // Inside the adherents widget, its search and pages stay in it.
+    let widget = format!("{base}/adherents");
     let page_link = {
-        let base = base.clone();
+        let (base, widget) = (base.clone(), widget.clone());
         move |qs: String| {
-            let path = if qs.is_empty() {
-                base.clone()
+            let query = if qs.is_empty() {
+                String::new()
             } else {
-                format!("{base}?{qs}")
+                format!("?{qs}")
             };
-            link_to(i18n, format!("{path}#adherents-heading"))
+            crate::embed::within(
+                i18n,
+                format!("{base}{query}#adherents-heading"),
+                format!("{widget}{query}"),
+            )
         }
     };
+    let here = crate::embed::within(i18n, base.clone(), widget.clone());
     view! {
         <section class="adherents" aria-labelledby="adherents-heading">
             <h2 id="adherents-heading">{t!(i18n, pact_adherents)}</h2>
@@ -232,7 +265,8 @@ fn Adherents(p: PactView) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             })}
-            <Form method="GET" action=link_to(i18n, base.clone()) attr:class="form filters-form" attr:role="search">
+            <Form method="GET" action=here.clone() attr:class="form filters-form" attr:role="search" attr:target=crate::embed::stay()>
+                <crate::embed::ThemeInputs />
                 <div class="field">
                     <label for="adherent-search">{t!(i18n, pact_search)}</label>
                     <input id="adherent-search" name="q" type="search" value=q.q.clone() />
@@ -250,7 +284,7 @@ fn Adherents(p: PactView) -> impl IntoView {
             </Form>
             <p class="muted" aria-live="polite">
                 {if searching {
-                    view! { {t!(i18n, pact_matching, count = move || matching)} " " <a href=link_to(i18n, base.clone())>{t!(i18n, pact_clear)}</a> }.into_any()
+                    view! { {t!(i18n, pact_matching, count = move || matching)} " " <a href=here.clone() target=crate::embed::stay()>{t!(i18n, pact_clear)}</a> }.into_any()
                 } else {
                     ().into_any()
                 }}
@@ -266,8 +300,8 @@ fn Adherents(p: PactView) -> impl IntoView {
             }}
             {(previous.is_some() || next.is_some()).then(|| view! {
                 <nav class="pager" aria-label=move || t_string!(i18n, pact_pages_label)>
-                    {previous.clone().map(|qs| view! { <a rel="prev" href=page_link(qs)>{t!(i18n, calendar_previous)}</a> })}
-                    {next.clone().map(|qs| view! { <a rel="next" href=page_link(qs)>{t!(i18n, calendar_next)}</a> })}
+                    {previous.clone().map(|qs| view! { <a rel="prev" href=page_link(qs) target=crate::embed::stay()>{t!(i18n, calendar_previous)}</a> })}
+                    {next.clone().map(|qs| view! { <a rel="next" href=page_link(qs) target=crate::embed::stay()>{t!(i18n, calendar_next)}</a> })}
                 </nav>
             })}
             <ul class="link-list">
@@ -321,7 +355,7 @@ fn posted_error(path: &str) -> Option<AppError> {
 #[component]
 pub fn UploadForm(action: &'static str, children: Children) -> impl IntoView {
     view! {
-        <form method="post" action=action enctype="multipart/form-data" class="form" novalidate=true>
+        <form method="post" action=action enctype="multipart/form-data" class="form" novalidate=true target=crate::embed::stay()>
             {children()}
         </form>
     }

@@ -1,0 +1,272 @@
+//! Widgets for municipal sites: the calendar, a meeting with its registration form, the maps,
+//! the pact's sign-up form, its adherents and an adherent's badge, each as a page under
+//! `/embed/{lang}/…` without the site's header and footer, built from the full pages' own
+//! components. Inside a widget, links to full pages open in the top window (the page's `<base
+//! target="_top">`); the links and forms that stay inside say so and carry the widget's theme.
+//!
+//! Who may frame a widget is the server's Content-Security-Policy ([`ops::framing`]): anyone
+//! for a widget that only shows, the origins a city's coordinators allowed (and the network's)
+//! for one with a form. The builder in the coordinator area edits those origins.
+
+mod builder;
+mod guide;
+#[cfg(feature = "ssr")]
+pub mod ops;
+mod pages;
+
+pub use builder::EmbedBuilderPage;
+pub use guide::EmbedGuidePage;
+pub use pages::*;
+
+use crate::i18n::*;
+use crate::layout::I18n;
+use crate::AppError;
+use domain::{CityRef, Theme};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The first segment of every widget's path.
+pub const PREFIX: &str = "/embed/";
+
+/// The widget being rendered, for the components that build links and forms inside it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frame {
+    pub theme: Theme,
+}
+
+/// The widget around the component being rendered, if it is in one.
+pub fn frame() -> Option<Frame> {
+    use_context::<Frame>()
+}
+
+/// The `target` of a link or form that stays inside the widget (the page's base sends every
+/// other one to the top window); nothing on a full page.
+pub fn stay() -> Option<&'static str> {
+    frame().map(|_| "_self")
+}
+
+/// The address of `path` (with its query) inside a widget, keeping the widget's theme.
+fn framed(lang: &str, path: &str, theme: &Theme) -> String {
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let mut pairs = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+        pairs.append_pair(&k, &v);
+    }
+    for (k, v) in theme.pairs() {
+        pairs.append_pair(k, &v);
+    }
+    let query = pairs.finish();
+    let path = path.trim_start_matches('/');
+    if query.is_empty() {
+        format!("{PREFIX}{lang}/{path}")
+    } else {
+        format!("{PREFIX}{lang}/{path}?{query}")
+    }
+}
+
+/// A link that stays where the reader is: `full` (a path of the site, without its language)
+/// on a full page, `widget` (a widget's path) inside a widget.
+pub fn within(
+    i18n: I18n,
+    full: String,
+    widget: String,
+) -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    let frame = frame();
+    let full = crate::layout::link_to(i18n, full);
+    move || match &frame {
+        Some(f) => framed(i18n.get_locale().as_str(), &widget, &f.theme),
+        None => full(),
+    }
+}
+
+/// Hidden inputs that carry a widget's theme through a GET form (which drops its action's
+/// query); nothing on a full page.
+#[component]
+pub fn ThemeInputs() -> impl IntoView {
+    frame().map(|f| {
+        f.theme
+            .pairs()
+            .into_iter()
+            .map(|(k, v)| view! { <input type="hidden" name=k value=v /> })
+            .collect_view()
+    })
+}
+
+/// The full page a widget's path shows in little: the same path without `/embed` (a widget's
+/// theme left behind), but for the adherents, whose full page is the pact's.
+pub fn full_page(path: &str, query: &str) -> String {
+    let rest = path.strip_prefix("/embed").unwrap_or(path);
+    let rest = match rest.strip_suffix("/pact/adherents") {
+        Some(city) => format!("{city}/pact"),
+        None => rest.to_owned(),
+    };
+    let kept: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .filter(|(k, _)| !domain::THEME_KEYS.contains(&k.as_ref()) && !k.starts_with("__"))
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        rest
+    } else {
+        let query = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(kept)
+            .finish();
+        format!("{rest}?{query}")
+    }
+}
+
+/// The style sheet of the theme a widget's query asks for; nothing for the site's own look or
+/// a refused value (the widget then says which). The server admits it by its hash.
+pub fn theme_css(query: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    Theme::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .ok()?
+        .css()
+}
+
+/// What a widget's `<head>` has that a page's has not: links open in the top window, the
+/// script that sizes the widget's frame to its content, and the theme's style sheet.
+#[component]
+pub fn FrameHead() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let head = use_context::<http::request::Parts>()
+        .map(|p| p.uri.clone())
+        .filter(|uri| uri.path().starts_with(PREFIX))
+        .map(|uri| {
+            let css = theme_css(uri.query().unwrap_or(""));
+            view! {
+                <base target="_top" />
+                <script type="module" src="/frame.js"></script>
+                {css.map(|css| view! { <style inner_html=css></style> })}
+            }
+            .into_any()
+        });
+    #[cfg(not(feature = "ssr"))]
+    let head: Option<AnyView> = None;
+    head
+}
+
+/// Whether a path (after `/embed/{lang}/`) is a widget with a form, which only the origins a
+/// city allowed may frame.
+pub fn has_form(rest: &str) -> bool {
+    let segments: Vec<&str> = rest.trim_matches('/').split('/').collect();
+    matches!(
+        segments.as_slice(),
+        ["meetings", _] | ["cities", _, "pact", "join"]
+    )
+}
+
+/// After a form posted from inside a widget, where its answer is: the same widget in the
+/// language of the form, with the widget's theme; `None` when the form was not in a widget or
+/// its answer is not a widget's page.
+#[cfg(feature = "ssr")]
+pub(crate) fn framed_redirect(lang: &str, path: &str) -> Option<String> {
+    let referer = use_context::<http::request::Parts>()?
+        .headers
+        .get(http::header::REFERER)?
+        .to_str()
+        .ok()
+        .and_then(|r| url::Url::parse(r).ok())?;
+    if !referer.path().starts_with(PREFIX) || !has_form(path.split('?').next().unwrap_or("")) {
+        return None;
+    }
+    let pairs: Vec<(String, String)> = referer
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let theme =
+        Theme::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).unwrap_or_default();
+    Some(framed(lang, path, &theme))
+}
+
+/// An allowed origin as the builder lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OriginView {
+    pub id: i64,
+    pub origin: String,
+    /// The network's: allowed for every city, removed by administrators only.
+    pub network: bool,
+    pub removable: bool,
+}
+
+/// What the embed builder offers its coordinator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Builder {
+    /// The cities this person coordinates (every city, for an administrator).
+    pub cities: Vec<CityRef>,
+    pub clusters: Vec<crate::coordinate::Named>,
+    pub admin: bool,
+    /// The chosen city's allowed origins (the network's among them); the network's alone when
+    /// no city is chosen.
+    pub origins: Vec<OriginView>,
+    /// The chosen city's next dates, for the meeting widget: id and title.
+    pub meetings: Vec<(i64, String)>,
+    /// The site's own address, for the snippets.
+    pub public_url: String,
+}
+
+#[server(endpoint = "embed_builder")]
+pub async fn get_builder(lang: String, city: String) -> Result<Builder, AppError> {
+    crate::respond(ops::builder(&lang, &city).await)
+}
+
+#[server(endpoint = "allow_origin")]
+pub async fn allow_origin(lang: String, city: String, origin: String) -> Result<(), AppError> {
+    crate::respond(ops::allow(&lang, &city, &origin).await)
+}
+
+#[server(endpoint = "forbid_origin")]
+pub async fn forbid_origin(lang: String, city: String, id: i64) -> Result<(), AppError> {
+    crate::respond(ops::forbid(&lang, &city, id).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_widget_s_full_page_is_its_path_without_embed_or_theme() {
+        assert_eq!(
+            full_page("/embed/it/calendar", "city=lucca&accent=a61e4d&view=month"),
+            "/it/calendar?city=lucca&view=month"
+        );
+        assert_eq!(
+            full_page("/embed/en/meetings/7", "__flash=x"),
+            "/en/meetings/7"
+        );
+        assert_eq!(
+            full_page("/embed/it/cities/lucca/pact/adherents", "q=scuola"),
+            "/it/cities/lucca/pact?q=scuola"
+        );
+    }
+
+    #[test]
+    fn only_the_meeting_and_the_sign_up_carry_a_form() {
+        assert!(has_form("meetings/12"));
+        assert!(has_form("cities/lucca/pact/join"));
+        for read_only in [
+            "calendar",
+            "map",
+            "cities/lucca/map",
+            "cities/lucca/pact/adherents",
+            "cities/lucca/pact/adherents/3",
+            "meetings",
+        ] {
+            assert!(!has_form(read_only), "{read_only}");
+        }
+    }
+
+    #[test]
+    fn framed_links_keep_their_query_and_add_the_theme() {
+        let theme = Theme::from_pairs([("accent", "a61e4d"), ("theme", "dark")]).unwrap();
+        assert_eq!(
+            framed("it", "calendar?city=lucca&view=week", &theme),
+            "/embed/it/calendar?city=lucca&view=week&accent=a61e4d&theme=dark"
+        );
+        assert_eq!(
+            framed("en", "meetings/4", &Theme::default()),
+            "/embed/en/meetings/4"
+        );
+    }
+}
