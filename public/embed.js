@@ -70,6 +70,7 @@
   frame.style.border = '0';
   frame.style.height = d.widget === 'badge' ? '120px' : '480px';
   const id = Math.random().toString(36).slice(2);
+  frame.setAttribute('data-lc', id);
   const hello = () => frame.contentWindow?.postMessage({ lc: 'hello', id }, origin);
   frame.addEventListener('load', hello);
   addEventListener('message', (ev) => {

@@ -31,6 +31,11 @@ const PAGES = [
   '/en/account/sign-in',
   '/en/coordinate',
   '/en/no-such-page',
+  '/en/embed',
+  '/embed/it/calendar?city=lucca&accent=a61e4d&theme=dark',
+  '/embed/en/map?cluster=entrepreneurship',
+  '/embed/it/cities/lucca/pact/join?font=Georgia&radius=4',
+  '/embed/it/cities/lucca/pact/adherents',
 ];
 
 /** Leptos's markers: `<!>`, which the checker reads as a bogus comment. */
@@ -44,7 +49,7 @@ describe('the Nu HTML checker', () => {
       const calendar = await (await fetch(url('/en/cities/lucca/calendar'))).text();
       const meeting = calendar.match(/href="(\/en\/meetings\/\d+)"/)?.[1];
       assert.ok(meeting, 'a meeting on the calendar');
-      for (const path of [...PAGES, meeting]) {
+      for (const path of [...PAGES, meeting, meeting.replace('/en/', '/embed/en/')]) {
         const res = await fetch(url(path));
         const file = join(dir, `${files.length}.html`);
         await writeFile(file, await res.text());

@@ -9,7 +9,7 @@ use crate::layout::{set_status, ErrorContent};
 use crate::map::MapFilter;
 use domain::Theme;
 use leptos::prelude::*;
-use leptos_meta::{Html, Meta};
+use leptos_meta::{Html, Meta, Title};
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_params_map};
 
@@ -84,6 +84,7 @@ pub fn EmbedCalendar() -> impl IntoView {
         _ => Scope::Network,
     };
     view! {
+        <Title text=move || t_string!(i18n, calendar_title) />
         <h1 class="embed-title">{t!(i18n, calendar_title)}</h1>
         <crate::calendar::Calendar scope />
     }
@@ -106,6 +107,7 @@ pub fn EmbedMap() -> impl IntoView {
             .filter(|(k, _)| matches!(k.as_str(), "cluster" | "region" | "country" | "q")),
     );
     view! {
+        <Title text=move || t_string!(i18n, map_title) />
         <h1 class="embed-title">{t!(i18n, map_title)}</h1>
         <crate::map::NetworkMap filter=Signal::stored(filter) fixed=true />
     }
@@ -120,6 +122,7 @@ pub fn EmbedCityMap() -> impl IntoView {
         .get("slug")
         .unwrap_or_default();
     view! {
+        <Title text=move || t_string!(i18n, places_title) />
         <h1 class="embed-title">{t!(i18n, places_title)}</h1>
         <crate::map::city::CityPlacesMap slug />
     }
@@ -138,7 +141,11 @@ pub fn EmbedAdherents() -> impl IntoView {
         .read_untracked()
         .get("slug")
         .unwrap_or_default();
-    view! { <crate::pact::AdherentsSection slug /> }
+    let i18n = use_i18n();
+    view! {
+        <Title text=move || t_string!(i18n, pact_adherents) />
+        <crate::pact::AdherentsSection slug />
+    }
 }
 
 /// The "we adhere" badge of one adherent, linking to its certificate.
@@ -175,6 +182,7 @@ pub fn EmbedBadge() -> impl IntoView {
                             format!("cities/{}/pact/adherents/{}", c.city.slug, a.id),
                         );
                         view! {
+                            <Title text=a.organisation.clone() />
                             <h1 class="visually-hidden">{a.organisation.clone()}</h1>
                             <p class="embed-badge">
                                 <a href=href><img src=c.badge_url alt=alt width="320" height="96" /></a>
