@@ -159,14 +159,13 @@ impl Choice {
             ("meeting", &self.meeting),
             ("adherent", &self.adherent),
         ] {
-            let used = match (self.widget, k) {
-                (Widget::Calendar, "city" | "cluster") => true,
-                (Widget::Map, "city" | "cluster") => true,
-                (Widget::Meeting, "meeting") => true,
-                (Widget::Pact | Widget::Adherents, "city") => true,
-                (Widget::Badge, "city" | "adherent") => true,
-                _ => false,
-            };
+            let used = matches!(
+                (self.widget, k),
+                (Widget::Calendar | Widget::Map, "city" | "cluster")
+                    | (Widget::Meeting, "meeting")
+                    | (Widget::Pact | Widget::Adherents, "city")
+                    | (Widget::Badge, "city" | "adherent")
+            );
             if used && !v.is_empty() {
                 attrs.push((k, v.clone()));
             }

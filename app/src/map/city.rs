@@ -301,6 +301,18 @@ fn PlacesView(p: CityPlaces) -> impl IntoView {
         .collect_view();
     let label = move || td_string!(i18n.get_locale(), places_plot_label, count = count).to_string();
     let filtered = !p.sector.is_empty();
+    // Inside a widget the plot stands alone (its markers are links, each named): the list twin
+    // of a city with hundreds of places would outweigh the widget, and the full page has it.
+    let framed = crate::embed::frame();
+    let clear = match &framed {
+        Some(f) => {
+            let query = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(f.theme.pairs())
+                .finish();
+            format!("?{query}")
+        }
+        None => "?".to_owned(),
+    };
     view! {
         <section aria-labelledby="places-heading" id="places">
             <h2 id="places-heading">{t!(i18n, places_title)}</h2>
@@ -316,7 +328,7 @@ fn PlacesView(p: CityPlaces) -> impl IntoView {
                 />
                 <div class="actions">
                     <button type="submit">{t!(i18n, filter_apply)}</button>
-                    {filtered.then(|| view! { <a href="?">{t!(i18n, map_clear)}</a> })}
+                    {filtered.then(|| view! { <a href=clear.clone() target=crate::embed::stay()>{t!(i18n, map_clear)}</a> })}
                 </div>
             </Form>
             <p role="status" class="muted">{t!(i18n, places_count, count = move || count)}</p>
@@ -341,6 +353,8 @@ fn PlacesView(p: CityPlaces) -> impl IntoView {
             </figure>
             {if p.places.is_empty() {
                 view! { <p class="empty-state">{t!(i18n, places_none)}</p> }.into_any()
+            } else if framed.is_some() {
+                ().into_any()
             } else {
                 view! { <PlacesTable places=p.places /> }.into_any()
             }}

@@ -108,7 +108,9 @@ pub fn NetworkMap(
                             {(!fixed).then(|| view! { <MapFilters m=m.clone() sort /> })}
                             <p role="status" class="muted">{t!(i18n, filter_count, count = move || count)}</p>
                             <MapFigure m=m.clone() />
-                            <MapTable m sort />
+                            // A widget's map stands alone: its markers are named links, and
+                            // the full page (the widget's credit) has the table.
+                            {crate::embed::frame().is_none().then(|| view! { <MapTable m sort /> })}
                         }
                         .into_any()
                     }
@@ -223,7 +225,8 @@ fn MapFigure(m: Arc<WorldMap>) -> impl IntoView {
             view! {
                 <g class={if lead { "marker marker--lead" } else { "marker" }}>
                     <a href=format!("/{lang}/cities/{}", city.slug) aria-label=label>
-                        <g transform=format!("translate({} {}) scale({scale:.3})", city.x, city.y)>
+                        // A tenth of a unit is a tenth of a pixel on the widest screen.
+                        <g transform=format!("translate({:.1} {:.1}) scale({scale:.3})", city.x, city.y)>
                             {lead.then(|| view! { <circle class="marker__ring" r="1.9" /> })}
                             <path class="marker__shape" d=d fill=fill />
                         </g>
@@ -262,7 +265,8 @@ fn MapFigure(m: Arc<WorldMap>) -> impl IntoView {
     };
     view! {
         <figure class="world-map">
-            <a class="skip-map" href="#map-table">{t!(i18n, map_skip)}</a>
+            // A widget's map has no table to skip to.
+            {crate::embed::frame().is_none().then(|| view! { <a class="skip-map" href="#map-table">{t!(i18n, map_skip)}</a> })}
             <div class="world-map__frame" id="world-map-static">
                 <svg class="world-map__svg" viewBox=m.view.attr() role="group" aria-label=t_string!(i18n, map_label)>
                     <image href=super::BASEMAP x="0" y="0" width=full.width height=full.height aria-hidden="true" />
