@@ -531,3 +531,93 @@ fn the_first_administrator_is_created_from_the_command_line() {
         assert_eq!(audit[0].action, "user.create_admin");
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn widgets_are_framed_by_whom_their_city_allows_and_pages_by_nobody() {
+    let app = spawn_app(&[]).await;
+    let lucca = app.db.city_id("lucca").await.unwrap();
+    let mut tx = app.db.begin_write().await.unwrap();
+    db::frames::add_frame_origin(&mut tx, Some(lucca), "https://www.comune.lucca.it", 1)
+        .await
+        .unwrap();
+    db::frames::add_frame_origin(&mut tx, None, "https://uil.unesco.org", 1)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let policy = |path: String| {
+        let app = &app;
+        async move {
+            let res = app.get(&path).await;
+            let status = res.status().as_u16();
+            let csp = res
+                .headers()
+                .get("content-security-policy")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned();
+            (status, csp)
+        }
+    };
+    let framers = |csp: &str| {
+        csp.split(';')
+            .map(str::trim)
+            .find_map(|d| d.strip_prefix("frame-ancestors "))
+            .unwrap()
+            .to_owned()
+    };
+    let (_, calendar) = app.page("/embed/en/calendar?city=lucca").await;
+    let meeting = calendar
+        .split("href=\"/en/meetings/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a Lucca meeting in the widget")
+        .to_owned();
+
+    let lucca_list = "'self' https://uil.unesco.org https://www.comune.lucca.it";
+    for (path, expected) in [
+        ("/embed/en/cities/lucca/pact/join".to_owned(), lucca_list),
+        (format!("/embed/it/meetings/{meeting}"), lucca_list),
+        (
+            "/embed/en/cities/torino/pact/join".to_owned(),
+            "'self' https://uil.unesco.org",
+        ),
+        // An unknown meeting's page is a 404 that the network's sites alone may frame.
+        (
+            "/embed/en/meetings/999999".to_owned(),
+            "'self' https://uil.unesco.org",
+        ),
+        ("/embed/en/calendar?city=lucca".to_owned(), "*"),
+        ("/embed/en/map".to_owned(), "*"),
+        ("/embed/it/cities/lucca/pact/adherents".to_owned(), "*"),
+        ("/en".to_owned(), "'none'"),
+        ("/en/embed".to_owned(), "'none'"),
+        ("/en/coordinate".to_owned(), "'none'"),
+        ("/en/cities/lucca/pact/join".to_owned(), "'none'"),
+        ("/embed.js".to_owned(), "'none'"),
+    ] {
+        let (_, csp) = policy(path.clone()).await;
+        assert_eq!(framers(&csp), expected, "{path}");
+    }
+
+    // A theme's style sheet is admitted by its hash, and nothing else is.
+    let (status, csp) = policy("/embed/en/calendar?accent=a61e4d&theme=dark".to_owned()).await;
+    assert_eq!(status, 200);
+    let css = app::embed::theme_css("accent=a61e4d&theme=dark").unwrap();
+    assert!(
+        csp.contains(&format!("style-src 'self' {};", app::boot::csp_hash(&css))),
+        "{csp}"
+    );
+    let (_, html) = app
+        .page("/embed/en/calendar?accent=a61e4d&theme=dark")
+        .await;
+    assert!(html.contains(&format!("<style>{css}</style>")));
+    assert!(html.contains("data-scheme=\"dark\""));
+    assert!(html.contains("<base target=\"_top\">"));
+    let (status, html) = app
+        .page("/embed/en/calendar?font=Arial%3B%7Dbody%7Bdisplay%3Anone")
+        .await;
+    assert_eq!(status, 400);
+    assert!(!html.contains("display:none"));
+}
