@@ -6,8 +6,9 @@ use axum::http::{header, HeaderMap, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
 use tokio::sync::OnceCell;
 
-/// Drawn once per process and kept like a page (compressed once per encoding, ETag), rather
-/// than compressed anew for every map page a phone opens for the first time.
+/// Drawn once per process and kept like a page (compressed once per encoding, ETag; brotli at
+/// its best quality, since it is done once), rather than compressed anew for every map page a
+/// phone opens for the first time.
 pub async fn basemap(method: Method, request: HeaderMap) -> Response {
     static KEPT: OnceCell<Kept> = OnceCell::const_new();
     let kept = KEPT
@@ -22,7 +23,7 @@ pub async fn basemap(method: Method, request: HeaderMap) -> Response {
                 HeaderValue::from_static("public, max-age=604800"),
             );
             let svg = Bytes::from_static(app::map::geo::basemap_svg().as_bytes());
-            Kept::new(headers, svg).await
+            Ok::<_, Response>(Kept::new(headers, svg).await?.with_best_brotli().await)
         })
         .await;
     match kept {

@@ -62,6 +62,10 @@ pub struct Choice {
     pub cluster: String,
     pub meeting: String,
     pub adherent: String,
+    /// The calendar's own filters and view, as its pages take them.
+    pub sector: String,
+    pub audience: String,
+    pub view: String,
     pub lang: String,
     pub theme: Theme,
 }
@@ -83,6 +87,14 @@ impl Choice {
             cluster: slug_or_empty(&get("cluster")),
             meeting: digits_or_empty(&get("meeting")),
             adherent: digits_or_empty(&get("adherent")),
+            sector: slug_or_empty(&get("sector")),
+            audience: domain::Audience::parse(&get("audience"))
+                .map(|a| a.as_str().to_owned())
+                .unwrap_or_default(),
+            view: domain::CalendarView::parse(&get("view"))
+                .filter(|v| *v != domain::CalendarView::Agenda)
+                .map(|v| v.as_str().to_owned())
+                .unwrap_or_default(),
             lang: match get("wlang").as_str() {
                 "it" => "it".into(),
                 _ => "en".into(),
@@ -96,10 +108,18 @@ impl Choice {
         let need = |v: &str| (!v.is_empty()).then(|| v.to_owned());
         Some(match self.widget {
             Widget::Calendar => {
-                let q: Vec<String> = [("city", &self.city), ("cluster", &self.cluster)]
+                // A city or a cluster, not both; then the calendar's own filters.
+                let owner = [("city", &self.city), ("cluster", &self.cluster)]
                     .into_iter()
                     .filter(|(_, v)| !v.is_empty())
-                    .take(1)
+                    .take(1);
+                let q: Vec<String> = owner
+                    .chain([
+                        ("sector", &self.sector),
+                        ("audience", &self.audience),
+                        ("view", &self.view),
+                    ])
+                    .filter(|(_, v)| !v.is_empty())
                     .map(|(k, v)| format!("{k}={v}"))
                     .collect();
                 format!("calendar?{}", q.join("&"))
@@ -156,12 +176,16 @@ impl Choice {
         for (k, v) in [
             ("city", &self.city),
             ("cluster", &self.cluster),
+            ("sector", &self.sector),
+            ("audience", &self.audience),
+            ("view", &self.view),
             ("meeting", &self.meeting),
             ("adherent", &self.adherent),
         ] {
             let used = matches!(
                 (self.widget, k),
                 (Widget::Calendar | Widget::Map, "city" | "cluster")
+                    | (Widget::Calendar, "sector" | "audience" | "view")
                     | (Widget::Meeting, "meeting")
                     | (Widget::Pact | Widget::Adherents, "city")
                     | (Widget::Badge, "city" | "adherent")
@@ -301,6 +325,32 @@ fn BuilderBody(
             )
         })
         .collect_view();
+    let sectors = b
+        .sectors
+        .iter()
+        .map(|(slug, name)| {
+            option(
+                slug.clone(),
+                in_lang(i18n, name.clone())(),
+                *slug == choice.sector,
+            )
+        })
+        .collect_view();
+    let audiences = domain::Audience::ALL
+        .into_iter()
+        .map(|a| {
+            let label = crate::calendar::audience_label(i18n, a);
+            option(a.as_str().into(), label, a.as_str() == choice.audience)
+        })
+        .collect_view();
+    let views = [
+        ("", t_string!(i18n, calendar_view_agenda)),
+        ("week", t_string!(i18n, calendar_view_week)),
+        ("month", t_string!(i18n, calendar_view_month)),
+    ]
+    .into_iter()
+    .map(|(v, l)| option(v.into(), l.to_owned(), choice.view == v))
+    .collect_view();
     let meetings = b
         .meetings
         .iter()
@@ -367,6 +417,24 @@ fn BuilderBody(
                         <option value="">{any}</option>
                         {clusters}
                     </select>
+                </div>
+                <div class="field">
+                    <label for="embed-sector">{t!(i18n, calendar_filter_sector)}</label>
+                    <select id="embed-sector" name="sector">
+                        <option value="">{any}</option>
+                        {sectors}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="embed-audience">{t!(i18n, calendar_filter_audience)}</label>
+                    <select id="embed-audience" name="audience">
+                        <option value="">{any}</option>
+                        {audiences}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="embed-view">{t!(i18n, embed_field_view)}</label>
+                    <select id="embed-view" name="view">{views}</select>
                 </div>
                 <div class="field">
                     <label for="embed-meeting">{t!(i18n, embed_field_meeting)}</label>
@@ -562,6 +630,31 @@ mod tests {
             .iframe("https://lc.example", "Incontri")
             .unwrap()
             .contains("src=\"https://lc.example/embed/it/calendar?city=lucca&amp;accent=a61e4d\""));
+    }
+
+    #[test]
+    fn a_calendar_carries_its_filters_and_view() {
+        let c = choice(&[
+            ("widget", "calendar"),
+            ("cluster", "literacy"),
+            ("sector", "schools"),
+            ("audience", "everyone"),
+            ("view", "month"),
+            ("wlang", "en"),
+        ]);
+        assert_eq!(
+            c.path().unwrap(),
+            "calendar?cluster=literacy&sector=schools&audience=everyone&view=month"
+        );
+        assert!(c.script("").unwrap().contains(
+            "data-cluster=\"literacy\" data-sector=\"schools\" data-audience=\"everyone\" data-view=\"month\""
+        ));
+        let agenda = choice(&[
+            ("widget", "calendar"),
+            ("view", "agenda"),
+            ("audience", "x"),
+        ]);
+        assert_eq!(agenda.path().unwrap(), "calendar?");
     }
 
     #[test]

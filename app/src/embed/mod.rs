@@ -200,6 +200,8 @@ pub struct Builder {
     /// The chosen city's allowed origins (the network's among them); the network's alone when
     /// no city is chosen.
     pub origins: Vec<OriginView>,
+    /// The chosen city's sectors, for the calendar's filter.
+    pub sectors: Vec<(String, domain::Localized)>,
     /// The chosen city's next dates, for the meeting widget: id and title.
     pub meetings: Vec<(i64, String)>,
     /// The site's own address, for the snippets.

@@ -117,19 +117,23 @@ pub async fn builder(lang: &str, city: &str) -> Result<Builder, AppError> {
             origin: r.origin,
         })
         .collect();
-    let meetings = match chosen {
-        Some(c) => crate::calendar::ops::calendar(lang, &format!("city={}", c.slug))
-            .await?
-            .meetings
-            .into_iter()
-            .map(|m| {
-                (
-                    m.id,
-                    format!("{} · {}", m.starts.local.replace('T', " "), m.title),
-                )
-            })
-            .collect(),
-        None => Vec::new(),
+    let (meetings, sectors) = match chosen {
+        Some(c) => {
+            let calendar =
+                crate::calendar::ops::calendar(lang, &format!("city={}", c.slug)).await?;
+            let meetings = calendar
+                .meetings
+                .into_iter()
+                .map(|m| {
+                    (
+                        m.id,
+                        format!("{} · {}", m.starts.local.replace('T', " "), m.title),
+                    )
+                })
+                .collect();
+            (meetings, calendar.options.sectors)
+        }
+        None => (Vec::new(), Vec::new()),
     };
     let clusters = db
         .clusters()
@@ -146,6 +150,7 @@ pub async fn builder(lang: &str, city: &str) -> Result<Builder, AppError> {
         admin,
         origins,
         meetings,
+        sectors,
         public_url: crate::site()?.public_url,
     })
 }
