@@ -169,6 +169,34 @@ pub(crate) mod ops {
         }
     }
 
+    /// The cities `me` coordinates (every city, for an administrator).
+    pub async fn managed_cities(
+        db: &Db,
+        me: &SessionUser,
+    ) -> Result<Vec<domain::CityRef>, AppError> {
+        if me.roles.is_admin() {
+            return Ok(db
+                .cities(None)
+                .await?
+                .into_iter()
+                .map(|c| domain::CityRef {
+                    slug: c.slug,
+                    name: c.name,
+                    country: c.country,
+                })
+                .collect());
+        }
+        let ids: Vec<i64> = me
+            .roles
+            .iter()
+            .filter_map(|r| match r {
+                Role::City(id) => Some(*id),
+                _ => None,
+            })
+            .collect();
+        Ok(db.city_refs(&ids).await?)
+    }
+
     pub fn role_json(role: Role) -> serde_json::Value {
         match role {
             Role::Admin => serde_json::json!({ "role": "admin" }),
@@ -187,27 +215,7 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
             let me = require_user()?;
             let db = crate::db()?;
             let admin = me.roles.is_admin();
-            let cities = if admin {
-                db.cities(None)
-                    .await?
-                    .into_iter()
-                    .map(|c| CityRef {
-                        slug: c.slug,
-                        name: c.name,
-                        country: c.country,
-                    })
-                    .collect()
-            } else {
-                let ids: Vec<i64> = me
-                    .roles
-                    .iter()
-                    .filter_map(|r| match r {
-                        Role::City(id) => Some(*id),
-                        _ => None,
-                    })
-                    .collect();
-                db.city_refs(&ids).await?
-            };
+            let cities = ops::managed_cities(&db, &me).await?;
             let mut clusters = Vec::new();
             if admin {
                 for c in db.clusters().await? {

@@ -5,7 +5,7 @@ use crate::accounts::session::{require_admin, require_user, SessionUser};
 use crate::forms::input::problem_of;
 use crate::{AppError, Invalid, Problem};
 use db::Db;
-use domain::{CityRef, FrameOrigin, Role};
+use domain::FrameOrigin;
 
 /// Which pages may frame a widget.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,36 +71,11 @@ pub async fn framing(db: &Db, path: &str) -> Framing {
     }
 }
 
-/// The cities `me` coordinates (every city, for an administrator).
-async fn my_cities(db: &Db, me: &SessionUser) -> Result<Vec<CityRef>, AppError> {
-    if me.roles.is_admin() {
-        return Ok(db
-            .cities(None)
-            .await?
-            .into_iter()
-            .map(|c| CityRef {
-                slug: c.slug,
-                name: c.name,
-                country: c.country,
-            })
-            .collect());
-    }
-    let ids: Vec<i64> = me
-        .roles
-        .iter()
-        .filter_map(|r| match r {
-            Role::City(id) => Some(*id),
-            _ => None,
-        })
-        .collect();
-    Ok(db.city_refs(&ids).await?)
-}
-
 pub async fn builder(lang: &str, city: &str) -> Result<Builder, AppError> {
     let me = require_user()?;
     let db = crate::db()?;
     let admin = me.roles.is_admin();
-    let cities = my_cities(&db, &me).await?;
+    let cities = crate::coordinate::ops::managed_cities(&db, &me).await?;
     let chosen = cities.iter().find(|c| c.slug == city);
     let city_id = match chosen {
         Some(c) => Some(db.city_id(&c.slug).await?),

@@ -144,7 +144,7 @@ pub fn EmbedAdherents() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Title text=move || t_string!(i18n, pact_adherents) />
-        <crate::pact::AdherentsSection slug />
+        <crate::pact::PactSection slug adherents_only=true />
     }
 }
 
@@ -152,18 +152,7 @@ pub fn EmbedAdherents() -> impl IntoView {
 #[component]
 pub fn EmbedBadge() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let key = move || {
-        let p = params.read();
-        (
-            i18n.get_locale().as_str().to_owned(),
-            p.get("slug").unwrap_or_default(),
-            p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0),
-        )
-    };
-    let certificate = Resource::new(key, |(lang, slug, id)| {
-        crate::pact::get_certificate(lang, slug, id)
-    });
+    let certificate = crate::pact::certificate_resource(i18n);
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {

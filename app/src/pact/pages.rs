@@ -78,36 +78,12 @@ pub fn status_label(i18n: I18n, status: AdhesionStatus) -> String {
 /// A city's pact: its text, partners and commitments, the counts by sector and the public
 /// list of adherents with search and sector filter. Shown under the city's "Pact" tab.
 #[component]
-pub fn PactSection(slug: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let location = use_location();
-    let request = {
-        let slug = slug.clone();
-        move || {
-            (
-                i18n.get_locale().as_str().to_owned(),
-                slug.clone(),
-                location.search.get(),
-            )
-        }
-    };
-    let pact = Resource::new(request, |(lang, slug, q)| get_pact(lang, slug, q));
-    view! {
-        <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
-            {move || Suspend::new(async move {
-                match pact.await {
-                    Ok(p) => view! { <PactBody p /> }.into_any(),
-                    Err(AppError::NotFound) => view! { <p>{t!(i18n, city_no_pact)}</p> }.into_any(),
-                    Err(e) => view! { <ErrorContent error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-/// A city's public list of adherents alone, with its search: the adherents widget.
-#[component]
-pub fn AdherentsSection(slug: String) -> impl IntoView {
+pub fn PactSection(
+    slug: String,
+    /// The public list of adherents alone, with its search: the adherents widget.
+    #[prop(optional)]
+    adherents_only: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     let request = move || {
@@ -122,7 +98,8 @@ pub fn AdherentsSection(slug: String) -> impl IntoView {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match pact.await {
-                    Ok(p) => view! { <Adherents p /> }.into_any(),
+                    Ok(p) if adherents_only => view! { <Adherents p /> }.into_any(),
+                    Ok(p) => view! { <PactBody p /> }.into_any(),
                     Err(AppError::NotFound) => view! { <p>{t!(i18n, city_no_pact)}</p> }.into_any(),
                     Err(e) => view! { <ErrorContent error=e /> }.into_any(),
                 }
@@ -801,10 +778,10 @@ fn UnknownLink() -> impl IntoView {
     view! { <p class="notice notice--alert">{t!(i18n, problem_link)}</p> }
 }
 
-/// A printable certificate of adhesion, with the badge an adherent may put on its own site.
-#[component]
-pub fn CertificatePage() -> impl IntoView {
-    let i18n = use_i18n();
+/// The certificate of the adherent the page's address names (`:slug`, `:id`).
+pub(crate) fn certificate_resource(
+    i18n: crate::layout::I18n,
+) -> Resource<Result<Certificate, AppError>> {
     let params = use_params_map();
     let key = move || {
         let p = params.read();
@@ -814,7 +791,14 @@ pub fn CertificatePage() -> impl IntoView {
             p.get("id").and_then(|s| s.parse::<i64>().ok()).unwrap_or(0),
         )
     };
-    let certificate = Resource::new(key, |(lang, slug, id)| get_certificate(lang, slug, id));
+    Resource::new(key, |(lang, slug, id)| get_certificate(lang, slug, id))
+}
+
+/// A printable certificate of adhesion, with the badge an adherent may put on its own site.
+#[component]
+pub fn CertificatePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let certificate = certificate_resource(i18n);
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
