@@ -404,6 +404,38 @@ describe('widgets with a form', () => {
   });
 });
 
+describe('every widget, both ways', () => {
+  it('each loads through the loader (sized to its content) and as a plain iframe', async () => {
+    const meeting = await openMeeting();
+    const list = await (await fetch(url('/embed/it/cities/lucca/pact/adherents'))).text();
+    const adherent = /\/it\/cities\/lucca\/pact\/adherents\/(\d+)/.exec(list)?.[1];
+    // The loader's attributes, the widget's address, and what shows inside.
+    const widgets = [
+      [{ widget: 'calendar', cluster: 'entrepreneurship', view: 'month' }, '/embed/en/calendar?cluster=entrepreneurship&view=month', 'h2.calendar-range'],
+      [{ widget: 'meeting', meeting }, `/embed/en/meetings/${meeting}`, 'form[action="/api/register"]'],
+      [{ widget: 'map', cluster: 'literacy' }, '/embed/en/map?cluster=literacy', '.world-map svg'],
+      [{ widget: 'map', city: 'lucca' }, '/embed/en/cities/lucca/map', '.places-plot'],
+      [{ widget: 'pact', city: 'lucca' }, '/embed/en/cities/lucca/pact/join', 'form[action="/api/pact_join"]'],
+      [{ widget: 'adherents', city: 'lucca' }, '/embed/en/cities/lucca/pact/adherents', '.adherent-list'],
+      [{ widget: 'badge', city: 'lucca', adherent }, `/embed/en/cities/lucca/pact/adherents/${adherent}`, '.embed-badge img'],
+    ];
+    await withPage({ width: PHONE }, async (page) => {
+      for (const [attrs, path, inside] of widgets) {
+        await page.goto(hostPage(loader({ ...attrs, lang: 'en' })));
+        const loaded = await widget(page, path);
+        assert.equal(new URL(loaded.frame.url()).pathname + new URL(loaded.frame.url()).search, path);
+        await loaded.frame.locator(inside).first().waitFor();
+        await sized(loaded.element, loaded.frame);
+
+        await page.goto(hostPage(`<iframe src="${url(path)}" title="Widget" width="100%" height="600"></iframe>`));
+        const plain = await widget(page, path);
+        await plain.frame.locator(inside).first().waitFor();
+      }
+      assert.deepEqual(page.consoleErrors, []);
+    });
+  });
+});
+
 describe('accessibility inside each widget', () => {
   it('axe-core finds nothing at 360 px, with and without JavaScript', async () => {
     const meeting = await openMeeting();
