@@ -119,6 +119,17 @@ impl Roles {
         self.0.contains(&Role::Admin)
     }
 
+    /// The cities of this person's city roles (an administrator's role names none).
+    pub fn cities(&self) -> Vec<i64> {
+        self.0
+            .iter()
+            .filter_map(|r| match r {
+                Role::City(id) => Some(*id),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Administrators manage every city; a city coordinator only their own. Coordinating a
     /// cluster gives no power over its member cities' own records.
     pub fn can_manage_city(&self, city_id: i64) -> bool {

@@ -13,8 +13,7 @@
 // Usage: BASE_URL=http://127.0.0.1:3000 HOST_PORT=… node scripts/embed-timing.mjs MEETING_ID [N] [--json FILE]
 import http from 'node:http';
 import { writeFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { BASE_URL, CHROMIUM_ARGS } from '../tests/helpers.mjs';
+import { BASE_URL, launch } from '../tests/helpers.mjs';
 
 const args = process.argv.slice(2);
 const jsonAt = args.indexOf('--json');
@@ -41,11 +40,7 @@ const page = (name, widget) => {
   return `${host}/${name}`;
 };
 
-const browser = await chromium.launch({
-  headless: true,
-  executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: [...CHROMIUM_ARGS, '--disable-features=IsolateOrigins,site-per-process', '--disable-site-isolation-trials'],
-});
+const browser = await launch(['--disable-features=IsolateOrigins,site-per-process', '--disable-site-isolation-trials']);
 const result = { resize_ms: [], usable_ms: null };
 try {
   // Resize.

@@ -7,10 +7,8 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { chromium } from 'playwright-core';
 import {
-  BASE_URL, CHROMIUM_ARGS, newPage, closePage, checkA11y, url, mailTo, linkIn,
-  ADMIN_EMAIL, ADMIN_PASSWORD, requireAdmin,
+  BASE_URL, browserForFile, checkA11y, url, mailTo, linkIn, ADMIN_EMAIL, ADMIN_PASSWORD, requireAdmin,
 } from './helpers.mjs';
 
 const PHONE = 360;
@@ -44,7 +42,9 @@ const FORGER = `<!doctype html><html><body><script>
   };
 </script></body></html>`;
 
-let browser;
+// Third-party cookies blocked, as Chrome does by default from its phase-out on.
+const { withPage } = browserForFile({ args: ['--test-third-party-cookie-phaseout'] });
+
 before(async () => {
   hostServer = http.createServer((req, res) => {
     const m = /^\/p\/(\d+)$/.exec(req.url);
@@ -65,26 +65,10 @@ before(async () => {
   });
   await new Promise((r) => hostServer.listen(0, '127.0.0.1', r));
   hostPort = hostServer.address().port;
-  // Third-party cookies blocked, as Chrome does by default from its phase-out on.
-  browser = await chromium.launch({
-    headless: true,
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [...CHROMIUM_ARGS, '--test-third-party-cookie-phaseout'],
-  });
 });
 after(async () => {
-  await browser?.close();
   await new Promise((r) => hostServer?.close(r));
 });
-
-async function withPage(options, fn) {
-  const page = await newPage(browser, options);
-  try {
-    return await fn(page);
-  } finally {
-    await closePage(page);
-  }
-}
 
 /** The loader's tag for a widget. */
 const loader = (attrs) =>

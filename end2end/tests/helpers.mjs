@@ -52,12 +52,15 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
-/** Launches headless Chromium (Debian's by default; `CHROMIUM_PATH` overrides it). */
-export function launch() {
+/**
+ * Launches headless Chromium (Debian's by default; `CHROMIUM_PATH` overrides it), with `args`
+ * besides the usual ones.
+ */
+export function launch(args = []) {
   return chromium.launch({
     headless: true,
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...args],
   });
 }
 
@@ -94,14 +97,15 @@ export async function closePage(page) {
 }
 
 /**
- * One Chromium for the tests of a file, launched before them and closed after them. Returns
+ * One Chromium for the tests of a file (with `args` besides the usual ones), launched before
+ * them and closed after them. Returns
  * `withPage(options, fn)`, which runs `fn` with a fresh page (its own context) and always closes
  * it, and `browser()` for a test that holds several pages at once.
  */
-export function browserForFile() {
+export function browserForFile({ args = [] } = {}) {
   let browser;
   before(async () => {
-    browser = await launch();
+    browser = await launch(args);
   });
   after(async () => {
     await browser?.close();

@@ -367,14 +367,18 @@ fn Filters(data: CalendarData, scope: Scope) -> impl IntoView {
     let i18n = use_i18n();
     let q = data.query.clone();
     let action = crate::embed::within(i18n, scope.path(), "calendar".to_owned());
+    // The page's own city or cluster, as a query holds it.
+    let mut fixed = CalendarQuery::default();
+    scope.fix(&mut fixed);
     // Inside a widget the form's action has one path: its city or cluster travels as a field.
     let fixed_fields = crate::embed::frame().map(|_| {
-        let mut fixed = CalendarQuery::default();
-        scope.fix(&mut fixed);
-        [("city", fixed.city), ("cluster", fixed.cluster)]
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| view! { <input type="hidden" name=k value=v /> }))
-            .collect_view()
+        [
+            ("city", fixed.city.clone()),
+            ("cluster", fixed.cluster.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| view! { <input type="hidden" name=k value=v /> }))
+        .collect_view()
     });
     let option = |value: String, label: String, selected: bool| {
         view! { <option value=value selected=selected>{label}</option> }
@@ -424,15 +428,11 @@ fn Filters(data: CalendarData, scope: Scope) -> impl IntoView {
     let any = move || t_string!(i18n, calendar_any).to_owned();
     let from = q.from.map(|d| d.to_string()).unwrap_or_default();
     let to = q.to.map(|d| d.to_string()).unwrap_or_default();
-    let clear = {
-        let mut fixed = CalendarQuery::default();
-        scope.fix(&mut fixed);
-        crate::embed::within(
-            i18n,
-            scope.path(),
-            format!("calendar?{}", fixed.to_query_string()),
-        )
-    };
+    let clear = crate::embed::within(
+        i18n,
+        scope.path(),
+        format!("calendar?{}", fixed.to_query_string()),
+    );
     let view_value = q.view.as_str();
     // Open when the reader chose a filter; the page's own city or cluster does not count.
     let chosen = {

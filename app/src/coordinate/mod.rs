@@ -186,15 +186,7 @@ pub(crate) mod ops {
                 })
                 .collect());
         }
-        let ids: Vec<i64> = me
-            .roles
-            .iter()
-            .filter_map(|r| match r {
-                Role::City(id) => Some(*id),
-                _ => None,
-            })
-            .collect();
-        Ok(db.city_refs(&ids).await?)
+        Ok(db.city_refs(&me.roles.cities()).await?)
     }
 
     pub fn role_json(role: Role) -> serde_json::Value {
@@ -581,19 +573,11 @@ pub async fn audit_log(before: Option<i64>) -> Result<Vec<AuditView>, AppError> 
     crate::respond(
         async {
             use db::audit::Scope;
-            use domain::Role;
             let me = crate::accounts::session::require_user()?;
             let scope = if me.roles.is_admin() {
                 Scope::All
             } else {
-                let cities: Vec<i64> = me
-                    .roles
-                    .iter()
-                    .filter_map(|r| match r {
-                        Role::City(id) => Some(*id),
-                        _ => None,
-                    })
-                    .collect();
+                let cities = me.roles.cities();
                 if cities.is_empty() {
                     return Err(AppError::Forbidden);
                 }

@@ -114,15 +114,18 @@ pub fn full_page(path: &str, query: &str) -> String {
     }
 }
 
-/// The style sheet of the theme a widget's query asks for; nothing for the site's own look or
-/// a refused value (the widget then says which). The server admits it by its hash.
-pub fn theme_css(query: &str) -> Option<String> {
+/// The theme a widget's query (without its `?`) asks for, or each refused value by its key.
+pub fn theme_of(query: &str) -> Result<Theme, Vec<(&'static str, domain::ParseError)>> {
     let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     Theme::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .ok()?
-        .css()
+}
+
+/// The style sheet of the theme a widget's query asks for; nothing for the site's own look or
+/// a refused value (the widget then says which). The server admits it by its hash.
+pub fn theme_css(query: &str) -> Option<String> {
+    theme_of(query).ok()?.css()
 }
 
 /// What a widget's `<head>` has that a page's has not: links open in the top window, the
@@ -171,12 +174,7 @@ pub(crate) fn framed_redirect(lang: &str, path: &str) -> Option<String> {
     if !referer.path().starts_with(PREFIX) || !has_form(path.split('?').next().unwrap_or("")) {
         return None;
     }
-    let pairs: Vec<(String, String)> = referer
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let theme =
-        Theme::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).unwrap_or_default();
+    let theme = theme_of(referer.query().unwrap_or("")).unwrap_or_default();
     Some(framed(lang, path, &theme))
 }
 

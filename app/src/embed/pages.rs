@@ -7,7 +7,6 @@ use crate::forms::problem_text;
 use crate::i18n::*;
 use crate::layout::{set_status, ErrorContent};
 use crate::map::MapFilter;
-use domain::Theme;
 use leptos::prelude::*;
 use leptos_meta::{Html, Meta, Title};
 use leptos_router::components::Outlet;
@@ -27,16 +26,15 @@ fn query_pairs() -> Vec<(String, String)> {
 pub fn EmbedLayout() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
-    let pairs = query_pairs();
-    let theme = Theme::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let search = location.search.get_untracked();
+    let theme = super::theme_of(search.trim_start_matches('?'));
     let lang = move || i18n.get_locale().as_str();
     let dir = move || i18n.get_locale().direction().as_str();
     let scheme = theme.as_ref().map(|t| t.scheme.as_str()).unwrap_or("auto");
-    let full = {
-        let path = location.pathname.get_untracked();
-        let query = location.search.get_untracked();
-        full_page(&path, query.trim_start_matches('?'))
-    };
+    let full = full_page(
+        &location.pathname.get_untracked(),
+        search.trim_start_matches('?'),
+    );
     let body = match theme {
         Ok(theme) => {
             provide_context(Frame { theme });
