@@ -22,6 +22,9 @@ pub enum AppError {
     TooManyRequests,
     #[error("internal error")]
     Internal,
+    /// The database cannot be reached just now; nothing was changed.
+    #[error("temporarily unavailable")]
+    Unavailable,
     #[error("request failed: {0}")]
     Transport(String),
 }
@@ -93,6 +96,8 @@ pub enum Problem {
     PactClosed,
     /// Still used by other records, so it cannot be removed.
     InUse,
+    /// A confirmed adhesion of this pact already has this tax code.
+    TaxCodeTaken,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,6 +147,60 @@ impl Invalid {
         invalid.add(field, problem);
         AppError::Invalid(invalid)
     }
+
+    /// The values worth keeping for the form to come back with, within `bounds`: a value that
+    /// was refused for its length is dropped (the person sees the error and retypes a shorter
+    /// one; keeping it would let anyone store whatever the body limit allows), the others are
+    /// cut at a character boundary, and fields past the total are left out.
+    pub fn bounded(mut self, bounds: KeptBounds) -> Self {
+        let too_long: Vec<String> = self
+            .problems
+            .iter()
+            .filter(|(_, p)| matches!(p, Problem::TooLong | Problem::PasswordTooLong))
+            .map(|(f, _)| f.clone())
+            .collect();
+        let mut total = 0;
+        self.values = std::mem::take(&mut self.values)
+            .into_iter()
+            .filter(|(field, _)| !too_long.contains(field))
+            .take(bounds.fields)
+            .map_while(|(field, mut value)| {
+                if value.len() > bounds.per_field {
+                    let mut end = bounds.per_field;
+                    while !value.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    value.truncate(end);
+                }
+                total += field.len() + value.len();
+                (total <= bounds.total).then_some((field, value))
+            })
+            .collect();
+        self
+    }
+}
+
+/// How much of a refused form is kept for it to come back with (in bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeptBounds {
+    pub per_field: usize,
+    pub total: usize,
+    pub fields: usize,
+}
+
+impl KeptBounds {
+    /// Forms anyone may post: no public field is longer than a few hundred characters.
+    pub const ANONYMOUS: KeptBounds = KeptBounds {
+        per_field: 4 * 1024,
+        total: 16 * 1024,
+        fields: 64,
+    };
+    /// A coordinator's forms, whose texts (a pact, a meeting's description) run to pages.
+    pub const SIGNED_IN: KeptBounds = KeptBounds {
+        per_field: 200 * 1024,
+        total: 400 * 1024,
+        fields: 256,
+    };
 }
 
 impl FromServerFnError for AppError {
@@ -157,6 +216,10 @@ impl From<db::DbError> for AppError {
     fn from(e: db::DbError) -> Self {
         match e {
             db::DbError::NotFound => AppError::NotFound,
+            db::DbError::Unavailable(e) => {
+                tracing::warn!(error = %e, "database unavailable");
+                AppError::Unavailable
+            }
             other => {
                 tracing::error!(error = %other, "database error");
                 AppError::Internal
@@ -175,6 +238,7 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -205,4 +269,78 @@ pub(crate) fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         }
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(values: &[(&str, String)], problems: &[(&str, Problem)]) -> Invalid {
+        Invalid {
+            problems: problems.iter().map(|(f, p)| (f.to_string(), *p)).collect(),
+            values: values
+                .iter()
+                .map(|(f, v)| (f.to_string(), v.clone()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_value_refused_for_its_length_is_not_kept_and_the_rest_are_cut() {
+        let bounds = KeptBounds {
+            per_field: 8,
+            total: 1000,
+            fields: 10,
+        };
+        let kept = typed(
+            &[
+                ("name", "Ada Lovelace".into()),
+                ("needs", "x".repeat(50)),
+                ("city", "Città".into()),
+            ],
+            &[("needs", Problem::TooLong)],
+        )
+        .bounded(bounds);
+        // "Città" is 6 bytes; "Ada Love" the first 8 of the name.
+        assert_eq!(
+            kept.values,
+            vec![
+                ("name".to_owned(), "Ada Love".to_owned()),
+                ("city".to_owned(), "Città".to_owned())
+            ]
+        );
+        assert_eq!(kept.problems.len(), 1, "the problems all stay");
+    }
+
+    #[test]
+    fn values_are_cut_at_a_character_boundary_and_stop_at_the_total() {
+        let bounds = KeptBounds {
+            per_field: 5,
+            total: 12,
+            fields: 10,
+        };
+        let kept = typed(
+            &[("a", "èèè".into()), ("b", "1234".into()), ("c", "x".into())],
+            &[],
+        )
+        .bounded(bounds);
+        // "èè" (4 bytes, the third è would cross 5), then "b" + "1234": 1 + 4 + 1 + 4 = 10; "c"
+        // would make 12 and still fits, a fourth would not.
+        assert_eq!(
+            kept.values,
+            vec![
+                ("a".to_owned(), "èè".to_owned()),
+                ("b".to_owned(), "1234".to_owned()),
+                ("c".to_owned(), "x".to_owned())
+            ]
+        );
+        let many: Vec<(&str, String)> = (0..100).map(|_| ("f", "v".to_owned())).collect();
+        assert_eq!(
+            typed(&many, &[])
+                .bounded(KeptBounds::ANONYMOUS)
+                .values
+                .len(),
+            64
+        );
+    }
 }

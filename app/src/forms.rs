@@ -59,6 +59,7 @@ pub fn problem_text(i18n: I18n, problem: Problem) -> String {
         Problem::BothOrNeither => td_string!(locale, problem_both_or_neither),
         Problem::PactClosed => td_string!(locale, problem_pact_closed),
         Problem::InUse => td_string!(locale, problem_in_use),
+        Problem::TaxCodeTaken => td_string!(locale, problem_tax_code_taken),
     }
     .to_string()
 }
@@ -73,6 +74,7 @@ fn error_text(i18n: I18n, error: &AppError) -> String {
         AppError::Unauthorized => td_string!(locale, error_unauthorized).to_string(),
         AppError::Forbidden => td_string!(locale, error_forbidden).to_string(),
         AppError::TooManyRequests => td_string!(locale, error_too_many).to_string(),
+        AppError::Unavailable => td_string!(locale, error_unavailable).to_string(),
         AppError::NotFound => td_string!(locale, not_found_title).to_string(),
         AppError::Internal | AppError::Transport(_) => td_string!(locale, error_text).to_string(),
     }

@@ -248,6 +248,13 @@ pub fn ErrorContent(error: AppError) -> impl IntoView {
         }
         .into_any();
     }
+    if error == AppError::Unavailable {
+        return view! {
+            <h1>{t!(i18n, error_unavailable_title)}</h1>
+            <p role="alert">{t!(i18n, error_unavailable)}</p>
+        }
+        .into_any();
+    }
     view! {
         <h1>{t!(i18n, error_title)}</h1>
         <p role="alert">{t!(i18n, error_text)}</p>

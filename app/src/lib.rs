@@ -34,7 +34,7 @@ mod routes;
 
 #[cfg(feature = "ssr")]
 pub(crate) use error::respond;
-pub use error::{AppError, Invalid, Problem};
+pub use error::{AppError, Invalid, KeptBounds, Problem};
 #[cfg(feature = "ssr")]
 pub use routes::shell;
 pub use routes::App;
@@ -50,6 +50,24 @@ pub struct SiteInfo {
     pub mail_from: String,
     /// Raster tiles under the city maps, when the deployment names a tile server.
     pub tiles: Option<TileLayer>,
+    /// How long registrations are kept, as the registration form tells people.
+    pub registration_days: RegistrationDays,
+}
+
+/// Days a registration is kept: never confirmed, and after its date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationDays {
+    pub unconfirmed: u32,
+    pub after: u32,
+}
+
+impl Default for RegistrationDays {
+    fn default() -> Self {
+        Self {
+            unconfirmed: 7,
+            after: 30,
+        }
+    }
 }
 
 /// A raster tile server in the `{z}/{x}/{y}` scheme (OpenStreetMap's and most others'), with

@@ -12,8 +12,20 @@ pub enum DbError {
     Config(String),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database cannot be reached or is shutting down: worth trying again shortly.
+    #[error("database unavailable: {0}")]
+    Unavailable(sqlx::Error),
     #[error(transparent)]
     Sqlx(sqlx::Error),
+}
+
+/// SQLSTATEs of a server that is going away, refusing connections or overloaded (PostgreSQL's
+/// classes 08 and 57P, "too many connections", a database closed to connections), and
+/// SQLite's busy and locked after its timeout.
+fn transient(code: &str) -> bool {
+    code.starts_with("08")
+        || code.starts_with("57P")
+        || matches!(code, "53300" | "55000" | "5" | "6" | "517" | "262")
 }
 
 impl From<sqlx::Error> for DbError {
@@ -29,6 +41,14 @@ impl From<sqlx::Error> for DbError {
                     constraint: dbe.constraint().map(str::to_owned),
                 }
             }
+            sqlx::Error::Database(ref dbe) if dbe.code().is_some_and(|c| transient(&c)) => {
+                DbError::Unavailable(e)
+            }
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::WorkerCrashed => DbError::Unavailable(e),
             other => DbError::Sqlx(other),
         }
     }

@@ -92,6 +92,22 @@ impl Db {
         }))
     }
 
+    /// Deletes messages sent, or given up on, before `before`: their bodies hold personal links
+    /// and the outbox page only needs the recent ones. Messages still to send are kept
+    /// whatever their age.
+    pub async fn prune_outbox(&self, before: DateTime<Utc>) -> Result<u64, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query(
+                "DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at < $1) \
+                    OR (gave_up_at IS NOT NULL AND gave_up_at < $1)",
+            )
+            .bind(before)
+            .execute(pool)
+            .await?
+            .rows_affected()
+        }))
+    }
+
     /// Records a delivery; `false` if the message was already marked sent.
     pub async fn mark_sent(&self, id: i64, now: DateTime<Utc>) -> Result<bool, DbError> {
         let n = on_pool!(self, |pool| {

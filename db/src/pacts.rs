@@ -144,6 +144,9 @@ pub enum Duplicate {
 /// What a confirmation link found.
 #[derive(Debug, Clone)]
 pub enum Confirmation {
+    /// Another confirmed adhesion of this pact has the same tax code: this one stays
+    /// unconfirmed (and lapses). On PostgreSQL the transaction is then spent.
+    TaxCodeTaken,
     /// Confirmed now: the adhesion awaits moderation.
     Confirmed(AdhesionRow),
     /// Confirmed before (the link was used).
@@ -642,22 +645,10 @@ pub async fn create_adhesion(
         .fetch_optional(&mut *conn)
         .await?
     });
+    // A new adhesion is unconfirmed, which the tax code's index leaves out (see
+    // `confirm_adhesion`): only the same name with the same address collides.
     let Some(id) = id else {
-        let same_code: Option<i64> = on_tx!(tx, |conn| {
-            sqlx::query_scalar(
-                "SELECT id FROM adhesions WHERE pact_id = $1 AND tax_code = $2 \
-                 AND status IN ('unconfirmed', 'pending', 'approved')",
-            )
-            .bind(a.pact_id)
-            .bind(d.tax_code)
-            .fetch_optional(&mut *conn)
-            .await?
-        });
-        return Ok(Err(if same_code.is_some() {
-            Duplicate::TaxCode
-        } else {
-            Duplicate::NameAndEmail
-        }));
+        return Ok(Err(Duplicate::NameAndEmail));
     };
     set_commitments(tx, id, d.commitments).await?;
     Ok(Ok(id))
@@ -711,7 +702,24 @@ pub async fn confirm_adhesion(
     manage_hash: &str,
     now: i64,
 ) -> Result<Confirmation, DbError> {
-    let id: Option<i64> = on_tx!(tx, |conn| {
+    // Uniqueness of the tax code is settled here, among confirmed adhesions, not when a form
+    // is filed: anyone can type another organisation's public number.
+    let taken: Option<i64> = on_tx!(tx, |conn| {
+        sqlx::query_scalar(
+            "SELECT a.id FROM adhesions a JOIN adhesions other \
+               ON other.pact_id = a.pact_id AND other.tax_code = a.tax_code \
+                  AND other.id <> a.id AND other.status IN ('pending', 'approved') \
+             WHERE a.confirm_hash = $1 AND a.status = 'unconfirmed' AND a.confirm_expires_at > $2",
+        )
+        .bind(confirm_hash)
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?
+    });
+    if taken.is_some() {
+        return Ok(Confirmation::TaxCodeTaken);
+    }
+    let updated: Result<Option<i64>, sqlx::Error> = on_tx!(tx, |conn| {
         sqlx::query_scalar(
             "UPDATE adhesions SET status = 'pending', confirmed_at = $3, manage_hash = $2, \
                 confirm_expires_at = NULL, updated_at = $3 \
@@ -722,8 +730,14 @@ pub async fn confirm_adhesion(
         .bind(manage_hash)
         .bind(now)
         .fetch_optional(&mut *conn)
-        .await?
+        .await
     });
+    // Two adhesions with one tax code confirmed at the same moment: the check above saw
+    // neither, the index lets only one through.
+    let id = match updated.map_err(DbError::from) {
+        Err(DbError::Conflict { .. }) => return Ok(Confirmation::TaxCodeTaken),
+        other => other?,
+    };
     if let Some(id) = id {
         return Ok(Confirmation::Confirmed(adhesion_in(tx, id).await?));
     }
@@ -790,13 +804,16 @@ pub async fn update_details(
 ) -> Result<Result<AdhesionRow, Duplicate>, DbError> {
     let (lat, lon) = d.position.unzip();
     let key = domain::name_key(d.organisation);
-    // Looked up first: on PostgreSQL a refused UPDATE would abort the whole transaction.
+    // Looked up first: on PostgreSQL a refused UPDATE would abort the whole transaction. As in
+    // the indexes, a tax code is unique among confirmed adhesions only.
     let clash: Option<(Option<String>,)> = on_tx!(tx, |conn| {
         sqlx::query_as(
             "SELECT o.tax_code FROM adhesions o JOIN adhesions me ON me.id = $1 \
              WHERE o.pact_id = me.pact_id AND o.id <> me.id \
                 AND o.status IN ('unconfirmed', 'pending', 'approved') \
-                AND (o.tax_code = $2 OR (o.name_key = $3 AND o.email = me.email)) LIMIT 1",
+                AND ((o.tax_code = $2 AND o.status <> 'unconfirmed' \
+                        AND me.status IN ('pending', 'approved')) \
+                     OR (o.name_key = $3 AND o.email = me.email)) LIMIT 1",
         )
         .bind(id)
         .bind(d.tax_code)
@@ -957,6 +974,8 @@ pub async fn anonymise_closed(tx: &mut Tx, before: i64, now: i64) -> Result<u64,
         .await?
     });
     for id in &ids {
+        // Before the adhesion's address goes: it is how its invited registrations are found.
+        crate::meetings::erase_invited_registrations(tx, *id).await?;
         on_tx!(tx, |conn| {
             sqlx::query(
                 "UPDATE adhesions SET contact_name = '', email = '', phone = '', \

@@ -132,6 +132,8 @@ async function fillJoinForm(f, { name, email }) {
   await f.getByLabel('Legale rappresentante', { exact: true }).fill('Paolo Verdi');
   await f.getByLabel(/Dichiaro di poter firmare/).check();
   await f.getByLabel('Offrire occasioni di apprendimento aperte a tutti').check();
+  // Listing is a choice the organisation makes: unticked until it does.
+  await f.getByLabel(/Mostrare l'organizzazione nell'elenco pubblico/).check();
   await f.getByLabel("Ho letto l'informativa sulla privacy qui sotto.").check();
 }
 

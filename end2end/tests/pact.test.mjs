@@ -29,6 +29,8 @@ async function fillJoinForm(page, { name, email, skip = [] }) {
   await page.getByLabel('Legale rappresentante', { exact: true }).fill('Paolo Verdi');
   await page.getByLabel(/Dichiaro di poter firmare/).check();
   await page.getByLabel('Offrire occasioni di apprendimento aperte a tutti').check();
+  // Listing is a choice the organisation makes: unticked until it does.
+  await page.getByLabel(/Mostrare l'organizzazione nell'elenco pubblico/).check();
   if (!skip.includes('privacy')) await page.getByLabel("Ho letto l'informativa sulla privacy qui sotto.").check();
 }
 

@@ -41,6 +41,21 @@ pub enum LogFormat {
     Json,
 }
 
+/// How long personal data are kept, in days, as the privacy notices promise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retention {
+    /// After a withdrawal or refusal, an adhesion's personal data (and those of the
+    /// registrations its invitations led to) are erased.
+    pub pact_days: u32,
+    /// A registration never confirmed is deleted.
+    pub unconfirmed_registration_days: u32,
+    /// After a date ends, its registrations keep their status (for the counts) and lose the
+    /// rest.
+    pub registration_days: u32,
+    /// Sent mail (which holds personal links) is deleted from the outbox.
+    pub mail_days: u32,
+}
+
 /// Everything the server needs to start. Secrets are wrapped so that `Debug` never prints them.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -56,13 +71,21 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Public writes (registrations) per client address; a rate of 0 switches the limit off.
     pub public_writes: crate::limits::Limit,
-    /// Days after which a withdrawn or rejected adhesion loses its personal data.
-    pub pact_retention_days: u32,
+    /// How long personal data are kept (see [`Retention`]).
+    pub retention: Retention,
     /// How long a rendered public feed is served again before it is rendered anew; 0: never.
     pub feed_cache_seconds: u32,
     /// How long an anonymous reader's page is served again while nothing it shows changed; 0:
     /// every page is rendered for each request.
     pub page_cache_seconds: u32,
+    /// How long a connection may take to send a request's headers before it is closed.
+    pub header_read_timeout: std::time::Duration,
+    /// How long a request may take, from its headers to its response's headers (a slow upload
+    /// included), before it gets 408.
+    pub request_timeout: std::time::Duration,
+    /// Proxies (load balancers) whose `X-Forwarded-For` names the client; nobody else's is
+    /// believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Raster tiles under the city maps (`MAP_TILE_URL`, `MAP_TILE_ATTRIBUTION`); none by default.
     pub tiles: Option<app::TileLayer>,
     pub leptos: LeptosOptions,
@@ -110,6 +133,21 @@ impl Config {
                         "must be a URL like smtp://user:pass@host:587 (scheme smtp or smtps)",
                     ));
                 }
+                // Plain smtp:// sends the password and every personal link in clear text; only
+                // a relay on the same machine or network may be trusted with that, and saying
+                // so is the operator's decision.
+                let tls = url
+                    .query_pairs()
+                    .any(|(k, v)| k == "tls" && matches!(v.as_ref(), "required" | "wrapper"));
+                let plaintext_allowed = get("SMTP_ALLOW_PLAINTEXT")
+                    .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
+                if url.scheme() == "smtp" && !tls && !plaintext_allowed {
+                    return Err(ConfigError::new(
+                        "SMTP_URL",
+                        "sends mail without TLS: use smtps:// or ?tls=required, or set \
+                         SMTP_ALLOW_PLAINTEXT=true for a relay on a trusted network",
+                    ));
+                }
                 Some(SecretString::from(raw))
             }
         };
@@ -154,7 +192,35 @@ impl Config {
             burst: number("RATE_LIMIT_BURST", 20)?,
         };
 
-        let pact_retention_days = number("PACT_RETENTION_DAYS", 90)?;
+        let seconds = |var: &'static str, default: u32| -> Result<_, ConfigError> {
+            match number(var, default)? {
+                0 => Err(ConfigError::new(var, "must be at least 1")),
+                n => Ok(std::time::Duration::from_secs(n.into())),
+            }
+        };
+        let header_read_timeout = seconds("HEADER_READ_TIMEOUT_SECONDS", 10)?;
+        let request_timeout = seconds("REQUEST_TIMEOUT_SECONDS", 120)?;
+        let trusted_proxies = get("TRUSTED_PROXIES")
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse().map_err(|_| {
+                    ConfigError::new(
+                        "TRUSTED_PROXIES",
+                        "must be IP addresses separated by commas, like 10.0.0.2,10.0.0.3",
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let retention = Retention {
+            pact_days: number("PACT_RETENTION_DAYS", 90)?,
+            unconfirmed_registration_days: number("UNCONFIRMED_REGISTRATION_DAYS", 7)?,
+            registration_days: number("REGISTRATION_RETENTION_DAYS", 30)?,
+            mail_days: number("MAIL_RETENTION_DAYS", 30)?,
+        };
         let feed_cache_seconds = number("FEED_CACHE_SECONDS", 60)?;
         let page_cache_seconds = number("PAGE_CACHE_SECONDS", 60)?;
 
@@ -196,9 +262,12 @@ impl Config {
             load_demo_data,
             log_format,
             public_writes,
-            pact_retention_days,
+            retention,
             feed_cache_seconds,
             page_cache_seconds,
+            header_read_timeout,
+            request_timeout,
+            trusted_proxies,
             tiles,
             leptos,
         })
@@ -307,7 +376,11 @@ mod tests {
             ("PUBLIC_URL", "ftp://example.org"),
             ("SMTP_URL", "mail.example.org"),
             ("SMTP_URL", "http://mail.example.org"),
+            ("SMTP_URL", "smtp://u:pw@mail.example.org:587"),
             ("LOAD_DEMO_DATA", "maybe"),
+            ("HEADER_READ_TIMEOUT_SECONDS", "0"),
+            ("REQUEST_TIMEOUT_SECONDS", "soon"),
+            ("TRUSTED_PROXIES", "10.0.0.2, lb.internal"),
             ("LOG_FORMAT", "xml"),
             ("LEPTOS_ENV", "staging"),
             ("MAP_TILE_URL", "http://tile.example.org/{z}/{x}/{y}.png"),
@@ -347,5 +420,25 @@ mod tests {
         let debug = format!("{c:?}");
         assert!(!debug.contains("secret"), "{debug}");
         assert!(!debug.contains("pw@"), "{debug}");
+    }
+
+    #[test]
+    fn plain_smtp_is_a_decision_the_operator_states() {
+        let plain = ("SMTP_URL", "smtp://relay.internal:25");
+        assert_eq!(config(&[plain]).unwrap_err().var, "SMTP_URL");
+        assert!(config(&[plain, ("SMTP_ALLOW_PLAINTEXT", "true")]).is_ok());
+        assert!(config(&[("SMTP_URL", "smtp://u:pw@mail.example.org:587?tls=required")]).is_ok());
+    }
+
+    #[test]
+    fn timeouts_and_proxies_are_read() {
+        let c = config(&[
+            ("HEADER_READ_TIMEOUT_SECONDS", "5"),
+            ("TRUSTED_PROXIES", "10.0.0.2, fd00::1"),
+        ])
+        .unwrap();
+        assert_eq!(c.header_read_timeout.as_secs(), 5);
+        assert_eq!(c.request_timeout.as_secs(), 120);
+        assert_eq!(c.trusted_proxies.len(), 2);
     }
 }

@@ -5,7 +5,8 @@
 //! puts them into the request again before the page renders. Browser history, server logs and
 //! shared links thus never hold a name or an e-mail address.
 
-use app::{AppError, Invalid};
+use app::accounts::session::{ClientAddr, SignedIn};
+use app::{AppError, Invalid, KeptBounds};
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, Uri};
 use axum::middleware::Next;
@@ -14,6 +15,15 @@ use base64::engine::general_purpose::URL_SAFE;
 use base64::Engine as _;
 use db::Db;
 use leptos::server_fn::error::FromServerFnError;
+use std::sync::Arc;
+
+/// What the layer needs: where flashes are kept and how often a client may leave one.
+#[derive(Clone)]
+pub struct Flashes {
+    pub db: Db,
+    /// The same quota as public writes, counted apart: every flash is a row anyone can make.
+    pub limit: Option<Arc<crate::limits::PublicWrites>>,
+}
 
 /// The one value a stored error carries in the URL: the key of its flash.
 const KEY: &str = "__flash";
@@ -49,24 +59,41 @@ fn err_of(query: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
-pub async fn keep_values_out_of_urls(State(db): State<Db>, req: Request, next: Next) -> Response {
+pub async fn keep_values_out_of_urls(
+    State(flashes): State<Flashes>,
+    req: Request,
+    next: Next,
+) -> Response {
     let req = if req.method() == Method::GET {
-        restore(&db, req).await
+        restore(&flashes.db, req).await
     } else {
         req
     };
     let post = req.method() == Method::POST;
+    let client = req.extensions().get::<ClientAddr>().copied();
     let mut res = next.run(req).await;
     if post && res.status().is_redirection() {
-        if let Some(location) = stash(&db, res.headers().get(header::LOCATION)).await {
+        let signed_in = res.extensions().get::<SignedIn>().is_some();
+        let allowed = match (&flashes.limit, client) {
+            (Some(limit), Some(ClientAddr(client))) => limit.allows(client),
+            _ => true,
+        };
+        let location = res.headers().get(header::LOCATION);
+        if let Some(location) = stash(&flashes.db, location, signed_in, allowed).await {
             res.headers_mut().insert(header::LOCATION, location);
         }
     }
     res
 }
 
-/// Moves the values of an `Invalid` error in a redirect into a flash.
-async fn stash(db: &Db, location: Option<&HeaderValue>) -> Option<HeaderValue> {
+/// Moves the values of an `Invalid` error in a redirect into a flash, as many of them as a
+/// form of this kind may keep; a client over its quota gets the problems back without values.
+async fn stash(
+    db: &Db,
+    location: Option<&HeaderValue>,
+    signed_in: bool,
+    allowed: bool,
+) -> Option<HeaderValue> {
     let location = location?.to_str().ok()?;
     let (base, query) = location.split_once('?')?;
     let error = decode(&err_of(query)?)?;
@@ -76,17 +103,31 @@ async fn stash(db: &Db, location: Option<&HeaderValue>) -> Option<HeaderValue> {
     if invalid.values.is_empty() {
         return None;
     }
-    let body = serde_json::to_string(&invalid.values).ok()?;
-    let key = db::accounts::OneTimeToken::generate();
-    let expires = chrono::Utc::now().timestamp() + LIFETIME_SECONDS;
-    if let Err(e) = db.put_flash(&key.hash, &body, expires).await {
-        // The values then stay in the URL: the person loses nothing either way.
-        tracing::warn!(error = %e, "cannot store a form flash");
-        return None;
+    let bounds = if signed_in {
+        KeptBounds::SIGNED_IN
+    } else {
+        KeptBounds::ANONYMOUS
+    };
+    let invalid = invalid.bounded(bounds);
+    let mut values = Vec::new();
+    if allowed && !invalid.values.is_empty() {
+        let body = serde_json::to_string(&invalid.values).ok()?;
+        let key = db::accounts::OneTimeToken::generate();
+        let expires = chrono::Utc::now().timestamp() + LIFETIME_SECONDS;
+        match db.put_flash(&key.hash, &body, expires).await {
+            Ok(()) => values.push((KEY.to_owned(), key.secret)),
+            // The person then retypes what they had typed; the values never go into the URL.
+            Err(e) => tracing::warn!(error = %e, "cannot store a form flash"),
+        }
+    } else if !allowed {
+        tracing::warn!(
+            ?signed_in,
+            "form flash over the rate limit: values not kept"
+        );
     }
     let stored = AppError::Invalid(Invalid {
         problems: invalid.problems,
-        values: vec![(KEY.to_owned(), key.secret)],
+        values,
     });
     HeaderValue::from_str(&format!("{base}?{}", with_err(query, &encode(&stored)))).ok()
 }

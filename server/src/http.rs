@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::sessions::Store;
-use app::accounts::session::{Backend, ClientAddr};
+use app::accounts::session::{Backend, ClientAddr, SignedIn};
 use app::{shell, App, SiteInfo};
 use axum::extract::{ConnectInfo, FromRef, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
@@ -15,7 +15,7 @@ use db::Db;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tower::ServiceBuilder;
@@ -23,6 +23,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// The session cookie: a request carrying it may be signed in, and its pages are never kept.
@@ -42,9 +43,14 @@ pub struct AppState {
     pub site: SiteInfo,
     pub sessions: Store,
     pub public_writes: Option<Arc<crate::limits::PublicWrites>>,
+    #[from_ref(skip)]
+    pub flash_writes: Option<Arc<crate::limits::PublicWrites>>,
     pub feeds: crate::feeds::FeedCache,
     pub pages: crate::page_cache::PageCache,
     pub catalog: app::catalog::Catalog,
+    pub passwords: app::accounts::password::Passwords,
+    pub trusted_proxies: Arc<Vec<IpAddr>>,
+    pub request_timeout: Duration,
 }
 
 impl AppState {
@@ -56,12 +62,20 @@ impl AppState {
                 public_url: config.public_url.as_str().trim_end_matches('/').to_owned(),
                 mail_from: config.mail_from.clone(),
                 tiles: config.tiles.clone(),
+                registration_days: app::RegistrationDays {
+                    unconfirmed: config.retention.unconfirmed_registration_days,
+                    after: config.retention.registration_days,
+                },
             },
             sessions,
             public_writes: crate::limits::PublicWrites::new(config.public_writes),
+            flash_writes: crate::limits::PublicWrites::new(config.public_writes),
             feeds: crate::feeds::FeedCache::new(config.feed_cache_seconds, version.clone()),
             pages: crate::page_cache::PageCache::new(config.page_cache_seconds, version.clone()),
             catalog: app::catalog::Catalog::new(version),
+            passwords: Default::default(),
+            trusted_proxies: Arc::new(config.trusted_proxies.clone()),
+            request_timeout: config.request_timeout,
             db,
         }
     }
@@ -108,8 +122,11 @@ pub fn router(state: AppState) -> Router {
         .with_secure(https)
         .with_same_site(tower_sessions::cookie::SameSite::Lax)
         .with_expiry(tower_sessions::Expiry::OnInactivity(SESSION_IDLE));
-    let auth =
-        axum_login::AuthManagerLayerBuilder::new(Backend::new(state.db.clone()), sessions).build();
+    let auth = axum_login::AuthManagerLayerBuilder::new(
+        Backend::new(state.db.clone(), state.passwords.clone()),
+        sessions,
+    )
+    .build();
     let policies = Arc::new(Policies::new(&state));
     let origin = Arc::new(
         url::Url::parse(&state.site.public_url)
@@ -145,18 +162,26 @@ pub fn router(state: AppState) -> Router {
         })
         .leptos_routes_with_handler(routes, get(crate::pages::page))
         .fallback(crate::pages::file_or_not_found)
+        .layer(middleware::from_fn(mark_signed_in))
         .layer(auth)
         .layer(middleware::from_fn(crate::pacts::multipart_only))
         .layer(middleware::from_fn_with_state(
             state.public_writes.clone(),
             crate::limits::limit_public_writes,
         ))
-        .layer(middleware::from_fn(client_addr))
         .layer(middleware::from_fn_with_state(
-            state.db.clone(),
+            crate::flash::Flashes {
+                db: state.db.clone(),
+                limit: state.flash_writes.clone(),
+            },
             crate::flash::keep_values_out_of_urls,
         ))
+        .layer(middleware::from_fn_with_state(
+            state.trusted_proxies.clone(),
+            client_addr,
+        ))
         .layer(middleware::from_fn_with_state(origin, same_origin))
+        .layer(middleware::from_fn(without_trailing_slash))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(X_REQUEST_ID.clone(), MakeRequestUuid))
@@ -167,10 +192,16 @@ pub fn router(state: AppState) -> Router {
                             .get(&X_REQUEST_ID)
                             .and_then(|v| v.to_str().ok())
                             .unwrap_or("-");
-                        tracing::info_span!("request", request_id = %id, method = %req.method(), uri = %req.uri())
+                        let uri = redacted(req.uri());
+                        tracing::info_span!("request", request_id = %id, method = %req.method(), uri = %uri)
                     }),
                 )
                 .layer(PropagateRequestIdLayer::new(X_REQUEST_ID.clone()))
+                // A request that takes longer, its upload included, ends with 408.
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::REQUEST_TIMEOUT,
+                    state.request_timeout,
+                ))
                 .layer(middleware::from_fn_with_state(
                     state.pages.clone(),
                     crate::page_cache::serve,
@@ -312,14 +343,54 @@ async fn run_to_completion(req: Request, next: Next) -> Response {
     }
 }
 
-/// Tells server functions who is asking, for sign-in throttling. Behind a load balancer every
-/// request comes from the balancer: limits per account still hold, per-client ones then count
-/// the balancer (see README).
-async fn client_addr(mut req: Request, next: Next) -> Response {
+/// Says on the response whether the request was signed in (see [`SignedIn`]).
+async fn mark_signed_in(req: Request, next: Next) -> Response {
+    let signed_in = req
+        .extensions()
+        .get::<axum_login::AuthSession<Backend>>()
+        .is_some_and(|auth| auth.user.is_some());
+    let mut res = next.run(req).await;
+    if signed_in {
+        res.extensions_mut().insert(SignedIn);
+    }
+    res
+}
+
+/// Tells server functions and limits who is asking. Behind a load balancer named in
+/// `TRUSTED_PROXIES` that is the address it puts in `X-Forwarded-For`; otherwise the peer's.
+async fn client_addr(
+    State(proxies): State<Arc<Vec<IpAddr>>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
     if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
-        req.extensions_mut().insert(ClientAddr(addr.ip()));
+        let forwarded = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect::<Vec<_>>()
+            .join(",");
+        let client = client_of(addr.ip(), &forwarded, &proxies);
+        req.extensions_mut().insert(ClientAddr::of(client));
     }
     next.run(req).await
+}
+
+/// The client behind a chain of proxies: each trusted proxy appends the address it got the
+/// request from, so the first address from the right that is not a trusted proxy is the
+/// client; anything to its left the client may have written itself. An entry that is not an
+/// address stops the walk at the last proxy trusted.
+fn client_of(peer: IpAddr, forwarded: &str, proxies: &[IpAddr]) -> IpAddr {
+    let mut client = peer;
+    let mut hops = forwarded.rsplit(',').map(str::trim);
+    while proxies.contains(&client) {
+        match hops.next().and_then(|hop| hop.parse().ok()) {
+            Some(hop) => client = hop,
+            None => break,
+        }
+    }
+    client
 }
 
 /// Refuses a request that changes something unless the browser says it comes from one of our
@@ -331,11 +402,6 @@ async fn same_origin(State(public): State<Arc<String>>, req: Request, next: Next
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
     let claimed = req
         .headers()
         .get(header::ORIGIN)
@@ -348,20 +414,40 @@ async fn same_origin(State(public): State<Arc<String>>, req: Request, next: Next
                 .and_then(|r| url::Url::parse(r).ok())
                 .map(|u| u.origin().ascii_serialization())
         });
-    let ours = claimed.as_deref().is_some_and(|origin| {
-        origin == public.as_str()
-            || host.as_deref().is_some_and(|h| {
-                origin.split_once("://").is_some_and(|(scheme, authority)| {
-                    matches!(scheme, "http" | "https") && authority.eq_ignore_ascii_case(h)
-                })
-            })
-    });
+    // Only the site's public address counts: the Host header is whatever the client wrote,
+    // so a page on any name that resolves here would pass a comparison with it.
+    let ours = claimed.as_deref() == Some(public.as_str());
     if ours {
         next.run(req).await
     } else {
         tracing::warn!(origin = ?claimed, "cross-site request refused");
         (StatusCode::FORBIDDEN, "cross-site request refused").into_response()
     }
+}
+
+/// `/en/` is `/en`: a path with a trailing slash is sent, with its query, to the one without
+/// (a link typed or pasted that way would otherwise be a 404).
+async fn without_trailing_slash(req: Request, next: Next) -> Response {
+    use axum::http::Method;
+    let path = req.uri().path();
+    if matches!(*req.method(), Method::GET | Method::HEAD) && path.len() > 1 && path.ends_with('/')
+    {
+        let trimmed = path.trim_end_matches('/');
+        // `//evil.example/` must not become a link to another site.
+        let target = format!("/{}", trimmed.trim_start_matches('/'));
+        let target = match req.uri().query() {
+            Some(q) => format!("{target}?{q}"),
+            None => target,
+        };
+        if let Ok(location) = HeaderValue::from_str(&target) {
+            return (
+                StatusCode::PERMANENT_REDIRECT,
+                [(header::LOCATION, location)],
+            )
+                .into_response();
+        }
+    }
+    next.run(req).await
 }
 
 async fn healthz() -> &'static str {
@@ -406,11 +492,46 @@ async fn redirect_status(req: Request, next: Next) -> Response {
     res
 }
 
+/// The URI as logs may keep it: a personal link's token is as good as a password for what it
+/// opens, so its value is left out.
+fn redacted(uri: &axum::http::Uri) -> String {
+    let Some(query) = uri.query() else {
+        return uri.to_string();
+    };
+    let query: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) if key == "token" || key.ends_with("_token") => format!("{key}=…"),
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{}?{}", uri.path(), query.join("&"))
+}
+
 /// Hashed bundle files never change under their name, so browsers may keep them for a year;
-/// other static files are revalidated hourly and pages on every visit.
+/// other static files are revalidated hourly and pages on every visit. A page that is someone's
+/// own (opened by a personal link, or with a session) is kept by no cache at all: a shared
+/// computer's back button or a proxy would show it to the next person.
 async fn cache_control(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
+    let personal = req
+        .uri()
+        .query()
+        .is_some_and(|q| q.split('&').any(|p| p.starts_with("token=")))
+        || req
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|c| c.split(';').any(|c| c.trim().starts_with(SESSION_COOKIE)));
     let mut res = next.run(req).await;
+    if personal && !path.starts_with("/pkg/") {
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+        return res;
+    }
     if res.headers().contains_key(header::CACHE_CONTROL) {
         return res;
     }
@@ -482,7 +603,44 @@ pub(crate) async fn refuse(req: Request, error: app::AppError) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::is_hashed;
+    use super::{client_of, is_hashed, redacted};
+    use std::net::IpAddr;
+
+    #[test]
+    fn tokens_are_left_out_of_logged_addresses() {
+        let uri = |s: &str| s.parse::<axum::http::Uri>().unwrap();
+        assert_eq!(
+            redacted(&uri("/en/registration?token=s3cret&done=confirmed")),
+            "/en/registration?token=…&done=confirmed"
+        );
+        assert_eq!(
+            redacted(&uri("/feeds/calendar.ics?city=lucca")),
+            "/feeds/calendar.ics?city=lucca"
+        );
+    }
+
+    #[test]
+    fn only_trusted_proxies_name_the_client() {
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let proxies = [ip("10.0.0.2"), ip("10.0.0.3")];
+        // Direct: the header is the client's own words.
+        assert_eq!(
+            client_of(ip("198.51.100.9"), "1.2.3.4", &proxies),
+            ip("198.51.100.9")
+        );
+        // Through two proxies; the left-most entry was forged by the client.
+        assert_eq!(
+            client_of(ip("10.0.0.2"), "1.2.3.4, 203.0.113.5, 10.0.0.3", &proxies),
+            ip("203.0.113.5")
+        );
+        // A proxy without the header, or with garbage, stands for the client.
+        assert_eq!(client_of(ip("10.0.0.2"), "", &proxies), ip("10.0.0.2"));
+        assert_eq!(client_of(ip("10.0.0.2"), "junk", &proxies), ip("10.0.0.2"));
+        assert_eq!(
+            client_of(ip("10.0.0.2"), "203.0.113.5", &[]),
+            ip("10.0.0.2")
+        );
+    }
 
     #[test]
     fn hashed_asset_names_are_recognised() {

@@ -22,7 +22,6 @@ pub mod telemetry;
 pub use http::{router, AppState};
 
 use anyhow::Context;
-use axum::serve::ListenerExt;
 use config::Config;
 use db::Db;
 use std::net::SocketAddr;
@@ -52,10 +51,10 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-/// At start and then hourly: refreshes SQLite's planner statistics, forgets expired sessions
-/// and sign-in failures older than any throttling window, and erases the personal data of
-/// adhesions past their retention period.
-pub async fn housekeeping(db: Db, pact_retention_days: u32) {
+/// At start and then hourly: refreshes SQLite's planner statistics, forgets expired sessions,
+/// sign-in attempts older than any throttling window and form flashes, and erases the personal
+/// data past their retention period.
+pub async fn housekeeping(db: Db, retention: config::Retention) {
     use tower_sessions::session_store::ExpiredDeletion;
     let store = match sessions::Store::open(&db).await {
         Ok(s) => s,
@@ -80,14 +79,55 @@ pub async fn housekeeping(db: Db, pact_retention_days: u32) {
         if let Err(e) = db.prune_flashes(chrono::Utc::now().timestamp()).await {
             tracing::warn!(error = %e, "cannot prune form flashes");
         }
-        match app::pact::ops::tidy(&db, i64::from(pact_retention_days)).await {
-            Ok((0, 0)) => {}
-            Ok((erased, purged)) => {
-                tracing::info!(erased, purged, "adhesions past retention tidied")
-            }
-            Err(e) => tracing::warn!(error = %e, "cannot tidy adhesions"),
+        match forget(&db, retention, chrono::Utc::now()).await {
+            Ok(f) if f == Forgotten::default() => {}
+            Ok(f) => tracing::info!(?f, "personal data past retention erased"),
+            Err(e) => tracing::warn!(error = %e, "cannot erase personal data past retention"),
         }
     }
+}
+
+/// What one pass of [`forget`] erased.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Forgotten {
+    pub adhesions_erased: u64,
+    pub adhesions_purged: u64,
+    pub registrations_purged: u64,
+    pub registrations_erased: u64,
+    pub mail_deleted: u64,
+}
+
+/// Erases what the privacy notices say is kept no longer, as of `now`.
+pub async fn forget(
+    db: &Db,
+    retention: config::Retention,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Forgotten> {
+    let days = |n: u32| chrono::Duration::days(i64::from(n));
+    let (adhesions_erased, adhesions_purged) =
+        app::pact::ops::tidy(db, i64::from(retention.pact_days), now.timestamp())
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut tx = db.begin_write().await?;
+    let registrations_purged = db::meetings::purge_unconfirmed_registrations(
+        &mut tx,
+        (now - days(retention.unconfirmed_registration_days)).timestamp(),
+    )
+    .await?;
+    let registrations_erased = db::meetings::erase_past_registrations(
+        &mut tx,
+        (now - days(retention.registration_days)).timestamp(),
+    )
+    .await?;
+    tx.commit().await?;
+    let mail_deleted = db.prune_outbox(now - days(retention.mail_days)).await?;
+    Ok(Forgotten {
+        adhesions_erased,
+        adhesions_purged,
+        registrations_purged,
+        registrations_erased,
+        mail_deleted,
+    })
 }
 
 /// Every minute: sends the meeting reminders that have fallen due.
@@ -110,6 +150,8 @@ pub struct Application {
     router: axum::Router,
     addr: SocketAddr,
     site: app::SiteInfo,
+    passwords: app::accounts::password::Passwords,
+    header_read_timeout: std::time::Duration,
 }
 
 impl Application {
@@ -118,17 +160,27 @@ impl Application {
             .await
             .with_context(|| format!("cannot listen on {}", config.site_addr))?;
         let addr = listener.local_addr()?;
+        // Without PUBLIC_URL the site is where it listens, and that port is known only now
+        // when the system chose it.
+        let mut config = config.clone();
+        if config.site_addr.port() == 0 && config.public_url.port() == Some(0) {
+            let _ = config.public_url.set_port(Some(addr.port()));
+        }
+        let config = &config;
         let sessions = sessions::Store::open(&db)
             .await
             .context("cannot prepare the session table")?;
         let state = AppState::new(config, db, sessions);
         let site = state.site.clone();
+        let passwords = state.passwords.clone();
         let router = router(state);
         Ok(Self {
             listener,
             router,
             addr,
             site,
+            passwords,
+            header_read_timeout: config.header_read_timeout,
         })
     }
 
@@ -140,6 +192,11 @@ impl Application {
         self.site.clone()
     }
 
+    /// This server's Argon2 work, which tests watch to see what a request cost.
+    pub fn passwords(&self) -> app::accounts::password::Passwords {
+        self.passwords.clone()
+    }
+
     /// Serves until SIGTERM or Ctrl-C, then lets requests in flight finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.run_until(shutdown_signal()).await
@@ -149,23 +206,75 @@ impl Application {
         self,
         stop: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        // Without TCP_NODELAY a body written after its headers waits for a delayed ACK, which
-        // costs every small asset about 40 ms.
-        let listener = self.listener.tap_io(|tcp| {
+        use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+        use hyper_util::server::conn::auto::Builder;
+        use hyper_util::server::graceful::GracefulShutdown;
+        use hyper_util::service::TowerToHyperService;
+        use tower::ServiceExt as _;
+
+        let mut http = Builder::new(TokioExecutor::new());
+        // A connection that never finishes its headers would otherwise be kept for ever.
+        http.http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(self.header_read_timeout);
+        http.http2().timer(TokioTimer::new());
+        let graceful = GracefulShutdown::new();
+        tokio::pin!(stop);
+        loop {
+            let (tcp, peer) = tokio::select! {
+                accepted = self.listener.accept() => match accepted {
+                    Ok(accepted) => accepted,
+                    Err(e) => {
+                        // Out of file descriptors, most likely: wait for some to close rather
+                        // than spin.
+                        tracing::warn!(error = %e, "cannot accept a connection");
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        continue;
+                    }
+                },
+                () = &mut stop => break,
+            };
+            // Without TCP_NODELAY a body written after its headers waits for a delayed ACK,
+            // which costs every small asset about 40 ms.
             if let Err(e) = tcp.set_nodelay(true) {
                 tracing::warn!(error = %e, "cannot set TCP_NODELAY");
             }
-        });
-        // The peer address is what sign-in throttling counts per client.
-        axum::serve(
-            listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(stop)
-        .await
+            // The peer address is what throttling and rate limits count per client.
+            let service =
+                self.router
+                    .clone()
+                    .map_request(move |mut req: axum::extract::Request<_>| {
+                        req.extensions_mut()
+                            .insert(axum::extract::ConnectInfo(peer));
+                        req
+                    });
+            let connection = http
+                .serve_connection_with_upgrades(
+                    TokioIo::new(tcp),
+                    TowerToHyperService::new(service),
+                )
+                .into_owned();
+            let connection = graceful.watch(connection);
+            tokio::spawn(async move {
+                if let Err(e) = connection.await {
+                    tracing::debug!(error = %e, "connection ended with an error");
+                }
+            });
+        }
+        drop(self.listener);
+        tracing::info!("shutting down: finishing requests in flight");
+        if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+            .await
+            .is_err()
+        {
+            tracing::warn!("requests still in flight after the grace period: closing them");
+        }
+        Ok(())
     }
 }
+
+/// How long requests in flight may take to finish once the server is told to stop.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(20);
 
 async fn shutdown_signal() {
     let ctrl_c = async {
@@ -188,5 +297,4 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }

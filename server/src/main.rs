@@ -104,7 +104,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             let _ = stopped.await;
         },
     ));
-    let housekeeping = tokio::spawn(server::housekeeping(db.clone(), config.pact_retention_days));
+    let housekeeping = tokio::spawn(server::housekeeping(db.clone(), config.retention));
     let reminders = tokio::spawn(server::reminders(db.clone(), app.site()));
     app.run_until_stopped().await?;
     housekeeping.abort();

@@ -188,8 +188,9 @@ async fn sign_in_is_throttled_per_account_and_per_client() {
             .await;
         assert_eq!(s, 429, "{}: {body}", app.backend);
 
-        // Per client: 20 failures over many addresses lock out the client, whatever address.
-        for i in 0..15 {
+        // Per client: 20 attempts over many addresses lock out the client, whatever address
+        // (the refused one above counts too).
+        for i in 0..14 {
             let email = format!("guess{i}@example.org");
             let (s, _) = app
                 .call(
@@ -217,6 +218,145 @@ async fn sign_in_is_throttled_per_account_and_per_client() {
             )
             .await;
         assert_eq!(s, 429, "{}: per-client limit", app.backend);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_guesses_get_no_more_tries_than_the_lockout_allows() {
+    for backend in common::backends().await {
+        let app = spawn_app(backend, &[]).await;
+        app.user("ada@example.org", "en", &[Role::Admin]).await;
+        let before = app.passwords.runs();
+        let guesses = (0..12).map(|i| {
+            let (base, password) = (app.base.clone(), format!("wrong guess {i}!"));
+            tokio::spawn(async move {
+                browser()
+                    .post(format!("{base}/api/sign_in"))
+                    .header("Origin", &base)
+                    .form(&[
+                        ("lang", "en"),
+                        ("email", "ada@example.org"),
+                        ("password", password.as_str()),
+                    ])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            })
+        });
+        let mut statuses = Vec::new();
+        for guess in guesses.collect::<Vec<_>>() {
+            statuses.push(guess.await.unwrap());
+        }
+        let checked = statuses.iter().filter(|s| **s == 422).count();
+        let refused = statuses.iter().filter(|s| **s == 429).count();
+        // Each guess is counted before it is checked, so however they interleave no more than
+        // five reach Argon2 (fewer when several are counted before any is checked).
+        assert!(checked <= 5, "{}: {statuses:?}", app.backend);
+        assert_eq!(checked + refused, 12, "{}: {statuses:?}", app.backend);
+        assert_eq!(
+            app.passwords.runs() - before,
+            checked as u64,
+            "{}",
+            app.backend
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_that_cannot_be_used_costs_no_password_hash() {
+    for backend in common::backends().await {
+        let app = spawn_app(backend, &[]).await;
+        let client = browser();
+        let before = app.passwords.runs();
+        for _ in 0..3 {
+            let (status, body) = app
+                .call(
+                    &client,
+                    "reset_password",
+                    &[
+                        ("lang", "en"),
+                        ("token", "not-a-token"),
+                        ("password", "a brand new password"),
+                        ("confirm", "a brand new password"),
+                    ],
+                )
+                .await;
+            assert_eq!(status, 422, "{}: {body}", app.backend);
+            assert!(body.contains("Link"), "{body}");
+            let (status, body) = app
+                .call(
+                    &client,
+                    "accept_invitation",
+                    &[
+                        ("lang", "en"),
+                        ("token", "not-a-token"),
+                        ("name", "Eve"),
+                        ("password", "a brand new password"),
+                        ("confirm", "a brand new password"),
+                    ],
+                )
+                .await;
+            assert_eq!(status, 422, "{}: {body}", app.backend);
+            assert!(body.contains("Link"), "{body}");
+        }
+        assert_eq!(app.passwords.runs(), before, "{}", app.backend);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn account_forms_anyone_may_post_are_rate_limited_per_client() {
+    let app = spawn_app(
+        common::sqlite().await,
+        &[("RATE_LIMIT_PER_MINUTE", "1"), ("RATE_LIMIT_BURST", "2")],
+    )
+    .await;
+    let client = browser();
+    let calls: [(&str, Form); 4] = [
+        (
+            "sign_in",
+            &[
+                ("lang", "en"),
+                ("email", "a@example.org"),
+                ("password", "x"),
+            ],
+        ),
+        (
+            "request_reset",
+            &[("lang", "en"), ("email", "a@example.org")],
+        ),
+        (
+            "reset_password",
+            &[
+                ("lang", "en"),
+                ("token", "t"),
+                ("password", "p"),
+                ("confirm", "p"),
+            ],
+        ),
+        (
+            "accept_invitation",
+            &[
+                ("lang", "en"),
+                ("token", "t"),
+                ("name", "n"),
+                ("password", "p"),
+                ("confirm", "p"),
+            ],
+        ),
+    ];
+    // Each call takes one of the burst's two places: the third of any kind is refused.
+    let (first, second) = (&calls[0], &calls[1]);
+    assert_ne!(app.call(&client, first.0, first.1).await.0, 429);
+    assert_ne!(app.call(&client, second.0, second.1).await.0, 429);
+    for (name, form) in calls {
+        let (status, body) = app.call(&client, name, form).await;
+        assert_eq!(
+            (status, body.as_str()),
+            (429, "\"TooManyRequests\""),
+            "{name}"
+        );
     }
 }
 
@@ -659,6 +799,17 @@ async fn cross_site_posts_are_refused() {
         .await
         .unwrap();
     assert_eq!(evil_referer.status(), 403);
+    // A name that resolves to this server (DNS rebinding) brings its own Host header: only the
+    // site's public address counts.
+    let rebound = a
+        .post(&url)
+        .header("Host", "evil.example")
+        .header("Origin", "http://evil.example")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rebound.status(), 403);
     assert_eq!(app.db.city_profile(lucca).await.unwrap().description_en, "");
 
     // Our own page's Referer stands in for a missing Origin.
@@ -838,4 +989,77 @@ async fn a_form_posted_without_javascript_comes_back_with_its_error_and_values()
         .await
         .unwrap();
     assert_eq!(anonymous.status(), 401);
+}
+
+/// Posts `form` to `function` as a browser without JavaScript does, from `page`, and returns
+/// the page it is sent back to.
+async fn refused_without_javascript(
+    app: &TestApp,
+    client: &reqwest::Client,
+    function: &str,
+    page: &str,
+    form: Form<'_>,
+) -> String {
+    let res = client
+        .post(format!("{}/api/{function}", app.base))
+        .header("Accept", "text/html")
+        .header("Origin", &app.base)
+        .header("Referer", page)
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "{function}");
+    let back = res.headers()["location"].to_str().unwrap().to_owned();
+    let res = client.get(&back).send().await.unwrap();
+    assert_eq!(res.status(), 422, "{back}");
+    res.text().await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_form_keeps_only_a_bounded_part_of_what_was_typed() {
+    let app = spawn_app(
+        common::sqlite().await,
+        &[("RATE_LIMIT_PER_MINUTE", "1"), ("RATE_LIMIT_BURST", "4")],
+    )
+    .await;
+    app.user("ada@example.org", "en", &[Role::Admin]).await;
+    let client = browser();
+    let page = format!("{}/en/account/sign-in", app.base);
+    // 30,000 letters are not an address; they come back cut to the first few thousand.
+    let long = format!("{}@example.org", "a".repeat(30_000));
+    let html = refused_without_javascript(
+        &app,
+        &client,
+        "sign_in",
+        &page,
+        &[("lang", "en"), ("email", &long), ("password", "x")],
+    )
+    .await;
+    let kept = html
+        .split("value=\"")
+        .filter_map(|rest| rest.split('"').next())
+        .map(|v| v.matches('a').count())
+        .max()
+        .unwrap();
+    assert!((1000..=4096).contains(&kept), "{kept} letters kept");
+
+    // Signed in, a coordinator's refused forms are kept too, but not more often than the
+    // public-write quota allows: one sign-in and three flashes use the burst of four.
+    let client = app.signed_in("ada@example.org").await;
+    let account = format!("{}/en/account", app.base);
+    let form: Form = &[
+        ("lang", "en"),
+        ("current", "not my password"),
+        ("email", "kept@example.org"),
+    ];
+    for _ in 0..3 {
+        let html = refused_without_javascript(&app, &client, "change_email", &account, form).await;
+        assert!(html.contains("kept@example.org"), "kept within the quota");
+    }
+    let html = refused_without_javascript(&app, &client, "change_email", &account, form).await;
+    assert!(
+        !html.contains("kept@example.org"),
+        "over the quota: not kept"
+    );
 }

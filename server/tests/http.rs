@@ -621,3 +621,80 @@ async fn widgets_are_framed_by_whom_their_city_allows_and_pages_by_nobody() {
     assert_eq!(status, 400);
     assert!(!html.contains("display:none"));
 }
+
+/// Reads what the server sends on `tcp` until it closes the connection, or `None` if it is
+/// still open after `within`.
+async fn until_closed(
+    tcp: &mut tokio::net::TcpStream,
+    within: std::time::Duration,
+) -> Option<String> {
+    use tokio::io::AsyncReadExt;
+    let mut got = Vec::new();
+    tokio::time::timeout(within, tcp.read_to_end(&mut got))
+        .await
+        .ok()
+        .map(|_| String::from_utf8_lossy(&got).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_clients_are_cut_off() {
+    use tokio::io::AsyncWriteExt;
+    let app = spawn_app(&[
+        ("HEADER_READ_TIMEOUT_SECONDS", "1"),
+        ("REQUEST_TIMEOUT_SECONDS", "2"),
+    ])
+    .await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let limit = std::time::Duration::from_secs(6);
+
+    // Headers that never end: the connection is closed.
+    let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    tcp.write_all(b"GET /en HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    assert!(until_closed(&mut tcp, limit).await.is_some(), "still open");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(900));
+
+    // A body that stops halfway: 408, then the connection is closed.
+    let mut tcp = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /api/register HTTP/1.1\r\nHost: {addr}\r\nOrigin: {}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nlang=en&",
+        app.base
+    );
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    let answer = until_closed(&mut tcp, limit).await.expect("still open");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+
+    // A quick request on a fresh connection is still served.
+    assert_eq!(app.get("/healthz").await.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_trailing_slash_redirects_and_personal_pages_are_kept_by_no_cache() {
+    let app = spawn_app(&[]).await;
+    let res = app.get("/en/?view=list").await;
+    assert_eq!(res.status(), 308);
+    assert_eq!(res.headers()["location"], "/en?view=list");
+    let res = app.get("//evil.example/").await;
+    assert_eq!(
+        res.headers()["location"],
+        "/evil.example",
+        "never another site"
+    );
+
+    let header =
+        |res: &reqwest::Response| res.headers()["cache-control"].to_str().unwrap().to_owned();
+    assert_eq!(header(&app.get("/en").await), "no-cache");
+    let personal = app.get("/en/registration?token=not-a-real-one").await;
+    assert_eq!(header(&personal), "private, no-store");
+    let with_session = app
+        .client
+        .get(format!("{}/en", app.base))
+        .header("Cookie", "lc_session=anything")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&with_session), "private, no-store");
+}

@@ -1125,3 +1125,22 @@ async fn a_tile_server_lies_under_the_city_map_and_is_allowed_by_the_policy() {
         .unwrap()
         .contains("img-src 'self' data: https://tile.example.org;"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_meeting_title_is_one_line() {
+    let app = spawn_app(common::sqlite().await, &[]).await;
+    let lucca = app.city("lucca").await;
+    app.user("anna@comune.lucca.it", "it", &[Role::City(lucca)])
+        .await;
+    let anna = app.signed_in("anna@comune.lucca.it").await;
+    for title in ["Two\nlines", "Two\r\nlines"] {
+        let form = meeting_form(title, &[]);
+        let (status, body) = app.call(&anna, "save_meeting", &pairs(&form)).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(
+            problems_of(&body),
+            HashSet::from(["title".to_owned()]),
+            "{body}"
+        );
+    }
+}

@@ -16,6 +16,13 @@ use support::*;
 
 const SECRET_LINK: &str = "https://meet.example.org/secret-room-4242";
 
+/// What a coordinator typed for a meeting.
+struct Texts<'a> {
+    title: &'a str,
+    description: &'a str,
+    place: &'a str,
+}
+
 impl TestApp {
     /// A meeting of Lucca starting in two days (or a series), returning its first occurrence.
     async fn meeting(&self, capacity: Option<i32>, rule: &str) -> i64 {
@@ -38,6 +45,22 @@ impl TestApp {
     }
 
     async fn meeting_from(&self, start: &str, end: &str, capacity: Option<i32>, rule: &str) -> i64 {
+        let texts = Texts {
+            title: "Tavolo <b>di</b> prova",
+            description: "Un incontro *di prova*.\n\n<script>alert(1)</script>",
+            place: "",
+        };
+        self.meeting_with(start, end, capacity, rule, texts).await
+    }
+
+    async fn meeting_with(
+        &self,
+        start: &str,
+        end: &str,
+        capacity: Option<i32>,
+        rule: &str,
+        texts: Texts<'_>,
+    ) -> i64 {
         let lucca = self.db.city_id("lucca").await.unwrap();
         let schedule =
             Schedule::parse(Zone::parse("Europe/Rome").unwrap(), start, end, rule, &[]).unwrap();
@@ -46,12 +69,12 @@ impl TestApp {
             uid: &uid,
             owner: Owner::City(lucca),
             sector_id: None,
-            title: "Tavolo <b>di</b> prova",
-            description: "Un incontro *di prova*.\n\n<script>alert(1)</script>",
+            title: texts.title,
+            description: texts.description,
             language: "it",
             audience: Audience::Everyone,
             mode: Mode::Online,
-            place: "",
+            place: texts.place,
             address: "",
             position: None,
             online_link: Some(SECRET_LINK),
@@ -590,6 +613,7 @@ async fn reminders_go_out_once_at_the_times_set_even_with_two_instances() {
             public_url: app.base.clone(),
             mail_from: "Learning City <no-reply@learning.example>".into(),
             tiles: None,
+            registration_days: Default::default(),
         };
         // Two instances run their minute's job at the same moment.
         let (a, b) = tokio::join!(
@@ -680,4 +704,190 @@ async fn feeds_are_kept_until_something_changes() {
             || after.contains("Tavolo <b>di</b> prova"),
         "the new meeting is in the feed"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_calendar_file_is_strict_icalendar_whatever_a_meeting_says() {
+    for backend in common::backends().await {
+        let app = spawn_app(backend, &[]).await;
+        // Stored before titles were checked, or typed into any other field: line breaks of
+        // every kind, and the characters TEXT values must escape.
+        let title = "Evil\r\nATTENDEE:mailto:eve@evil.example\rBEGIN:VALARM\nX-A;B,C\\";
+        let place = "Sala; A, piano 1\r\nX-INJECTED:1";
+        let description = "Line one\rTRIGGER:-PT1M\u{7}\nEND:VEVENT";
+        let start = (Utc::now() + Duration::days(2)).date_naive();
+        let texts = Texts {
+            title,
+            description,
+            place,
+        };
+        let occurrence = app
+            .meeting_with(
+                &format!("{start}T17:30"),
+                &format!("{start}T19:00"),
+                None,
+                "",
+                texts,
+            )
+            .await;
+        let token = app
+            .register_and_confirm(occurrence, "ics@example.org")
+            .await;
+        let mail = app.mail_to("ics@example.org").await;
+        let attached = support::ics::attachment(mail.last().unwrap()).expect("an invite.ics");
+        let mut files = vec![("invite.ics".to_owned(), attached)];
+        for path in [
+            format!("/feeds/meetings/{occurrence}.ics?lang=en"),
+            "/feeds/calendar.ics?city=lucca".to_owned(),
+            format!("/feeds/registration.ics?token={token}"),
+        ] {
+            let (status, body) = app.get(&path).await;
+            assert_eq!(status, 200, "{} {path}", app.backend);
+            files.push((path, body));
+        }
+        // One line as the calendar shows it: every line break became a plain LF, nothing else
+        // was dropped but the bell.
+        let shown = |s: &str| s.replace("\r\n", "\n").replace('\r', "\n");
+        for (name, body) in files {
+            let cal = support::ics::strict(&body)
+                .unwrap_or_else(|e| panic!("{} {name}: {e}\n{body}", app.backend));
+            let events = cal.all("VEVENT");
+            let event = events
+                .iter()
+                .find(|e| e.one("SUMMARY").is_some_and(|s| s.text() == shown(title)))
+                .unwrap_or_else(|| {
+                    panic!("{} {name}: no event titled as typed\n{body}", app.backend)
+                });
+            let location = event.one("LOCATION").unwrap().text();
+            assert!(location.ends_with(&shown(place)), "{name}: {location:?}");
+            let text = event.one("DESCRIPTION").unwrap().text();
+            // The description is the Markdown's plain text (lines joined), inside its value.
+            assert!(
+                text.contains("Line one TRIGGER:-PT1M END:VEVENT"),
+                "{name}: {text:?}"
+            );
+            if name != "/feeds/calendar.ics?city=lucca" {
+                assert_eq!(cal.one("NAME").unwrap().text(), shown(title), "{name}");
+            }
+            // The registrant's own entries lead the location with the conference link, as
+            // a property value rather than text spliced into the file.
+            if name == "invite.ics" || name.starts_with("/feeds/registration") {
+                assert!(location.starts_with(SECRET_LINK), "{name}: {location:?}");
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn personal_data_go_when_the_privacy_notice_says() {
+    let retention = server::config::Retention {
+        pact_days: 90,
+        unconfirmed_registration_days: 7,
+        registration_days: 30,
+        mail_days: 30,
+    };
+    for backend in common::backends().await {
+        let app = spawn_app(backend, &[]).await;
+        let occurrence = app.meeting(None, "").await;
+        let token = app
+            .register_and_confirm(occurrence, "kept@example.org")
+            .await;
+        let (status, _) = app
+            .register(&browser(), occurrence, "never@example.org")
+            .await;
+        assert_eq!(status, 200);
+        let sent = chrono::Utc::now();
+        let listed = app.db.outbox(100).await.unwrap();
+        let (first, rest) = listed.split_first().unwrap();
+        for m in rest {
+            assert!(app.db.mark_sent(m.id, sent).await.unwrap());
+        }
+        let days = |n| Utc::now() + Duration::days(n);
+
+        // A week and a day on: the registration never confirmed is gone, the other is whole.
+        let f = server::forget(&app.db, retention, days(8)).await.unwrap();
+        assert_eq!(
+            (f.registrations_purged, f.registrations_erased),
+            (1, 0),
+            "{}",
+            app.backend
+        );
+        let rows = app.db.registrations(occurrence).await.unwrap();
+        assert_eq!(rows.len(), 1, "{}", app.backend);
+        assert_eq!(rows[0].email, "kept@example.org");
+
+        // Thirty days after the date: the status stays for the counts, the person does not;
+        // their link no longer opens anything. Sent mail goes, mail still to send stays.
+        let f = server::forget(&app.db, retention, days(33)).await.unwrap();
+        assert_eq!(f.registrations_erased, 1, "{}", app.backend);
+        assert_eq!(f.mail_deleted, rest.len() as u64, "{}", app.backend);
+        let rows = app.db.registrations(occurrence).await.unwrap();
+        assert_eq!(app.statuses(occurrence).await, (1, 0, 0), "{}", app.backend);
+        let row = &rows[0];
+        assert!(row.name.is_empty() && row.organisation.is_empty() && row.needs.is_empty());
+        assert!(row.email.starts_with("erased:"), "{}", row.email);
+        let (status, _) = app.get(&format!("/en/registration?token={token}")).await;
+        assert!((400..500).contains(&status), "{}: {status}", app.backend);
+        let left: Vec<i64> = app
+            .db
+            .outbox(100)
+            .await
+            .unwrap()
+            .iter()
+            .map(|m| m.id)
+            .collect();
+        assert_eq!(left, vec![first.id], "{}", app.backend);
+        // Nothing more to do the next time.
+        let f = server::forget(&app.db, retention, days(33)).await.unwrap();
+        assert_eq!(f, server::Forgotten::default(), "{}", app.backend);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_outage_is_a_translated_503_and_passes_without_a_restart() {
+    use sqlx::Connection;
+    let test_db = common::postgres().await;
+    let database = url::Url::parse(&test_db.url).unwrap().path()[1..].to_owned();
+    let app = spawn_app(test_db, &[("PAGE_CACHE_SECONDS", "0")]).await;
+    let occurrence = app.meeting(None, "").await;
+    let page = format!("/it/meetings/{occurrence}");
+    assert_eq!(app.get(&page).await.0, 200);
+
+    let mut admin = sqlx::PgConnection::connect(&common::postgres_admin_url())
+        .await
+        .unwrap();
+    let close =
+        |allow: bool| format!("ALTER DATABASE \"{database}\" WITH ALLOW_CONNECTIONS {allow}");
+    sqlx::query(&close(false))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+        .bind(&database)
+        .execute(&mut admin)
+        .await
+        .unwrap();
+
+    let (status, html) = app.get(&page).await;
+    assert_eq!(status, 503, "{html}");
+    assert!(html.contains("Momentaneamente non disponibile"), "{html}");
+    let (status, body) = app
+        .register(&browser(), occurrence, "outage@example.org")
+        .await;
+    assert_eq!((status, body.as_str()), (503, "\"Unavailable\""));
+
+    sqlx::query(&close(true)).execute(&mut admin).await.unwrap();
+    let mut recovered = 0;
+    for _ in 0..50 {
+        recovered = app.get(&page).await.0;
+        if recovered == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(recovered, 200, "the same server answers again");
+    let (status, body) = app
+        .register(&browser(), occurrence, "outage@example.org")
+        .await;
+    assert_eq!(status, 200, "{body}");
 }

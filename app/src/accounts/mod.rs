@@ -65,9 +65,37 @@ pub(crate) mod ops {
     }
 
     pub async fn hash(password: Password) -> Result<String, AppError> {
-        tokio::task::spawn_blocking(move || super::password::hash(&password))
+        session::passwords()?
+            .hash(password)
             .await
-            .map_err(internal)
+            .ok_or_else(|| internal("the password could not be hashed"))
+    }
+
+    /// Whether `given` is the signed-in person's password. Guesses count as sign-in attempts
+    /// on their address, so a left-open session cannot be used to try passwords faster than
+    /// the sign-in form allows.
+    pub async fn current_password(me: &SessionUser, given: String) -> Result<bool, AppError> {
+        let db = crate::db()?;
+        if !session::attempt(&db, &me.user.email, &client_addr()).await? {
+            return Err(AppError::TooManyRequests);
+        }
+        let stored = me.user.password_hash.clone().unwrap_or_default();
+        let ok = session::passwords()?.verify(given, stored).await;
+        if ok {
+            let mut tx = db.begin_write().await?;
+            db::accounts::clear_sign_in_failures(&mut tx, &me.user.email).await?;
+            tx.commit().await?;
+        }
+        Ok(ok)
+    }
+
+    /// Refuses a link of `purpose` that cannot be used before any work is spent on the form
+    /// that came with it (a new password costs an Argon2 hash).
+    pub async fn usable(db: &Db, token: &str, purpose: TokenPurpose) -> Result<(), AppError> {
+        match db.peek_token(token, purpose, Utc::now()).await? {
+            Some(_) => Ok(()),
+            None => Err(Invalid::only(Invalid::FORM, Problem::Link)),
+        }
     }
 
     /// A link into the site for a mail, absolute, in the recipient's language.
@@ -186,7 +214,7 @@ pub(crate) mod ops {
             .ok_or_else(|| Invalid::only(Invalid::FORM, Problem::Link))
     }
 
-    pub use session::{auth_session, client_addr, require_user, throttled, Credentials};
+    pub use session::{attempt, auth_session, client_addr, require_user, Credentials};
 }
 
 /// The audit entry for an account an administrator created by inviting someone.
@@ -279,8 +307,7 @@ pub async fn sign_in(lang: String, email: String, password: String) -> Result<()
             };
             invalid.clone().into_result()?;
             let db = crate::db()?;
-            let client = client_addr();
-            if throttled(&db, address.as_str(), &client).await? {
+            if !attempt(&db, address.as_str(), &client_addr()).await? {
                 return Err(AppError::TooManyRequests);
             }
             let mut auth = auth_session()?;
@@ -292,8 +319,6 @@ pub async fn sign_in(lang: String, email: String, password: String) -> Result<()
                 .await
                 .map_err(internal)?;
             let Some(user) = user else {
-                db.record_sign_in_failure(address.as_str(), &client, chrono::Utc::now())
-                    .await?;
                 invalid.add(Invalid::FORM, Problem::Credentials);
                 return Err(AppError::Invalid(invalid));
             };
@@ -361,8 +386,9 @@ pub async fn reset_password(
             let mut invalid = Invalid::default();
             let new = new_password(&mut invalid, &password, &confirm);
             invalid.into_result()?;
-            let hash = hash(new.ok_or(AppError::Internal)?).await?;
             let db = crate::db()?;
+            usable(&db, &token, db::accounts::TokenPurpose::Reset).await?;
+            let hash = hash(new.ok_or(AppError::Internal)?).await?;
             let mut tx = db.begin_write().await?;
             let redeemed = redeem(&mut tx, &token, db::accounts::TokenPurpose::Reset).await?;
             let now = chrono::Utc::now();
@@ -398,8 +424,9 @@ pub async fn accept_invitation(
             }
             let new = new_password(&mut invalid, &password, &confirm);
             invalid.into_result()?;
-            let hash = hash(new.ok_or(AppError::Internal)?).await?;
             let db = crate::db()?;
+            usable(&db, &token, db::accounts::TokenPurpose::Invite).await?;
+            let hash = hash(new.ok_or(AppError::Internal)?).await?;
             let mut tx = db.begin_write().await?;
             let redeemed = redeem(&mut tx, &token, db::accounts::TokenPurpose::Invite).await?;
             let now = chrono::Utc::now();
@@ -436,13 +463,7 @@ pub async fn change_password(
             let me = require_user()?;
             let mut invalid = Invalid::default();
             let new = new_password(&mut invalid, &password, &confirm);
-            let stored = me.user.password_hash.clone().unwrap_or_default();
-            let ok = tokio::task::spawn_blocking(move || {
-                crate::accounts::password::verify(&current, &stored)
-            })
-            .await
-            .map_err(internal)?;
-            if !ok {
+            if !current_password(&me, current).await? {
                 invalid.add("current", Problem::CurrentPassword);
             }
             invalid.into_result()?;
@@ -476,13 +497,7 @@ pub async fn change_email(lang: String, current: String, email: String) -> Resul
             let address = domain::Email::parse(&email)
                 .map_err(|_| invalid.add("email", Problem::Email))
                 .ok();
-            let stored = me.user.password_hash.clone().unwrap_or_default();
-            let ok = tokio::task::spawn_blocking(move || {
-                crate::accounts::password::verify(&current, &stored)
-            })
-            .await
-            .map_err(internal)?;
-            if !ok {
+            if !current_password(&me, current).await? {
                 invalid.add("current", Problem::CurrentPassword);
             }
             invalid.into_result()?;

@@ -2,7 +2,7 @@
 //! the database, so every app instance sees it), sign-in checks with throttling, and the role
 //! checks every writing server function starts with.
 
-use crate::accounts::password;
+use crate::accounts::password::{self, Passwords};
 use crate::AppError;
 use chrono::{Duration, Utc};
 use db::accounts::User;
@@ -40,18 +40,38 @@ impl axum_login::AuthUser for SessionUser {
     }
 }
 
-/// The client's address as the server saw it, put into each request's extensions.
-#[derive(Clone, Copy, Debug)]
+/// The client as limits and throttling count it, put into each request's extensions: its
+/// address, or for IPv6 its /64 network, since one subscriber usually holds a whole /64 and
+/// could otherwise take a fresh address for every try.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientAddr(pub IpAddr);
+
+impl ClientAddr {
+    pub fn of(ip: IpAddr) -> Self {
+        match ip.to_canonical() {
+            IpAddr::V6(v6) => {
+                let network = u128::from(v6) & !((1u128 << 64) - 1);
+                Self(IpAddr::V6(network.into()))
+            }
+            v4 => Self(v4),
+        }
+    }
+}
+
+/// Marks a response to a signed-in request, for the layers outside the session's that treat a
+/// coordinator's forms differently from anyone's.
+#[derive(Clone, Copy, Debug)]
+pub struct SignedIn;
 
 #[derive(Clone, Debug)]
 pub struct Backend {
     db: Db,
+    passwords: Passwords,
 }
 
 impl Backend {
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    pub fn new(db: Db, passwords: Passwords) -> Self {
+        Self { db, passwords }
     }
 }
 
@@ -73,10 +93,7 @@ impl axum_login::AuthnBackend for Backend {
             .as_ref()
             .and_then(|u| u.password_hash.clone())
             .unwrap_or_else(|| dummy_hash().to_owned());
-        let given = creds.password;
-        let matches = tokio::task::spawn_blocking(move || password::verify(&given, &stored))
-            .await
-            .unwrap_or(false);
+        let matches = self.passwords.verify(creds.password, stored).await;
         match user {
             Some(user) if matches && user.password_hash.is_some() => {
                 let roles = self.db.roles(user.id).await?;
@@ -132,6 +149,11 @@ pub fn client_addr() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
+/// The server's Argon2 work, which every hash and verification goes through.
+pub fn passwords() -> Result<Passwords, AppError> {
+    Ok(auth_session()?.backend.passwords)
+}
+
 /// The signed-in user, if any.
 pub fn current_user() -> Result<Option<SessionUser>, AppError> {
     Ok(auth_session()?.user)
@@ -174,9 +196,34 @@ pub async fn require_cluster(db: &Db, slug: &str) -> Result<(SessionUser, i64), 
     }
 }
 
-/// Whether this address or this client failed too often lately.
-pub async fn throttled(db: &Db, email: &str, client: &str) -> Result<bool, AppError> {
-    let since = Utc::now() - THROTTLE_WINDOW;
-    let (per_account, per_client) = db.sign_in_failures(email, client, since).await?;
-    Ok(per_account >= MAX_FAILURES_PER_ACCOUNT || per_client >= MAX_FAILURES_PER_CLIENT)
+/// Counts an attempt at `email`'s password from `client`, then says whether it may be checked:
+/// not when this address or this client has failed too often lately. The attempt is written
+/// before it is counted, each in its own statement, so parallel guesses cannot all read the
+/// count from before any of them: the sixth to be written sees at least six. A success clears
+/// the address's attempts ([`db::accounts::clear_sign_in_failures`]).
+pub async fn attempt(db: &Db, email: &str, client: &str) -> Result<bool, AppError> {
+    let now = Utc::now();
+    db.record_sign_in_failure(email, client, now).await?;
+    let (per_account, per_client) = db
+        .sign_in_failures(email, client, now - THROTTLE_WINDOW)
+        .await?;
+    Ok(per_account <= MAX_FAILURES_PER_ACCOUNT && per_client <= MAX_FAILURES_PER_CLIENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ipv6_client_is_counted_by_its_64_network() {
+        let a = ClientAddr::of("2001:db8:1:2:aaaa::1".parse().unwrap());
+        let b = ClientAddr::of("2001:db8:1:2:ffff:1:2:3".parse().unwrap());
+        let other = ClientAddr::of("2001:db8:1:3::1".parse().unwrap());
+        assert_eq!(a, b);
+        assert_eq!(a.0.to_string(), "2001:db8:1:2::");
+        assert_ne!(a, other);
+        let v4: IpAddr = "192.0.2.7".parse().unwrap();
+        assert_eq!(ClientAddr::of(v4).0, v4);
+        assert_eq!(ClientAddr::of("::ffff:192.0.2.7".parse().unwrap()).0, v4);
+    }
 }

@@ -47,8 +47,37 @@ fn location(m: &MeetingRow, locale: Locale) -> String {
     }
 }
 
-/// The properties every entry of a meeting shares.
-fn describe(event: &mut Event, m: &MeetingRow, locale: Locale, url: &str, extra: &str) {
+/// Text as a TEXT value may hold it before escaping: line ends as LF (which icalendar-rs
+/// escapes as `\n`), no other control character. A lone CR would otherwise end the content
+/// line for some readers and start a property of the writer's choosing.
+fn plain(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect()
+}
+
+/// A TEXT value for a property icalendar-rs writes unescaped (it does not know NAME's type).
+fn escaped(text: &str) -> String {
+    plain(text)
+        .replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
+}
+
+/// The properties every entry of a meeting shares. `online` leads the location where a
+/// registrant's own entry has the conference link: calendar programs show a link from
+/// LOCATION most reliably.
+fn describe(
+    event: &mut Event,
+    m: &MeetingRow,
+    locale: Locale,
+    url: &str,
+    extra: &str,
+    online: Option<&str>,
+) {
     let mut text = m
         .description_text
         .clone()
@@ -57,11 +86,16 @@ fn describe(event: &mut Event, m: &MeetingRow, locale: Locale, url: &str, extra:
         text = format!("{extra}\n\n{text}");
     }
     text = format!("{}\n\n{url}", text.trim());
+    let place = location(m, locale);
+    let place = match online {
+        Some(link) => format!("{link} {place}").trim().to_owned(),
+        None => place,
+    };
     event
-        .summary(&m.title)
-        .description(text.trim())
+        .summary(&plain(&m.title))
+        .description(plain(&text).trim())
         .url(url)
-        .location(&location(m, locale))
+        .location(&plain(&place))
         .last_modified(utc(m.updated_at));
     if m.mode != "in-person" {
         event.add_property("X-LEARNING-CITY-MODE", &m.mode);
@@ -251,7 +285,7 @@ fn meeting_events(site: &SiteInfo, locale: Locale, m: &MeetingRow, own: &[Overri
                     .starts(zoned(zone.local(utc(o.starts_at)), &m.timezone))
                     .ends(zoned(zone.local(utc(o.ends_at)), &m.timezone))
                     .status(status(o.cancelled));
-                describe(&mut e, m, locale, &url, "");
+                describe(&mut e, m, locale, &url, "", None);
                 out.push(e.done());
             }
         }
@@ -276,7 +310,7 @@ fn meeting_events(site: &SiteInfo, locale: Locale, m: &MeetingRow, own: &[Overri
                     master.exdate(zoned(t, &m.timezone));
                 }
             }
-            describe(&mut master, m, locale, &url, "");
+            describe(&mut master, m, locale, &url, "", None);
             out.push(master.done());
             let zone = meetings::zone_of(&m.timezone);
             // A date an edited rule no longer has is left out: subscribers' programs drop it
@@ -292,7 +326,7 @@ fn meeting_events(site: &SiteInfo, locale: Locale, m: &MeetingRow, own: &[Overri
                     .starts(zoned(zone.local(utc(o.starts_at)), &m.timezone))
                     .ends(zoned(zone.local(utc(o.ends_at)), &m.timezone))
                     .status(status(o.cancelled));
-                describe(&mut e, m, locale, &page_url(site, locale, o.id), "");
+                describe(&mut e, m, locale, &page_url(site, locale, o.id), "", None);
                 out.push(e.done());
             }
         }
@@ -306,7 +340,9 @@ fn new_calendar(name: &str) -> Calendar {
         .append_property(("PRODID", "-//Learning City//Meeting calendars//EN"))
         .append_property(("CALSCALE", "GREGORIAN"))
         .append_property(("METHOD", "PUBLISH"));
-    cal.name(name);
+    let name = escaped(name);
+    cal.append_property(("NAME", name.as_str()))
+        .append_property(("X-WR-CALNAME", name.as_str()));
     cal
 }
 
@@ -424,8 +460,8 @@ pub async fn occurrence_ics(
         site,
         &m,
         &o,
-        &url,
-        "",
+        (&url, ""),
+        None,
         locale,
         &format!("{}-{}", o.id, m.uid),
     ))
@@ -469,34 +505,24 @@ pub fn personal_ics(
     locale: Locale,
 ) -> String {
     let extra = online_link.unwrap_or("");
-    let mut text = single(
+    single(
         site,
         m,
         o,
-        personal_url,
-        extra,
+        (personal_url, extra),
+        online_link.filter(|_| m.mode == "online"),
         locale,
         &format!("registration-{}-{}", o.id, m.uid),
-    );
-    if let Some(link) = online_link {
-        // Calendar programs show a conference link from LOCATION most reliably.
-        if m.mode == "online" {
-            text = text.replacen(
-                "LOCATION:",
-                &format!("LOCATION:{} ", link.replace([',', ';'], "")),
-                1,
-            );
-        }
-    }
-    text
+    )
 }
 
+/// The entry's link and the text put before its description come as one pair.
 fn single(
     _site: &SiteInfo,
     m: &MeetingRow,
     o: &OccurrenceRow,
-    url: &str,
-    extra: &str,
+    (url, extra): (&str, &str),
+    online: Option<&str>,
     locale: Locale,
     uid: &str,
 ) -> String {
@@ -507,7 +533,7 @@ fn single(
         .starts(zoned(zone.local(utc(o.starts_at)), &m.timezone))
         .ends(zoned(zone.local(utc(o.ends_at)), &m.timezone))
         .status(status(o.cancelled));
-    describe(&mut e, m, locale, url, extra);
+    describe(&mut e, m, locale, url, extra, online);
     let mut cal = new_calendar(&m.title);
     cal.push(e.done());
     let mut spans = BTreeMap::new();

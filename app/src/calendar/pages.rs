@@ -920,6 +920,17 @@ fn RegistrationForm(occurrence: i64, waitlist: bool) -> impl IntoView {
             .get()
             .and_then(|e| e.invalid().and_then(|i| i.problem("consent")))
     };
+    // Rendered on the server, which knows the deployment's retention; no page hydrates.
+    let days = use_context::<crate::SiteInfo>()
+        .map(|s| s.registration_days)
+        .unwrap_or_default();
+    let retention = t_string!(
+        i18n,
+        field_consent_retention,
+        unconfirmed = days.unconfirmed,
+        after = days.after
+    )
+    .to_string();
     view! {
         {waitlist.then(|| view! { <p class="notice">{t!(i18n, meeting_full_waitlist)}</p> })}
         <p>{t!(i18n, meeting_register_intro)}</p>
@@ -953,6 +964,7 @@ fn RegistrationForm(occurrence: i64, waitlist: bool) -> impl IntoView {
                     aria-describedby="field-consent-error"
                 />
                 <label for="field-consent">{t!(i18n, field_consent)}</label>
+                <p class="field-hint">{retention}</p>
                 <p class="field-error" id="field-consent-error">
                     {move || consent_problem().map(|p| problem_text(i18n, p))}
                 </p>

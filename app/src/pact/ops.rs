@@ -886,6 +886,11 @@ pub async fn confirm(lang: &str, token: &str) -> Result<(), AppError> {
         }
         pacts::Confirmation::Expired(_) => Err(Invalid::only(Invalid::FORM, Problem::LinkExpired)),
         pacts::Confirmation::Unknown => Err(Invalid::only(Invalid::FORM, Problem::Link)),
+        // Told only to whoever reads this adhesion's mailbox, and the same whatever the state
+        // of the other adhesion: the city's coordinators settle which is the organisation's.
+        pacts::Confirmation::TaxCodeTaken => {
+            Err(Invalid::only(Invalid::FORM, Problem::TaxCodeTaken))
+        }
     }
 }
 
@@ -1407,16 +1412,18 @@ pub async fn open_data(
             a.id.to_string(),
             spreadsheet_safe(&a.organisation),
             a.legal_form.clone(),
-            a.sector.as_ref().map(|s| s.en.clone()).unwrap_or_default(),
+            spreadsheet_safe(&a.sector.as_ref().map(|s| s.en.clone()).unwrap_or_default()),
             spreadsheet_safe(a.website.as_deref().unwrap_or_default()),
             spreadsheet_safe(&a.address),
             a.position.map(|p| p.0.to_string()).unwrap_or_default(),
             a.position.map(|p| p.1.to_string()).unwrap_or_default(),
-            a.commitments
-                .iter()
-                .map(|c| c.en.clone())
-                .collect::<Vec<_>>()
-                .join("; "),
+            spreadsheet_safe(
+                &a.commitments
+                    .iter()
+                    .map(|c| c.en.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
             a.since.clone(),
             a.version.to_string(),
         ])
@@ -1458,8 +1465,7 @@ pub async fn badge(db: &Db, id: i64, lang: &str) -> Result<String, AppError> {
 
 /// Retention: erases the personal data of adhesions withdrawn or rejected more than
 /// `retention_days` ago, and deletes adhesions never confirmed a week after their link expired.
-pub async fn tidy(db: &Db, retention_days: i64) -> Result<(u64, u64), AppError> {
-    let now = Utc::now().timestamp();
+pub async fn tidy(db: &Db, retention_days: i64, now: i64) -> Result<(u64, u64), AppError> {
     let mut tx = db.begin_write().await?;
     let erased = pacts::anonymise_closed(&mut tx, now - retention_days * 86_400, now).await?;
     let purged = pacts::purge_unconfirmed(&mut tx, now - 7 * 86_400).await?;

@@ -534,7 +534,7 @@ fn JoinFormView(f: JoinForm) -> impl IntoView {
                     <LangInput />
                     <input type="hidden" name="slug" value=slug.get_value() />
                     <FormAlert error />
-                    <DetailsFields form=f.clone() draft=Draft { listed: true, ..Default::default() } error newcomer=true />
+                    <DetailsFields form=f.clone() draft=Draft::default() error newcomer=true />
                     // Hidden from people (and from assistive technology); bots fill it in.
                     <div class="trap" aria-hidden="true">
                         <label for="field-homepage">"Homepage"</label>

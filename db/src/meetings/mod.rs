@@ -7,9 +7,11 @@
 //! two of them never wait for each other in a cycle.
 
 mod coordinate;
+mod retention;
 
 pub use coordinate::*;
 pub use feed::*;
+pub use retention::*;
 
 use crate::{on_pool, on_tx, Db, DbError, Tx};
 use domain::schedule::{Schedule, Zone};

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod ics;
+
 use crate::common::TestDb;
 use db::Db;
 use domain::{Email, Password, Role};
@@ -20,6 +22,8 @@ pub struct TestApp {
     pub base: String,
     pub db: Db,
     pub backend: &'static str,
+    /// The server's Argon2 work: what a request cost.
+    pub passwords: app::accounts::password::Passwords,
     /// The database, dropped with the app that created it (a second instance has none).
     _test_db: Option<TestDb>,
     _dir: tempfile::TempDir,
@@ -79,6 +83,7 @@ async fn spawn(
     let db = prepare_database(&config).await.unwrap();
     let app = Application::build(&config, db.clone()).await.unwrap();
     let base = format!("http://{}", app.addr());
+    let passwords = app.passwords();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async {
         let _ = rx.await;
@@ -87,6 +92,7 @@ async fn spawn(
         base,
         db,
         backend,
+        passwords,
         _test_db: test_db,
         _dir: dir,
         stop: Some(tx),

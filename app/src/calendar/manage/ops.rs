@@ -709,6 +709,10 @@ pub async fn save(lang: &str, id: Option<i64>, owner_raw: &str, d: Draft) -> Res
     let mut invalid = Invalid::default();
     keep_draft(&mut invalid, &d);
     let title = required_text(&mut invalid, "title", &d.title, MAX_TITLE);
+    // A title is one line wherever it goes: a mail's subject, a calendar's SUMMARY and NAME.
+    if title.contains('\n') && invalid.problem("title").is_none() {
+        invalid.add("title", Problem::Characters);
+    }
     let description = optional_text(&mut invalid, "description", &d.description, MAX_DESCRIPTION);
     let place = optional_text(&mut invalid, "place", &d.place, MAX_PLACE);
     let address = optional_text(&mut invalid, "address", &d.address, MAX_PLACE);
