@@ -25,6 +25,9 @@ pub enum AppError {
     /// The database cannot be reached just now; nothing was changed.
     #[error("temporarily unavailable")]
     Unavailable,
+    /// A personal link that opens nothing (any more): unknown, replaced, or its record erased.
+    #[error("link no longer valid")]
+    LinkGone,
     #[error("request failed: {0}")]
     Transport(String),
 }
@@ -211,6 +214,16 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// A personal link's record not found is a link that no longer opens anything; any other
+/// failure is what it is (an outage is not a bad link).
+#[cfg(feature = "ssr")]
+pub fn link_gone(e: db::DbError) -> AppError {
+    match e {
+        db::DbError::NotFound => AppError::LinkGone,
+        other => other.into(),
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<db::DbError> for AppError {
     fn from(e: db::DbError) -> Self {
@@ -233,7 +246,7 @@ impl AppError {
     pub fn status(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
-            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::LinkGone => StatusCode::NOT_FOUND,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,

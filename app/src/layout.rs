@@ -248,6 +248,17 @@ pub fn ErrorContent(error: AppError) -> impl IntoView {
         }
         .into_any();
     }
+    if error == AppError::LinkGone {
+        return view! {
+            <h1>{t!(i18n, link_gone_title)}</h1>
+            <p>{t!(i18n, link_gone_text)}</p>
+            <ul>
+                <li><a href=link_to(i18n, "calendar")>{t!(i18n, link_gone_meetings)}</a></li>
+                <li><a href=link_to(i18n, "pact")>{t!(i18n, link_gone_pacts)}</a></li>
+            </ul>
+        }
+        .into_any();
+    }
     if error == AppError::Unavailable {
         return view! {
             <h1>{t!(i18n, error_unavailable_title)}</h1>

@@ -117,6 +117,15 @@ pub(crate) fn site() -> Result<SiteInfo, AppError> {
     })
 }
 
+/// The key personal links are derived under, put in context by the server.
+#[cfg(feature = "ssr")]
+pub(crate) fn link_key() -> Result<db::links::LinkKey, AppError> {
+    leptos::prelude::use_context::<db::links::LinkKey>().ok_or_else(|| {
+        tracing::error!("no link key in context");
+        AppError::Internal
+    })
+}
+
 /// The database handle of this request, put in context by the server.
 #[cfg(feature = "ssr")]
 pub(crate) fn db() -> Result<db::Db, AppError> {

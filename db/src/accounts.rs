@@ -66,10 +66,16 @@ pub struct RedeemedToken {
 }
 
 impl User {
-    /// Changes whenever the password does, so that sessions opened with an older password end:
+    /// Changes whenever the password or the address does, so that sessions opened before end:
     /// a digest, because session records must not carry the password hash itself.
     pub fn session_fingerprint(&self) -> Vec<u8> {
-        Sha256::digest(self.password_hash.as_deref().unwrap_or("").as_bytes()).to_vec()
+        // The address too: after a change of address (someone may have taken over the old
+        // mailbox) every session opened before it ends.
+        let mut digest = Sha256::new();
+        digest.update(self.password_hash.as_deref().unwrap_or("").as_bytes());
+        digest.update([0]);
+        digest.update(self.email.as_bytes());
+        digest.finalize().to_vec()
     }
 }
 
@@ -248,7 +254,17 @@ pub async fn set_email(
     email: &Email,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    update_user(tx, user_id, "email", email.as_str(), now).await
+    update_user(tx, user_id, "email", email.as_str(), now).await?;
+    // A reset link sent to the old address must not open the account any more.
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "DELETE FROM account_tokens WHERE user_id = $1 AND purpose = 'reset' AND used_at IS NULL",
+        )
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    });
+    Ok(())
 }
 
 pub async fn set_name(

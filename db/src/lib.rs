@@ -13,6 +13,7 @@ pub mod audit;
 pub mod demo;
 mod flash;
 pub mod frames;
+pub mod links;
 pub mod meetings;
 pub mod network;
 pub mod outbox;

@@ -779,18 +779,56 @@ pub async fn renew_confirmation(
     }))
 }
 
-/// A new personal link for a confirmed adhesion (the old one stops working).
-pub async fn renew_manage_link(tx: &mut Tx, id: i64, manage_hash: &str) -> Result<(), DbError> {
+/// Records what a just-confirmed adhesion's personal link derives from (see `db::links`).
+pub async fn keep_manage_nonce(tx: &mut Tx, id: i64, nonce: &str) -> Result<(), DbError> {
+    on_tx!(tx, |conn| {
+        sqlx::query("UPDATE adhesions SET manage_nonce = $2 WHERE id = $1")
+            .bind(id)
+            .bind(nonce)
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
+/// The personal link of confirmed adhesion `id`, for a mail that must carry it again. One
+/// confirmed before links were derived gets its first derived link now (once).
+pub async fn manage_link(
+    tx: &mut Tx,
+    id: i64,
+    key: &crate::links::LinkKey,
+) -> Result<crate::accounts::OneTimeToken, DbError> {
+    let nonce: Option<String> = on_tx!(tx, |conn| {
+        sqlx::query_scalar("SELECT manage_nonce FROM adhesions WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?
+    });
+    match nonce {
+        Some(nonce) => Ok(key.link(&nonce)),
+        None => replace_manage_link(tx, id, key).await,
+    }
+}
+
+/// Gives confirmed adhesion `id` a new personal link; the old one stops working.
+pub async fn replace_manage_link(
+    tx: &mut Tx,
+    id: i64,
+    key: &crate::links::LinkKey,
+) -> Result<crate::accounts::OneTimeToken, DbError> {
+    let link = key.fresh();
     on_tx!(tx, |conn| {
         sqlx::query(
-            "UPDATE adhesions SET manage_hash = $2 WHERE id = $1 AND confirmed_at IS NOT NULL",
+            "UPDATE adhesions SET manage_hash = $2, manage_nonce = $3 \
+             WHERE id = $1 AND confirmed_at IS NOT NULL",
         )
         .bind(id)
-        .bind(manage_hash)
+        .bind(&link.token.hash)
+        .bind(&link.nonce)
         .execute(&mut *conn)
         .await?;
     });
-    Ok(())
+    Ok(link.token)
 }
 
 /// Replaces what an organisation tells about itself (by its personal link, or a coordinator's
@@ -980,7 +1018,7 @@ pub async fn anonymise_closed(tx: &mut Tx, before: i64, now: i64) -> Result<u64,
             sqlx::query(
                 "UPDATE adhesions SET contact_name = '', email = '', phone = '', \
                     representative = '', address = '', latitude = NULL, longitude = NULL, \
-                    confirm_hash = NULL, manage_hash = NULL, confirm_expires_at = NULL, \
+                    confirm_hash = NULL, manage_hash = NULL, manage_nonce = NULL, confirm_expires_at = NULL, \
                     tax_code = CASE WHEN LENGTH(tax_code) = 16 THEN NULL ELSE tax_code END, \
                     anonymised_at = $2, updated_at = $2 \
                  WHERE id = $1",

@@ -111,7 +111,8 @@ async fn main() -> anyhow::Result<()> {
         "postgres"
     };
     let sessions = server::sessions::Store::open(&db).await?;
-    let router = server::router(server::AppState::new(&config, db.clone(), sessions));
+    let links = server::link_key(&config, &db).await?;
+    let router = server::router(server::AppState::new(&config, db.clone(), sessions, links));
 
     if paths.is_empty() {
         let meeting = meeting(&router).await?;

@@ -71,6 +71,9 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Public writes (registrations) per client address; a rate of 0 switches the limit off.
     pub public_writes: crate::limits::Limit,
+    /// The key personal links are derived under (`LINK_KEY`); without it, one kept in the
+    /// database.
+    pub link_key: Option<SecretString>,
     /// How long personal data are kept (see [`Retention`]).
     pub retention: Retention,
     /// How long a rendered public feed is served again before it is rendered anew; 0: never.
@@ -215,6 +218,14 @@ impl Config {
             })
             .collect::<Result<Vec<_>, _>>()?;
 
+        let link_key =
+            match get("LINK_KEY") {
+                Some(k) if k.trim().len() < 32 => return Err(ConfigError::new(
+                    "LINK_KEY",
+                    "must be at least 32 characters (e.g. the output of openssl rand -base64 32)",
+                )),
+                other => other.map(|k| SecretString::from(k.trim().to_owned())),
+            };
         let retention = Retention {
             pact_days: number("PACT_RETENTION_DAYS", 90)?,
             unconfirmed_registration_days: number("UNCONFIRMED_REGISTRATION_DAYS", 7)?,
@@ -263,6 +274,7 @@ impl Config {
             log_format,
             public_writes,
             retention,
+            link_key,
             feed_cache_seconds,
             page_cache_seconds,
             header_read_timeout,
@@ -381,6 +393,7 @@ mod tests {
             ("HEADER_READ_TIMEOUT_SECONDS", "0"),
             ("REQUEST_TIMEOUT_SECONDS", "soon"),
             ("TRUSTED_PROXIES", "10.0.0.2, lb.internal"),
+            ("LINK_KEY", "too short"),
             ("LOG_FORMAT", "xml"),
             ("LEPTOS_ENV", "staging"),
             ("MAP_TILE_URL", "http://tile.example.org/{z}/{x}/{y}.png"),

@@ -51,10 +51,11 @@ pub struct AppState {
     pub passwords: app::accounts::password::Passwords,
     pub trusted_proxies: Arc<Vec<IpAddr>>,
     pub request_timeout: Duration,
+    pub links: db::links::LinkKey,
 }
 
 impl AppState {
-    pub fn new(config: &Config, db: Db, sessions: Store) -> Self {
+    pub fn new(config: &Config, db: Db, sessions: Store, links: db::links::LinkKey) -> Self {
         let version = db.data_version();
         Self {
             leptos_options: config.leptos.clone(),
@@ -76,6 +77,7 @@ impl AppState {
             passwords: Default::default(),
             trusted_proxies: Arc::new(config.trusted_proxies.clone()),
             request_timeout: config.request_timeout,
+            links,
             db,
         }
     }
@@ -97,8 +99,10 @@ pub(crate) fn context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'st
     let db = state.db.clone();
     let site = state.site.clone();
     let catalog = state.catalog.clone();
+    let links = state.links.clone();
     move || {
         provide_context(db.clone());
+        provide_context(links.clone());
         provide_context(site.clone());
         provide_context(catalog.clone());
         // The request's database clock, for the queries of its server functions and loaders.
@@ -343,12 +347,23 @@ async fn run_to_completion(req: Request, next: Next) -> Response {
     }
 }
 
-/// Says on the response whether the request was signed in (see [`SignedIn`]).
-async fn mark_signed_in(req: Request, next: Next) -> Response {
-    let signed_in = req
-        .extensions()
-        .get::<axum_login::AuthSession<Backend>>()
-        .is_some_and(|auth| auth.user.is_some());
+/// Ends a sign-in past its lifetime, and says on the response whether the request was signed
+/// in (see [`SignedIn`]).
+async fn mark_signed_in(mut req: Request, next: Next) -> Response {
+    let mut signed_in = false;
+    if let Some(auth) = req
+        .extensions_mut()
+        .get_mut::<axum_login::AuthSession<Backend>>()
+        .filter(|auth| auth.user.is_some())
+    {
+        signed_in = true;
+        if app::accounts::session::expired(auth).await {
+            if let Err(e) = auth.logout().await {
+                tracing::error!(error = %e, "cannot end an expired session");
+            }
+            signed_in = false;
+        }
+    }
     let mut res = next.run(req).await;
     if signed_in {
         res.extensions_mut().insert(SignedIn);

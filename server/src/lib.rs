@@ -51,6 +51,18 @@ pub async fn prepare_database(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
+/// The key personal links are derived under: `LINK_KEY`, or the one kept in the database.
+pub async fn link_key(config: &Config, db: &Db) -> anyhow::Result<db::links::LinkKey> {
+    use secrecy::ExposeSecret;
+    Ok(match &config.link_key {
+        Some(key) => db::links::LinkKey::new(key.expose_secret().as_bytes()),
+        None => db
+            .stored_link_key()
+            .await
+            .context("cannot read or make the link key")?,
+    })
+}
+
 /// At start and then hourly: refreshes SQLite's planner statistics, forgets expired sessions,
 /// sign-in attempts older than any throttling window and form flashes, and erases the personal
 /// data past their retention period.
@@ -170,7 +182,8 @@ impl Application {
         let sessions = sessions::Store::open(&db)
             .await
             .context("cannot prepare the session table")?;
-        let state = AppState::new(config, db, sessions);
+        let links = link_key(config, &db).await?;
+        let state = AppState::new(config, db, sessions, links);
         let site = state.site.clone();
         let passwords = state.passwords.clone();
         let router = router(state);

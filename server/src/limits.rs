@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 /// The server functions counted as public writes: those anyone may call without an account,
 /// including the four that cost an Argon2 hash or send a mail.
-const PUBLIC_WRITES: [&str; 13] = [
+const PUBLIC_WRITES: [&str; 14] = [
     "/api/sign_in",
     "/api/request_reset",
     "/api/reset_password",
@@ -26,6 +26,7 @@ const PUBLIC_WRITES: [&str; 13] = [
     "/api/register",
     "/api/confirm_registration",
     "/api/cancel_registration",
+    "/api/replace_registration_link",
     "/api/pact_join",
     "/api/pact_confirm",
     "/api/pact_resend",

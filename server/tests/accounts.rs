@@ -905,6 +905,16 @@ async fn an_email_change_takes_effect_from_the_link_sent_to_the_new_address() {
     let mail = app.mail_to("new@example.org").await;
     assert_eq!(mail.len(), 1);
     let token = token_in(&mail[0]);
+    // A reset link already sent to the old address, which someone else may now read.
+    let (s, _) = app
+        .call(
+            &browser(),
+            "request_reset",
+            &[("lang", "en"), ("email", "a@example.org")],
+        )
+        .await;
+    assert_eq!(s, 200);
+    let reset = token_in(&app.wait_for_mail("a@example.org", 1).await[0]);
     let (s, body) = app
         .call(
             &browser(),
@@ -913,6 +923,23 @@ async fn an_email_change_takes_effect_from_the_link_sent_to_the_new_address() {
         )
         .await;
     assert_eq!(s, 200, "{body}");
+    // Every session opened before the change ends; the old address's reset link opens nothing.
+    let (s, me) = app.call(&a, "me", &[]).await;
+    assert_eq!((s, me.as_str()), (200, "null"), "the old session ended");
+    let (s, body) = app
+        .call(
+            &browser(),
+            "reset_password",
+            &[
+                ("lang", "en"),
+                ("token", &reset),
+                ("password", "a brand new password"),
+                ("confirm", "a brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(s, 422, "{body}");
+    assert!(body.contains("Link"), "{body}");
     assert!(app
         .db
         .user_by_email(&Email::parse("new@example.org").unwrap())

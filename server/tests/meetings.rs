@@ -891,3 +891,86 @@ async fn a_database_outage_is_a_translated_503_and_passes_without_a_restart() {
         .await;
     assert_eq!(status, 200, "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_personal_link_lasts_as_long_as_its_registration() {
+    for backend in common::backends().await {
+        let app = spawn_app(backend, &[]).await;
+        let b = app.backend;
+        let occurrence = app.meeting(Some(1), "").await;
+        let id = occurrence.to_string();
+        let page = |t: &str| format!("/en/registration?token={t}");
+        let ada = app
+            .register_and_confirm(occurrence, "ada@example.org")
+            .await;
+
+        // Someone else types Ada's address under another name: Ada is written to, by her own
+        // name, with the link she already has, which keeps working.
+        let form = [
+            ("lang", "en"),
+            ("occurrence", id.as_str()),
+            ("name", "Mallory"),
+            ("email", "ada@example.org"),
+            ("consent", "yes"),
+        ];
+        let (status, body) = app.call(&browser(), "register", &form).await;
+        assert_eq!(status, 200, "{b}: {body}");
+        let again = app.mail_to("ada@example.org").await.pop().unwrap();
+        assert!(
+            again.contains("Hello ada,") && !again.contains("Mallory"),
+            "{b}: {again}"
+        );
+        assert_eq!(token_in(&again), ada, "{b}");
+        assert_eq!(app.get(&page(&ada)).await.0, 200, "{b}");
+
+        // Bea waits; Ada cancels; the mail that gives Bea the seat carries Bea's first link,
+        // and her calendar entry still opens.
+        let bea = app
+            .register_and_confirm(occurrence, "bea@example.org")
+            .await;
+        assert_eq!(app.statuses(occurrence).await, (1, 1, 0), "{b}");
+        let (status, _) = app
+            .call(
+                &browser(),
+                "cancel_registration",
+                &[("lang", "en"), ("token", &ada)],
+            )
+            .await;
+        assert_eq!(status, 200, "{b}");
+        let promoted = app.mail_to("bea@example.org").await.pop().unwrap();
+        assert_eq!(token_in(&promoted), bea, "{b}");
+        assert_eq!(app.get(&page(&bea)).await.0, 200, "{b}");
+        let ics = app
+            .get(&format!("/feeds/registration.ics?token={bea}"))
+            .await;
+        assert_eq!(ics.0, 200, "{b}");
+        assert_eq!(
+            app.get(&page(&ada)).await.0,
+            200,
+            "{b}: a cancelled registration's page"
+        );
+
+        // Replaced on request: the new link goes to the mailbox only, the old one is gone.
+        let (status, body) = app
+            .call(
+                &browser(),
+                "replace_registration_link",
+                &[("lang", "en"), ("token", &bea)],
+            )
+            .await;
+        assert_eq!(status, 200, "{b}: {body}");
+        assert!(!body.contains(&bea), "{b}");
+        let new = token_in(&app.mail_to("bea@example.org").await.pop().unwrap());
+        assert_ne!(new, bea, "{b}");
+        assert_eq!(app.get(&page(&new)).await.0, 200, "{b}");
+        let (status, html) = app.get(&page(&bea)).await;
+        assert_eq!(status, 404, "{b}");
+        assert!(html.contains("This link is no longer valid"), "{b}: {html}");
+        let (status, html) = app.get(&page("made-up")).await;
+        assert_eq!(status, 404, "{b}");
+        assert!(
+            html.contains("register again with the same e-mail address"),
+            "{b}"
+        );
+    }
+}

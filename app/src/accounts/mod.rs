@@ -200,7 +200,7 @@ pub(crate) mod ops {
             .get_user(&user_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        auth.login(&user).await.map_err(internal)
+        session::log_in(auth, &user).await
     }
 
     /// Redeems a link of `purpose` inside `tx`, or reports it as unusable on the form.
@@ -325,7 +325,7 @@ pub async fn sign_in(lang: String, email: String, password: String) -> Result<()
             let mut tx = db.begin_write().await?;
             db::accounts::clear_sign_in_failures(&mut tx, address.as_str()).await?;
             tx.commit().await?;
-            auth.login(&user).await.map_err(internal)?;
+            session::log_in(&mut auth, &user).await?;
             crate::redirect_to(&lang, "coordinate");
             Ok(())
         }

@@ -149,6 +149,31 @@ pub fn client_addr() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
+/// The longest a sign-in lasts, however busy: past it, the next request is signed out.
+pub const SESSION_LIFETIME: Duration = Duration::days(7);
+/// Where a session keeps when it was signed in.
+const SIGNED_IN_AT: &str = "signed_in_at";
+
+/// Signs `user` in on this session, from now.
+pub async fn log_in(auth: &mut AuthSession, user: &SessionUser) -> Result<(), AppError> {
+    let fail = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "session store");
+        AppError::Internal
+    };
+    auth.login(user).await.map_err(|e| fail(&e))?;
+    auth.session
+        .insert(SIGNED_IN_AT, Utc::now().timestamp())
+        .await
+        .map_err(|e| fail(&e))
+}
+
+/// Whether this signed-in session is past [`SESSION_LIFETIME`] (or from before sign-ins kept
+/// their time).
+pub async fn expired(auth: &AuthSession) -> bool {
+    let since: Option<i64> = auth.session.get(SIGNED_IN_AT).await.ok().flatten();
+    since.is_none_or(|t| Utc::now().timestamp() - t > SESSION_LIFETIME.num_seconds())
+}
+
 /// The server's Argon2 work, which every hash and verification goes through.
 pub fn passwords() -> Result<Passwords, AppError> {
     Ok(auth_session()?.backend.passwords)

@@ -103,6 +103,13 @@ pub async fn cancel_registration(lang: String, token: String) -> Result<(), AppE
     crate::respond(ops::cancel(&lang, &token).await)
 }
 
+/// Gives a registration a new personal link, sent to its address; the one used here stops
+/// working (for a link that was forwarded or shared by mistake).
+#[server(endpoint = "replace_registration_link")]
+pub async fn replace_registration_link(lang: String, token: String) -> Result<(), AppError> {
+    crate::respond(ops::replace_link(&lang, &token).await)
+}
+
 /// The field names of the registration form, for its problems.
 pub const REGISTRATION_FIELDS: [&str; 5] = ["name", "email", "organisation", "needs", "consent"];
 

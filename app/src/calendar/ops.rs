@@ -416,7 +416,8 @@ pub async fn register(
         crate::redirect_to(lang, &format!("meetings/{occurrence_id}?done=check-mail"));
         return Ok(Registration::CheckMail);
     }
-    let token = db::accounts::OneTimeToken::generate();
+    let key = crate::link_key()?;
+    let fresh = key.fresh();
     let mut tx = db.begin_write().await?;
     let registered = meetings::register(
         &mut tx,
@@ -427,15 +428,15 @@ pub async fn register(
             organisation: &organisation,
             needs: &needs,
             locale: locale.as_str(),
-            token_hash: &token.hash,
+            link: &fresh,
         },
         now.timestamp(),
     )
     .await?;
     let summary = summary(locale, occurrence);
-    let personal = link(&site, locale, "registration", &token.secret);
     let outcome = match registered {
         Registered::Created(_) => {
+            let personal = link(&site, locale, "registration", &fresh.token.secret);
             let letter = Letter {
                 locale,
                 subject: leptos_i18n::td_string!(
@@ -462,8 +463,11 @@ pub async fn register(
             crate::mail::enqueue(&mut tx, &site.mail_from, &email, name.as_str(), letter).await?;
             Registration::CheckMail
         }
-        Registered::Existing(id, status) => {
-            meetings::renew_token(&mut tx, id, &token.hash).await?;
+        // Whoever typed this address, its owner gets the link they already have (it keeps
+        // working), greeted by the name they registered under.
+        Registered::Existing(id, status, stored_name) => {
+            let token = meetings::personal_link(&mut tx, id, &key).await?;
+            let personal = link(&site, locale, "registration", &token.secret);
             let letter = Letter {
                 locale,
                 subject: leptos_i18n::td_string!(
@@ -472,7 +476,7 @@ pub async fn register(
                     title = summary.title.clone()
                 )
                 .to_string(),
-                greeting: greeting(locale, name.as_str()),
+                greeting: greeting(locale, &stored_name),
                 paragraphs: vec![status_sentence(locale, status, &summary)],
                 action: Some((
                     leptos_i18n::td_string!(locale, mail_personal_action).to_string(),
@@ -481,7 +485,7 @@ pub async fn register(
                 note: None,
                 attachments: Vec::new(),
             };
-            crate::mail::enqueue(&mut tx, &site.mail_from, &email, name.as_str(), letter).await?;
+            crate::mail::enqueue(&mut tx, &site.mail_from, &email, &stored_name, letter).await?;
             Registration::Already
         }
     };
@@ -528,7 +532,7 @@ pub async fn registration(lang: &str, token: &str) -> Result<RegistrationView, A
     let row = db
         .registration_by_token(&token_hash(token))
         .await
-        .map_err(|_| Invalid::only(Invalid::FORM, Problem::Link))?;
+        .map_err(crate::error::link_gone)?;
     let occurrence = db.occurrence(row.occurrence_id).await?;
     let m = db.meeting(occurrence.meeting_id).await?;
     let status = row.status();
@@ -561,7 +565,7 @@ pub async fn confirm(lang: &str, token: &str) -> Result<(), AppError> {
     let existing = db
         .registration_by_token(&hash)
         .await
-        .map_err(|_| Invalid::only(Invalid::FORM, Problem::Link))?;
+        .map_err(crate::error::link_gone)?;
     let occurrence = db.occurrence(existing.occurrence_id).await?;
     let m = db.meeting(occurrence.meeting_id).await?;
     let now = Utc::now().timestamp();
@@ -598,7 +602,7 @@ pub async fn cancel(lang: &str, token: &str) -> Result<(), AppError> {
     let row = db
         .registration_by_token(&token_hash(token))
         .await
-        .map_err(|_| Invalid::only(Invalid::FORM, Problem::Link))?;
+        .map_err(crate::error::link_gone)?;
     let now = Utc::now().timestamp();
     let occurrence = db.occurrence(row.occurrence_id).await?;
     let m = db.meeting(occurrence.meeting_id).await?;
@@ -607,9 +611,7 @@ pub async fn cancel(lang: &str, token: &str) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     if let Some(cancelled) = meetings::cancel(&mut tx, row.id, now).await? {
         if let Some(promoted) = cancelled.promoted {
-            // The promoted person's link changes so that the mail can carry a working one.
-            let fresh = db::accounts::OneTimeToken::generate();
-            meetings::renew_token(&mut tx, promoted.id, &fresh.hash).await?;
+            let fresh = meetings::personal_link(&mut tx, promoted.id, &crate::link_key()?).await?;
             let letter = placed_letter(
                 &site,
                 meeting,
@@ -626,6 +628,43 @@ pub async fn cancel(lang: &str, token: &str) -> Result<(), AppError> {
     crate::redirect_to(
         lang,
         &format!("registration?token={}&done=cancelled", token.trim()),
+    );
+    Ok(())
+}
+
+/// A new personal link for the registration behind `token`, mailed to its address only: whoever
+/// holds the old link (the reason to replace it) does not learn the new one.
+pub async fn replace_link(lang: &str, token: &str) -> Result<(), AppError> {
+    let db = crate::db()?;
+    let site = crate::site()?;
+    let row = db
+        .registration_by_token(&token_hash(token))
+        .await
+        .map_err(crate::error::link_gone)?;
+    let occurrence = db.occurrence(row.occurrence_id).await?;
+    let locale = crate::locale_of(&row.locale);
+    let s = summary(locale, occurrence);
+    let mut tx = db.begin_write().await?;
+    let fresh = meetings::replace_link(&mut tx, row.id, &crate::link_key()?).await?;
+    let letter = Letter {
+        locale,
+        subject: leptos_i18n::td_string!(locale, mail_new_link_subject, title = s.title.clone())
+            .to_string(),
+        greeting: greeting(locale, &row.name),
+        paragraphs: vec![leptos_i18n::td_string!(locale, mail_new_link_body).to_string()],
+        action: Some((
+            leptos_i18n::td_string!(locale, mail_personal_action).to_string(),
+            link(&site, locale, "registration", &fresh.secret),
+        )),
+        note: None,
+        attachments: Vec::new(),
+    };
+    let email = Email::parse(&row.email).map_err(|_| AppError::Internal)?;
+    crate::mail::enqueue(&mut tx, &site.mail_from, &email, &row.name, letter).await?;
+    tx.commit().await?;
+    crate::redirect_to(
+        lang,
+        &format!("meetings/{}?done=link-replaced", row.occurrence_id),
     );
     Ok(())
 }

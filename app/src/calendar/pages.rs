@@ -3,7 +3,7 @@
 
 use super::{
     get_calendar, get_meeting, get_registration, CalendarData, CancelRegistration,
-    ConfirmRegistration, Register,
+    ConfirmRegistration, Register, ReplaceRegistrationLink,
 };
 use crate::forms::{error_of, problem_text, Field, FormAlert, Kind, LangInput};
 use crate::i18n::*;
@@ -800,6 +800,7 @@ fn MeetingView(detail: MeetingDetail) -> impl IntoView {
                 {move || done().map(|d| {
                     let text = match d.as_str() {
                         "already" => t_string!(i18n, meeting_registered_already),
+                        "link-replaced" => t_string!(i18n, meeting_link_replaced),
                         _ => t_string!(i18n, meeting_registered_check_mail),
                     };
                     view! { <p class="notice">{text}</p> }
@@ -1057,6 +1058,7 @@ fn RegistrationDetail(
         RegistrationStatus::Confirmed | RegistrationStatus::Waiting | RegistrationStatus::Pending
     );
     let token_for_ics = token.clone();
+    let token_for_replace = token.clone();
     view! {
         <h2><a href=href>{m.title.clone()}</a></h2>
         <p>{m.starts.date.clone()} ", " {m.starts.time.clone()} "–" {m.ends.time.clone()} " (" {m.timezone.clone()} ")"</p>
@@ -1100,5 +1102,26 @@ fn RegistrationDetail(
                 <button type="submit" class="button button--secondary">{t!(i18n, registration_cancel)}</button>
             </ActionForm>
         })}
+        {live.then(|| view! { <ReplaceLink token=token_for_replace /> })}
+    }
+}
+
+/// For a link that reached someone else: a new one goes to the registration's address.
+#[component]
+fn ReplaceLink(token: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let replace = ServerAction::<ReplaceRegistrationLink>::new();
+    let error = error_of(replace);
+    view! {
+        <details class="replace-link">
+            <summary>{t!(i18n, registration_replace_summary)}</summary>
+            <p>{t!(i18n, registration_replace_text)}</p>
+            <ActionForm action=replace attr:class="form">
+                <LangInput />
+                <input type="hidden" name="token" value=token />
+                <FormAlert error />
+                <button type="submit" class="button button--secondary">{t!(i18n, registration_replace_submit)}</button>
+            </ActionForm>
+        </details>
     }
 }

@@ -849,12 +849,15 @@ pub async fn confirm(lang: &str, token: &str) -> Result<(), AppError> {
     let row = db
         .adhesion_by_confirm_hash(&hash)
         .await
-        .map_err(|_| Invalid::only(Invalid::FORM, Problem::Link))?;
+        .map_err(crate::error::link_gone)?;
     let ctx = context_of_pact(&db, row.pact_id).await?;
-    let manage = OneTimeToken::generate();
+    // The personal link this mail gives is the one every later mail carries.
+    let personal = crate::link_key()?.fresh();
+    let manage = &personal.token;
     let mut tx = db.begin_write().await?;
     match pacts::confirm_adhesion(&mut tx, &hash, &manage.hash, now).await? {
         pacts::Confirmation::Confirmed(row) => {
+            pacts::keep_manage_nonce(&mut tx, row.id, &personal.nonce).await?;
             let letter = personal_letter(&site, &ctx, &row, &manage.secret, Why::Confirmed);
             let email = Email::parse(&row.email).map_err(|_| AppError::Internal)?;
             crate::mail::enqueue(&mut tx, &site.mail_from, &email, &row.contact_name, letter)
@@ -909,6 +912,7 @@ pub async fn resend(lang: &str, slug: &str, email: &str) -> Result<(), AppError>
     let ctx = context(&db, slug).await?;
     let now = Utc::now().timestamp();
     let rows = db.live_adhesions_of(ctx.pact.id, email.as_str()).await?;
+    let key = crate::link_key()?;
     let mut tx = db.begin_write().await?;
     for row in rows {
         if row.status() == AdhesionStatus::Unconfirmed {
@@ -933,8 +937,8 @@ pub async fn resend(lang: &str, slug: &str, email: &str) -> Result<(), AppError>
             crate::mail::enqueue(&mut tx, &site.mail_from, &email, &row.contact_name, letter)
                 .await?;
         } else {
-            let token = OneTimeToken::generate();
-            pacts::renew_manage_link(&mut tx, row.id, &token.hash).await?;
+            // The same link again: the one in the earlier mail keeps working.
+            let token = pacts::manage_link(&mut tx, row.id, &key).await?;
             let letter = personal_letter(&site, &ctx, &row, &token.secret, Why::Resent);
             crate::mail::enqueue(&mut tx, &site.mail_from, &email, &row.contact_name, letter)
                 .await?;
@@ -973,7 +977,7 @@ pub async fn adhesion(_lang: &str, token: &str) -> Result<AdhesionView, AppError
     let row = db
         .adhesion_by_manage_hash(&token_hash(token))
         .await
-        .map_err(|_| Invalid::only(Invalid::FORM, Problem::Link))?;
+        .map_err(crate::error::link_gone)?;
     let ctx = context_of_pact(&db, row.pact_id).await?;
     let commitments = db.adhesion_commitments(row.id).await?;
     Ok(AdhesionView {
@@ -1058,7 +1062,7 @@ pub async fn update(data: leptos::server_fn::codec::MultipartData) -> Result<(),
     let row = db
         .adhesion_by_manage_hash(&token_hash(&token))
         .await
-        .map_err(|_| Invalid::only(Invalid::FORM, Problem::Link))?;
+        .map_err(crate::error::link_gone)?;
     if !row.status().is_live() {
         return Err(Invalid::only(Invalid::FORM, Problem::Link));
     }
@@ -1104,7 +1108,7 @@ pub async fn withdraw(lang: &str, token: &str, confirmed: bool) -> Result<(), Ap
     let row = db
         .adhesion_by_manage_hash(&token_hash(token))
         .await
-        .map_err(|_| Invalid::only(Invalid::FORM, Problem::Link))?;
+        .map_err(crate::error::link_gone)?;
     if !confirmed {
         return Err(Invalid::only("confirm", Problem::Confirm));
     }
@@ -1206,7 +1210,7 @@ pub async fn invitation(lang: &str, token: &str) -> Result<InvitationView, AppEr
     let inv = db
         .invitation_by_hash(&token_hash(token))
         .await
-        .map_err(|_| Invalid::only(Invalid::FORM, Problem::Link))?;
+        .map_err(crate::error::link_gone)?;
     let now = Utc::now().timestamp();
     let mut dates = Vec::new();
     for (id, _) in db
@@ -1235,7 +1239,7 @@ pub async fn accept(lang: &str, token: &str) -> Result<(), AppError> {
     let inv = db
         .invitation_by_hash(&token_hash(token))
         .await
-        .map_err(|_| Invalid::only(Invalid::FORM, Problem::Link))?;
+        .map_err(crate::error::link_gone)?;
     if inv.status != AdhesionStatus::Approved.as_str() {
         return Err(Invalid::only(Invalid::FORM, Problem::Link));
     }
@@ -1250,9 +1254,11 @@ pub async fn accept(lang: &str, token: &str) -> Result<(), AppError> {
     {
         dates.push(db.occurrence(id).await?);
     }
+    let key = crate::link_key()?;
     let mut tx = db.begin_write().await?;
     for occurrence in &dates {
-        let personal = OneTimeToken::generate();
+        let fresh = key.fresh();
+        let personal = &fresh.token;
         let registered = db::meetings::register(
             &mut tx,
             &db::meetings::NewRegistration {
@@ -1262,7 +1268,7 @@ pub async fn accept(lang: &str, token: &str) -> Result<(), AppError> {
                 organisation: &inv.organisation,
                 needs: "",
                 locale: &inv.locale,
-                token_hash: &personal.hash,
+                link: &fresh,
             },
             now,
         )

@@ -558,7 +558,7 @@ pub async fn move_registration(
     tx: &mut Tx,
     registration_id: i64,
     target_occurrence: i64,
-    token_hash: &str,
+    link: &crate::links::PersonalLink,
     now: i64,
 ) -> Result<Moved, DbError> {
     let source = {
@@ -595,16 +595,17 @@ pub async fn move_registration(
     let new_id: Option<i64> = on_tx!(tx, |conn| {
         sqlx::query_scalar(
             "INSERT INTO registrations (occurrence_id, email, name, organisation, needs, locale, \
-                status, token_hash, consented_at, created_at, confirmed_at) \
-             SELECT $2, email, name, organisation, needs, locale, 'waiting', $3, consented_at, \
-                $4, $4 FROM registrations WHERE id = $1 \
+                status, token_hash, link_nonce, consented_at, created_at, confirmed_at) \
+             SELECT $2, email, name, organisation, needs, locale, 'waiting', $3, $5, \
+                consented_at, $4, $4 FROM registrations WHERE id = $1 \
              ON CONFLICT (occurrence_id, email) WHERE status <> 'cancelled' DO NOTHING \
              RETURNING id",
         )
         .bind(registration_id)
         .bind(target_occurrence)
-        .bind(token_hash)
+        .bind(&link.token.hash)
         .bind(now)
+        .bind(&link.nonce)
         .fetch_optional(&mut *conn)
         .await?
     });

@@ -298,15 +298,17 @@ pub struct NewRegistration<'a> {
     pub organisation: &'a str,
     pub needs: &'a str,
     pub locale: &'a str,
-    pub token_hash: &'a str,
+    /// The personal link the registration gets, if it is new.
+    pub link: &'a crate::links::PersonalLink,
 }
 
 /// What happened to a registration form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Registered {
     Created(i64),
-    /// This address already holds a live registration for the occurrence.
-    Existing(i64, RegistrationStatus),
+    /// This address already holds a live registration for the occurrence: its id, its status
+    /// and the name it was made under.
+    Existing(i64, RegistrationStatus, String),
 }
 
 impl Db {
@@ -707,8 +709,8 @@ pub async fn register(
     let created: Option<i64> = on_tx!(tx, |conn| {
         sqlx::query_scalar(
             "INSERT INTO registrations (occurrence_id, email, name, organisation, needs, locale, \
-                status, token_hash, consented_at, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $8) \
+                status, token_hash, link_nonce, consented_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $9, $8, $8) \
              ON CONFLICT (occurrence_id, email) WHERE status <> 'cancelled' DO NOTHING \
              RETURNING id",
         )
@@ -718,17 +720,18 @@ pub async fn register(
         .bind(r.organisation)
         .bind(r.needs)
         .bind(r.locale)
-        .bind(r.token_hash)
+        .bind(&r.link.token.hash)
         .bind(now)
+        .bind(&r.link.nonce)
         .fetch_optional(&mut *conn)
         .await?
     });
     if let Some(id) = created {
         return Ok(Registered::Created(id));
     }
-    let (id, status): (i64, String) = on_tx!(tx, |conn| {
+    let (id, status, name): (i64, String, String) = on_tx!(tx, |conn| {
         sqlx::query_as(
-            "SELECT id, status FROM registrations \
+            "SELECT id, status, name FROM registrations \
              WHERE occurrence_id = $1 AND email = $2 AND status <> 'cancelled'",
         )
         .bind(r.occurrence_id)
@@ -739,20 +742,46 @@ pub async fn register(
     Ok(Registered::Existing(
         id,
         RegistrationStatus::parse(&status).unwrap_or(RegistrationStatus::Pending),
+        name,
     ))
 }
 
-/// Gives a registration a new personal link (the old one stops working), e.g. when someone
-/// registers again because they lost the first e-mail.
-pub async fn renew_token(tx: &mut Tx, id: i64, token_hash: &str) -> Result<(), DbError> {
-    on_tx!(tx, |conn| {
-        sqlx::query("UPDATE registrations SET token_hash = $2 WHERE id = $1")
+/// The personal link of registration `id`, for a mail that must carry it again. A
+/// registration made before links were derived gets its first derived one now (the link in
+/// its earlier mail stops working, this once).
+pub async fn personal_link(
+    tx: &mut Tx,
+    id: i64,
+    key: &crate::links::LinkKey,
+) -> Result<crate::accounts::OneTimeToken, DbError> {
+    let nonce: Option<String> = on_tx!(tx, |conn| {
+        sqlx::query_scalar("SELECT link_nonce FROM registrations WHERE id = $1")
             .bind(id)
-            .bind(token_hash)
+            .fetch_one(&mut *conn)
+            .await?
+    });
+    match nonce {
+        Some(nonce) => Ok(key.link(&nonce)),
+        None => replace_link(tx, id, key).await,
+    }
+}
+
+/// Gives registration `id` a new personal link; the old one stops working.
+pub async fn replace_link(
+    tx: &mut Tx,
+    id: i64,
+    key: &crate::links::LinkKey,
+) -> Result<crate::accounts::OneTimeToken, DbError> {
+    let link = key.fresh();
+    on_tx!(tx, |conn| {
+        sqlx::query("UPDATE registrations SET token_hash = $2, link_nonce = $3 WHERE id = $1")
+            .bind(id)
+            .bind(&link.token.hash)
+            .bind(&link.nonce)
             .execute(&mut *conn)
             .await?;
     });
-    Ok(())
+    Ok(link.token)
 }
 
 /// Confirms a pending registration: a seat if one is free, else the end of the waitlist.

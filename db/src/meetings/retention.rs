@@ -22,7 +22,7 @@ pub async fn erase_past_registrations(tx: &mut Tx, before: i64) -> Result<u64, D
     Ok(on_tx!(tx, |conn| {
         sqlx::query(
             "UPDATE registrations SET name = '', organisation = '', needs = '', \
-                email = 'erased:' || id, token_hash = 'erased:' || id \
+                email = 'erased:' || id, token_hash = 'erased:' || id, link_nonce = NULL \
              WHERE email NOT LIKE 'erased:%' \
                AND occurrence_id IN (SELECT id FROM occurrences WHERE ends_at < $1)",
         )
@@ -39,7 +39,7 @@ pub async fn erase_invited_registrations(tx: &mut Tx, adhesion_id: i64) -> Resul
     Ok(on_tx!(tx, |conn| {
         sqlx::query(
             "UPDATE registrations SET name = '', organisation = '', needs = '', \
-                email = 'erased:' || id, token_hash = 'erased:' || id \
+                email = 'erased:' || id, token_hash = 'erased:' || id, link_nonce = NULL \
              WHERE email = (SELECT email FROM adhesions WHERE id = $1) \
                AND occurrence_id IN ( \
                  SELECT o.id FROM occurrences o \

@@ -834,9 +834,9 @@ async fn tell_everyone(
     let o = meetings::occurrence_in(tx, occurrence_id).await?;
     let m = meetings::meeting_in(tx, o.meeting_id).await?;
     let online = meetings::online_link_in(tx, m.id).await?;
+    let key = crate::link_key()?;
     for person in meetings::live_registrants(tx, occurrence_id).await? {
-        let fresh = db::accounts::OneTimeToken::generate();
-        meetings::renew_token(tx, person.id, &fresh.hash).await?;
+        let fresh = meetings::personal_link(tx, person.id, &key).await?;
         let letter = change_letter(
             site,
             (&m, &o, online.as_deref()),
@@ -953,8 +953,7 @@ async fn tell_placed(
     let o = meetings::occurrence_in(tx, row.occurrence_id).await?;
     let m = meetings::meeting_in(tx, o.meeting_id).await?;
     let online = meetings::online_link_in(tx, m.id).await?;
-    let fresh = db::accounts::OneTimeToken::generate();
-    meetings::renew_token(tx, row.id, &fresh.hash).await?;
+    let fresh = meetings::personal_link(tx, row.id, &crate::link_key()?).await?;
     let letter = placed_letter(
         site,
         (&m, &o, online.as_deref()),
@@ -1239,10 +1238,9 @@ pub async fn manage_registration(
             let Some(target) = target else {
                 return Err(Invalid::only(Invalid::FORM, Problem::Required));
             };
-            let fresh = db::accounts::OneTimeToken::generate();
-            match meetings::move_registration(&mut tx, registration, target, &fresh.hash, now)
-                .await?
-            {
+            // A registration for another date: its own link.
+            let fresh = crate::link_key()?.fresh();
+            match meetings::move_registration(&mut tx, registration, target, &fresh, now).await? {
                 Moved::Done {
                     row: moved,
                     confirmed,
@@ -1260,7 +1258,7 @@ pub async fn manage_registration(
                         (&m, &o, online.as_deref()),
                         &moved,
                         status,
-                        &fresh.secret,
+                        &fresh.token.secret,
                         Placement::ByOrganisers,
                     );
                     send(&mut tx, &site, &moved, letter).await?;
@@ -1343,6 +1341,7 @@ pub async fn message_registrants(
     }
     let body = required_text(&mut invalid, "body", body, MAX_MESSAGE);
     invalid.into_result()?;
+    let key = crate::link_key()?;
     let mut tx = db.begin_write().await?;
     let o = meetings::occurrence_in(&mut tx, occurrence).await?;
     let mut sent = 0;
@@ -1355,8 +1354,7 @@ pub async fn message_registrants(
         }
         let locale = crate::locale_of(&person.locale);
         let s = summary(locale, o.clone());
-        let fresh = db::accounts::OneTimeToken::generate();
-        meetings::renew_token(&mut tx, person.id, &fresh.hash).await?;
+        let fresh = meetings::personal_link(&mut tx, person.id, &key).await?;
         let mut paragraphs: Vec<String> = body
             .split("\n\n")
             .map(|p| p.trim().to_owned())

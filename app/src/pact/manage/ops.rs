@@ -242,9 +242,9 @@ pub async fn decide(lang: &str, id: i64, decision: &str, reason: &str) -> Result
     .await?;
     let email = Email::parse(&decided.email).map_err(|_| AppError::Internal)?;
     let letter = if to == AdhesionStatus::Approved {
-        // A fresh personal link travels with the good news (the old one stops working).
-        let token = OneTimeToken::generate();
-        pacts::renew_manage_link(&mut tx, row.id, &token.hash).await?;
+        // The personal link travels with the good news: the same one the organisation was
+        // told to keep.
+        let token = pacts::manage_link(&mut tx, row.id, &crate::link_key()?).await?;
         personal_letter(&site, &ctx, &decided, &token.secret, Why::Approved)
     } else {
         let locale = crate::locale_of(&decided.locale);
