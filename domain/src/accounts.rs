@@ -15,10 +15,13 @@ impl Email {
     pub const MAX_LEN: usize = 254;
 
     pub fn parse(raw: &str) -> Result<Self, ParseError> {
-        let s = raw.trim();
-        if s.is_empty() {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
             return Err(ParseError::Empty);
         }
+        // The address kept is the lower-cased one, so that is the one checked: lower case can
+        // be longer ("İ" is two characters) or no longer an address (a combining dot).
+        let s = trimmed.to_lowercase();
         if s.len() > Self::MAX_LEN {
             return Err(ParseError::TooLong);
         }
@@ -29,11 +32,11 @@ impl Email {
             allow_domain_literal: false,
             allow_display_text: false,
         };
-        let valid = email_address::EmailAddress::parse_with_options(s, options).is_ok();
+        let valid = email_address::EmailAddress::parse_with_options(&s, options).is_ok();
         if !valid {
             return Err(ParseError::InvalidFormat);
         }
-        Ok(Self(s.to_lowercase()))
+        Ok(Self(s))
     }
 
     pub fn as_str(&self) -> &str {
@@ -175,6 +178,19 @@ mod tests {
         }
         let long = format!("{}@lucca.it", "a".repeat(250));
         assert_eq!(Email::parse(&long), Err(ParseError::TooLong));
+    }
+
+    #[test]
+    fn the_lower_cased_address_is_the_one_checked() {
+        // Lower case of İ is i and a combining dot, which no address may hold: accepting it
+        // kept an address that the next sign-in refused.
+        assert_eq!(Email::parse("İ@lucca.it"), Err(ParseError::InvalidFormat));
+        // Ⱥ takes two bytes, ⱥ three: 230 bytes as typed, 312 as kept.
+        let label = "Ⱥ".repeat(31);
+        let upper = format!("{}@{label}.{label}.{}.it", "a".repeat(60), "Ⱥ".repeat(20));
+        assert_eq!(upper.len(), 230);
+        assert_eq!(Email::parse(&upper), Err(ParseError::TooLong));
+        assert_eq!(Email::parse("Ⱥ@lucca.it").unwrap().as_str(), "ⱥ@lucca.it");
     }
 
     #[test]

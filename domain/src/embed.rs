@@ -113,8 +113,12 @@ impl FontStack {
             {
                 return Err(ParseError::InvalidCharacters);
             }
-            // Generic families are the fallback written after every stack.
-            if matches!(name, "sans-serif" | "serif" | "system-ui" | "-apple-system") {
+            // Generic families are the fallback written after every stack; so is "system",
+            // which a stack of that name alone would be read back as.
+            if matches!(
+                name,
+                "sans-serif" | "serif" | "system" | "system-ui" | "-apple-system"
+            ) {
                 continue;
             }
             if names.len() == Self::MAX_NAMES {
@@ -461,6 +465,15 @@ mod tests {
             "A,B,C,D,E",
         ] {
             assert!(FontStack::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_font_named_system_is_the_system_stack() {
+        // Named(["system"]) was written into links as "system", which reads back as the
+        // system stack: the widget's own links changed its font.
+        for raw in ["'system'", "system,", "\"system\", serif"] {
+            assert_eq!(FontStack::parse(raw), Ok(FontStack::System), "{raw}");
         }
     }
 

@@ -122,6 +122,9 @@ pub struct CalendarQuery {
 
 impl CalendarQuery {
     pub const PAGE_SIZE: u32 = 20;
+    /// Past this, a page number is nonsense (200,000 meetings), and `page + 1`, the next
+    /// page's link, could overflow.
+    pub const MAX_PAGE: u32 = 10_000;
 
     pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let mut q = CalendarQuery {
@@ -129,6 +132,14 @@ impl CalendarQuery {
             ..Default::default()
         };
         let slug = |v: &str| crate::Slug::parse(v).ok().map(|s| s.as_str().to_owned());
+        // The years a meeting can be in (as `schedule::parse_local` reads them): beyond them
+        // a date is written with a sign, which the links would have to escape, and the week
+        // and month around it may not exist.
+        let day = |v: &str| {
+            NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+                .ok()
+                .filter(|d| (1900..=2200).contains(&d.year()))
+        };
         for (key, value) in pairs {
             match key {
                 "view" => q.view = CalendarView::parse(value).unwrap_or_default(),
@@ -142,9 +153,16 @@ impl CalendarQuery {
                         .contains(&value.trim())
                         .then(|| value.trim().to_owned())
                 }
-                "from" => q.from = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok(),
-                "to" => q.to = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok(),
-                "page" => q.page = value.trim().parse().ok().filter(|p| *p >= 1).unwrap_or(1),
+                "from" => q.from = day(value),
+                "to" => q.to = day(value),
+                "page" => {
+                    q.page = value
+                        .trim()
+                        .parse()
+                        .ok()
+                        .filter(|p| (1..=Self::MAX_PAGE).contains(p))
+                        .unwrap_or(1)
+                }
                 _ => {}
             }
         }
@@ -515,6 +533,21 @@ mod tests {
             "city=lucca&sector=sports&audience=organisations&mode=online&language=it"
         );
         assert_eq!(CalendarQuery::from_pairs([("page", "0")]).page, 1);
+        // The next page's link of page 4294967295 overflowed.
+        assert_eq!(CalendarQuery::from_pairs([("page", "4294967295")]).page, 1);
+        assert_eq!(CalendarQuery::from_pairs([("page", "10000")]).page, 10_000);
+        // Dates past year 9999 are written "+10000-01-01", which the links then escaped and
+        // did not read back; the week around the last date chrono knows does not exist.
+        for far in [
+            "+10000-01-01",
+            "+262142-12-31",
+            "-0001-01-01",
+            "1899-12-31",
+            "2201-01-01",
+        ] {
+            let q = CalendarQuery::from_pairs([("view", "week"), ("from", far), ("to", far)]);
+            assert_eq!((q.from, q.to), (None, None), "{far}");
+        }
         assert_eq!(
             CalendarQuery::from_pairs([("language", "xx")]).language,
             None

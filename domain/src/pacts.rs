@@ -140,9 +140,6 @@ impl TaxCode {
             return Err(ParseError::Empty);
         }
         let cleaned = vat_id_validator::remove_extra_chars(raw);
-        if cleaned.chars().count() > Self::MAX_LEN {
-            return Err(ParseError::TooLong);
-        }
         if !cleaned.chars().all(|c| c.is_ascii_alphanumeric()) {
             return Err(ParseError::InvalidCharacters);
         }
@@ -158,6 +155,11 @@ impl TaxCode {
             .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
             .unwrap_or(&cleaned)
             .to_owned();
+        // The limit is the stored code's, so that a code typed with its country prefix is
+        // accepted whenever it is without.
+        if national.len() > Self::MAX_LEN {
+            return Err(ParseError::TooLong);
+        }
         if country == "IT" && national.len() == 16 {
             return codice_fiscale_rs::CodiceFiscale::new(&national)
                 .map(|_| Self(national))
@@ -250,6 +252,13 @@ mod tests {
         assert_eq!(
             TaxCode::parse("CN", &"9".repeat(33)),
             Err(ParseError::TooLong)
+        );
+        let longest = "9".repeat(TaxCode::MAX_LEN);
+        assert_eq!(
+            TaxCode::parse("CN", &format!("CN {longest}"))
+                .unwrap()
+                .as_str(),
+            longest
         );
     }
 

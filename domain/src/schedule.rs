@@ -4,7 +4,7 @@
 //! its instants in UTC move instead.
 
 use crate::ParseError;
-use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// An IANA time zone name that the time-zone database knows.
@@ -41,14 +41,21 @@ impl Zone {
     }
 
     /// Like [`Zone::instant`], but a time inside a spring-forward gap moves past the gap, as
-    /// RFC 5545 (3.3.5) prescribes for occurrences a rule generates.
+    /// RFC 5545 (3.3.5) prescribes for occurrences a rule generates: it is read with the
+    /// offset in force before the gap, so 02:40 on the night Rome skips 02:00–03:00 is 03:40.
     pub fn instant_lenient(&self, local: NaiveDateTime) -> DateTime<Utc> {
+        if let Ok(t) = self.instant(local) {
+            return t;
+        }
+        // Gaps last up to a day (Samoa skipped 30 December 2011): half-hour steps back find
+        // the last time before it. Stepping forward to the first time after it instead made a
+        // meeting that ends in a long gap end before it started.
         let mut probe = local;
-        for _ in 0..4 {
-            if let Ok(t) = self.instant(probe) {
-                return t;
+        for _ in 0..50 {
+            probe -= Duration::minutes(30);
+            if let Some(before) = self.0.from_local_datetime(&probe).earliest() {
+                return Utc.from_utc_datetime(&(local - before.offset().fix()));
             }
-            probe += Duration::minutes(30);
         }
         Utc.from_utc_datetime(&local)
     }
@@ -74,6 +81,9 @@ pub fn parse_local(raw: &str) -> Result<NaiveDateTime, ParseError> {
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
         .filter(|t| (1900..=2200).contains(&chrono::Datelike::year(t)))
+        // chrono reads second 60 as a leap second, which no form sends and no zone's
+        // arithmetic expects.
+        .filter(|t| chrono::Timelike::nanosecond(t) == 0)
         .ok_or(ParseError::InvalidFormat)
 }
 
@@ -244,7 +254,9 @@ fn normalise_rule(
     if raw.len() > Schedule::MAX_RULE_LEN {
         return Err(ParseError::TooLong);
     }
-    if raw.contains(['\r', '\n']) {
+    // A rule is printable ASCII (RFC 5545's grammar): a line break would end the iCalendar
+    // line it is published in, and rrule panics on a weekday with a multi-byte character.
+    if raw.chars().any(|c| !c.is_ascii_graphic() && c != ' ') {
         return Err(ParseError::InvalidCharacters);
     }
     let tz = rrule_tz(zone);
@@ -277,6 +289,7 @@ fn normalise_rule(
         parsed = parsed.until(until);
     }
     let validated = parsed
+        .clone()
         .validate(dt_start)
         .map_err(|_| ParseError::InvalidFormat)?;
     if validated
@@ -285,9 +298,13 @@ fn normalise_rule(
     {
         return Err(ParseError::TooFrequent);
     }
-    let text = validated.to_string();
+    // The rule as written, not as validated: rrule writes a validated rule without its
+    // negative BYMONTHDAY values ("the last day of the month"), which the stored rule then
+    // lost.
+    let text = parsed.to_string();
     let set = rule_set(zone, start, &text, &[])?;
-    if set.all(Schedule::MAX_OCCURRENCES).limited {
+    // `limited` also means "reached the limit", so one more than allowed is asked for.
+    if set.all(Schedule::MAX_OCCURRENCES + 1).limited {
         return Err(ParseError::TooFrequent);
     }
     Ok(Some(text))
@@ -419,6 +436,10 @@ mod tests {
         );
         assert_eq!(parse_local("19/01/2021"), Err(ParseError::InvalidFormat));
         assert_eq!(
+            parse_local("2021-01-19T17:30:60"),
+            Err(ParseError::InvalidFormat)
+        );
+        assert_eq!(
             parse_local("9999-01-01T00:00"),
             Err(ParseError::InvalidFormat)
         );
@@ -464,6 +485,38 @@ mod tests {
         let problems =
             Schedule::parse(rome, "2026-03-29T02:30", "2026-03-29T04:00", "", &[]).unwrap_err();
         assert_eq!(problems, vec![(Part::Start, ParseError::NonexistentTime)]);
+    }
+
+    #[test]
+    fn an_end_the_clocks_skip_is_read_with_the_offset_before_the_gap() {
+        let rome = zone("Europe/Rome");
+        // 02:40 on 29 March 2026 does not exist: it is 03:40 CEST, 01:40 UTC.
+        assert_eq!(
+            rome.instant_lenient(at(2026, 3, 29, 2, 40)),
+            utc(2026, 3, 29, 1, 40)
+        );
+        assert_eq!(
+            rome.instant_lenient(at(2026, 3, 29, 2, 0)),
+            utc(2026, 3, 29, 1, 0)
+        );
+        // Samoa skipped 30 December 2011. A Thursday 16:00–24:00 meeting's last evening ended
+        // at midnight that never came; it ended at 02:00 UTC, before it started.
+        let apia = zone("Pacific/Apia");
+        let s = Schedule::parse(
+            apia,
+            "2011-12-22T16:00",
+            "2011-12-23T00:00",
+            "FREQ=WEEKLY;COUNT=2",
+            &[],
+        )
+        .unwrap();
+        for slot in s.slots() {
+            assert_eq!(
+                slot.ends_at - slot.starts_at,
+                Duration::hours(8),
+                "{slot:?}"
+            );
+        }
     }
 
     #[test]
@@ -585,6 +638,10 @@ mod tests {
             parse("FREQ=WEEKLY\r\nX-EVIL:1"),
             ParseError::InvalidCharacters
         );
+        assert_eq!(
+            parse("FREQ=WEEKLY;BYDAY=2éH"),
+            ParseError::InvalidCharacters
+        );
         assert_eq!(parse(&"FREQ=WEEKLY;".repeat(40)), ParseError::TooLong);
         // A rule that can never match (30 February).
         assert_eq!(
@@ -604,6 +661,48 @@ mod tests {
                 (Part::Start, ParseError::Empty),
                 (Part::End, ParseError::InvalidFormat)
             ]
+        );
+    }
+
+    #[test]
+    fn the_last_day_of_the_month_survives_storage() {
+        // rrule writes a validated rule without its negative BYMONTHDAY values; the stored
+        // rule then repeated on the first date's day of the month instead.
+        let s = Schedule::parse(
+            zone("Europe/Rome"),
+            "2026-01-31T17:30",
+            "2026-01-31T19:00",
+            "FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=3",
+            &[],
+        )
+        .unwrap();
+        assert!(
+            s.rule().unwrap().contains("BYMONTHDAY=-1"),
+            "{:?}",
+            s.rule()
+        );
+        let days: Vec<_> = s.slots().iter().map(|s| s.original.date()).collect();
+        let expected: Vec<_> = [(1, 31), (2, 28), (3, 31)]
+            .iter()
+            .map(|&(m, d)| NaiveDate::from_ymd_opt(2026, m, d).unwrap())
+            .collect();
+        assert_eq!(days, expected);
+    }
+
+    #[test]
+    fn a_series_may_have_exactly_the_most_occurrences() {
+        let rome = zone("Europe/Rome");
+        let start = at(2026, 1, 8, 17, 30);
+        let rule = Repeat::Weekly
+            .rule(rome, start, "", Some(Schedule::MAX_OCCURRENCES), None)
+            .unwrap();
+        let s = Schedule::parse(rome, "2026-01-08T17:30", "2026-01-08T19:00", &rule, &[]).unwrap();
+        assert_eq!(s.slots().len(), 260);
+        let one_more = format!("FREQ=WEEKLY;COUNT={}", Schedule::MAX_OCCURRENCES + 1);
+        let refused = Schedule::parse(rome, "2026-01-08T17:30", "2026-01-08T19:00", &one_more, &[]);
+        assert_eq!(
+            refused.unwrap_err(),
+            vec![(Part::Rule, ParseError::TooFrequent)]
         );
     }
 
