@@ -974,3 +974,62 @@ async fn a_personal_link_lasts_as_long_as_its_registration() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_sign_ups_at_once_for_fifty_seats() {
+    for backend in common::backends().await {
+        let app = spawn_app(backend, &[]).await;
+        let b = app.backend;
+        let occurrence = app.meeting(Some(50), "").await;
+        let people: Vec<String> = (0..1000).map(|i| format!("crowd{i}@example.org")).collect();
+        let client = browser();
+        let started = std::time::Instant::now();
+        let registered = futures::future::join_all(people.iter().map(|email| {
+            let (app, client) = (&app, &client);
+            async move { app.register(client, occurrence, email).await }
+        }))
+        .await;
+        let registering = started.elapsed();
+        for (status, body) in &registered {
+            assert_eq!(*status, 200, "{b}: {body}");
+        }
+        assert_eq!(app.statuses(occurrence).await, (0, 0, 1000), "{b}");
+
+        // Each person's link, as their mail carries it (derived as the server derives it).
+        let key = app.db.stored_link_key().await.unwrap();
+        let nonces: Vec<String> = db::on_pool!(&app.db, |pool| {
+            sqlx::query_scalar("SELECT link_nonce FROM registrations WHERE occurrence_id = $1")
+                .bind(occurrence)
+                .fetch_all(pool)
+                .await
+                .unwrap()
+        });
+        let tokens: Vec<String> = nonces.iter().map(|n| key.link(n).secret).collect();
+        let started = std::time::Instant::now();
+        let confirmed = futures::future::join_all(tokens.iter().map(|token| {
+            let (app, client) = (&app, &client);
+            async move {
+                app.call(
+                    client,
+                    "confirm_registration",
+                    &[("lang", "en"), ("token", token)],
+                )
+                .await
+            }
+        }))
+        .await;
+        let confirming = started.elapsed();
+        for (status, body) in &confirmed {
+            assert_eq!(*status, 200, "{b}: {body}");
+        }
+        assert_eq!(app.statuses(occurrence).await, (50, 950, 0), "{b}");
+        assert_eq!(
+            app.db.occurrence(occurrence).await.unwrap().taken,
+            50,
+            "{b}"
+        );
+        println!(
+            "{b}: 1,000 registrations in {registering:?}, 1,000 confirmations in {confirming:?}"
+        );
+    }
+}

@@ -1508,3 +1508,124 @@ async fn listing_is_a_choice_the_organisation_makes_and_a_refusal_keeps_it() {
     );
     assert!(!input_named(&html, "authority").contains("checked"));
 }
+
+/// An Italian VAT number (partita IVA) of company `n` at Lucca's office (046), with its check
+/// digit.
+fn partita_iva(n: u64) -> String {
+    let digits: Vec<u32> = format!("{:07}046", 1_000_000 + n % 1_000_000)
+        .chars()
+        .map(|c| c.to_digit(10).unwrap())
+        .collect();
+    let sum: u32 = digits
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            if i % 2 == 0 {
+                *d
+            } else if d * 2 > 9 {
+                d * 2 - 9
+            } else {
+                d * 2
+            }
+        })
+        .sum();
+    let check = (10 - sum % 10) % 10;
+    format!(
+        "{}{check}",
+        digits.iter().map(|d| d.to_string()).collect::<String>()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_crowd_signing_the_pact_with_duplicates_leaves_one_adhesion_each() {
+    for test_db in common::backends().await {
+        let app = spawn_app(test_db, &[]).await;
+        let b = app.backend;
+        let commitments = app.commitments().await;
+        // Sixty organisations send their form three times each, all at once; ten more use the
+        // tax codes of the first ten under other names and addresses.
+        let mut forms = Vec::new();
+        for i in 0..60u64 {
+            let fields = filled(
+                &format!("Folla {i}"),
+                &format!("folla{i}@example.org"),
+                &partita_iva(1_000 + i),
+            );
+            for _ in 0..3 {
+                forms.push(fields.clone());
+            }
+        }
+        for i in 0..10u64 {
+            forms.push(filled(
+                &format!("Altra {i}"),
+                &format!("altra{i}@example.org"),
+                &partita_iva(1_000 + i),
+            ));
+        }
+        let started = std::time::Instant::now();
+        let answers = futures::future::join_all(forms.iter().map(|fields| {
+            let (app, commitments) = (&app, &commitments);
+            async move {
+                app.join(&browser(), multipart(fields, &commitments[..1], None))
+                    .await
+            }
+        }))
+        .await;
+        let filing = started.elapsed();
+        let ok = answers.iter().filter(|(s, _)| *s == 200).count();
+        for (status, body) in answers.iter().filter(|(s, _)| *s != 200) {
+            assert_eq!(*status, 422, "{b}: {body}");
+            assert_eq!(
+                problem_of(body, "form").as_deref(),
+                Some("Duplicate"),
+                "{b}: {body}"
+            );
+        }
+        assert_eq!(ok, 70, "{b}: one per organisation and address");
+
+        // Everyone confirms at once: per tax code, the first confirmation wins.
+        let mut tokens = Vec::new();
+        for i in 0..60 {
+            tokens.push(token_in(
+                &app.mail_to(&format!("folla{i}@example.org")).await[0],
+            ));
+        }
+        for i in 0..10 {
+            tokens.push(token_in(
+                &app.mail_to(&format!("altra{i}@example.org")).await[0],
+            ));
+        }
+        let started = std::time::Instant::now();
+        let confirmed = futures::future::join_all(tokens.iter().map(|token| {
+            let app = &app;
+            async move {
+                app.call(
+                    &browser(),
+                    "pact_confirm",
+                    &[("lang", "en"), ("token", token)],
+                )
+                .await
+            }
+        }))
+        .await;
+        let confirming = started.elapsed();
+        let mut taken = 0;
+        for (status, body) in &confirmed {
+            match status {
+                200 => {}
+                422 if problem_of(body, "form").as_deref() == Some("TaxCodeTaken") => taken += 1,
+                other => panic!("{b}: {other} {body}"),
+            }
+        }
+        assert_eq!(taken, 10, "{b}: one of each pair sharing a tax code");
+        for i in 0..10 {
+            let names = [format!("Folla {i}"), format!("Altra {i}")];
+            let mut rows = app.adhesion_named(&names[0]).await;
+            rows.extend(app.adhesion_named(&names[1]).await);
+            rows.retain(|r| names.contains(&r.organisation));
+            let live = rows.iter().filter(|r| r.status == "pending").count();
+            assert_eq!(live, 1, "{b}: tax code of pair {i}");
+        }
+        println!("{b}: 190 sign-ups in {filing:?}, 70 confirmations in {confirming:?}");
+    }
+}
