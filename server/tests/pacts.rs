@@ -1629,3 +1629,43 @@ async fn a_crowd_signing_the_pact_with_duplicates_leaves_one_adhesion_each() {
         println!("{b}: 190 sign-ups in {filing:?}, 70 confirmations in {confirming:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_open_data_cell_runs_as_a_formula() {
+    let app = spawn_app(common::sqlite().await, &[]).await;
+    let lucca = app.city("lucca").await;
+    // Texts coordinators typed: a sector's and a commitment's names.
+    db::on_pool!(&app.db, |pool| {
+        sqlx::query(
+            "UPDATE sectors SET name_en = '=HYPERLINK(\"http://evil.example\")' WHERE city_id = $1",
+        )
+        .bind(lucca)
+        .execute(pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "UPDATE pact_commitments SET label_en = '+cmd|'' /C calc''!A0' \
+             WHERE pact_id = (SELECT id FROM pacts WHERE city_id = $1)",
+        )
+        .bind(lucca)
+        .execute(pool)
+        .await
+        .unwrap();
+    });
+    let (status, csv) = app.page(&browser(), "/open-data/pacts/lucca.csv").await;
+    assert_eq!(status, 200);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let mut cells = 0;
+    for record in reader.records() {
+        for cell in record.unwrap().iter() {
+            cells += 1;
+            let formula = cell.starts_with(['=', '+', '@', '\t', '\r'])
+                || (cell.starts_with('-') && cell.parse::<f64>().is_err());
+            assert!(!formula, "{cell:?}");
+        }
+    }
+    assert!(
+        cells > 0 && csv.contains("'=HYPERLINK") && csv.contains("'+cmd"),
+        "{csv}"
+    );
+}
