@@ -491,3 +491,105 @@ async fn identical_submissions_at_once_store_one() {
         }
     }
 }
+
+/// Registers `email` for `occurrence` as the storage layer does, with a link of its own.
+async fn registered(db: &Db, occurrence: i64, email: &str, now: i64) {
+    let key = db::links::LinkKey::new(b"test key");
+    let mut tx = db.begin_write().await.unwrap();
+    db::meetings::register(
+        &mut tx,
+        &db::meetings::NewRegistration {
+            occurrence_id: occurrence,
+            email,
+            name: "Giulia Bianchi",
+            organisation: "Circolo",
+            needs: "",
+            locale: "it",
+            link: &key.fresh(),
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+/// The registrations still under `email`.
+async fn registrations_of(db: &Db, email: &str) -> Vec<i64> {
+    db::on_pool!(db, |pool| {
+        sqlx::query_scalar("SELECT occurrence_id FROM registrations WHERE email = $1 ORDER BY 1")
+            .bind(email)
+            .fetch_all(pool)
+            .await
+            .unwrap()
+    })
+}
+
+#[tokio::test]
+async fn an_erased_adhesion_takes_its_invited_registrations_with_it() {
+    for t in common::backends().await {
+        db::demo::load(&t.db).await.unwrap();
+        let (pact, version, _) = lucca_pact(&t.db).await;
+        let now = chrono::Utc::now().timestamp();
+        let email = "tavolo@example.org";
+        let (confirm, created) = sign_up(
+            &t.db,
+            pact,
+            version,
+            &details("Circolo del Tavolo", None, &[]),
+            email,
+            now + 3600,
+            now,
+        )
+        .await;
+        let id = created.unwrap();
+        // Two meetings with a date each: the table it was invited to, and another one the same
+        // address registered for on its own.
+        let dates: Vec<(i64, i64)> = db::on_pool!(&t.db, |pool| {
+            sqlx::query_as(
+                "SELECT MIN(id), meeting_id FROM occurrences GROUP BY meeting_id \
+                 ORDER BY meeting_id LIMIT 2",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap()
+        });
+        let [(table_date, table), (other_date, _)] = dates[..] else {
+            panic!("{}: the demo has meetings", t.name)
+        };
+        let mut tx = t.db.begin_write().await.unwrap();
+        pacts::confirm_adhesion(&mut tx, &confirm.hash, "manage", now + 1)
+            .await
+            .unwrap();
+        pacts::decide(&mut tx, id, AdhesionStatus::Approved, "", None, now + 2)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            pacts::invite(&mut tx, id, table, "invitation", None, now + 3)
+                .await
+                .unwrap()
+        );
+        tx.commit().await.unwrap();
+        registered(&t.db, table_date, email, now + 4).await;
+        registered(&t.db, other_date, email, now + 4).await;
+
+        let mut tx = t.db.begin_write().await.unwrap();
+        pacts::withdraw(&mut tx, id, now + 5)
+            .await
+            .unwrap()
+            .unwrap();
+        // The demo's own withdrawn adhesions are past retention too.
+        let erased = pacts::anonymise_closed(&mut tx, now + 6, now + 7)
+            .await
+            .unwrap();
+        assert!(erased >= 1, "{}", t.name);
+        tx.commit().await.unwrap();
+        assert_eq!(
+            registrations_of(&t.db, email).await,
+            vec![other_date],
+            "{}: only the invited registration went",
+            t.name
+        );
+    }
+}
