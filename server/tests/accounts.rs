@@ -1090,3 +1090,35 @@ async fn a_refused_form_keeps_only_a_bounded_part_of_what_was_typed() {
         "over the quota: not kept"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_left_open_session_cannot_guess_the_password_faster_than_the_sign_in_form() {
+    let app = spawn_app(common::sqlite().await, &[]).await;
+    app.user("a@example.org", "en", &[]).await;
+    let a = app.signed_in("a@example.org").await;
+    let guess = |password: &'static str| {
+        let a = &a;
+        let app = &app;
+        async move {
+            app.call(
+                a,
+                "change_password",
+                &[
+                    ("lang", "en"),
+                    ("current", password),
+                    ("password", "a brand new password"),
+                    ("confirm", "a brand new password"),
+                ],
+            )
+            .await
+        }
+    };
+    for _ in 0..5 {
+        let (status, body) = guess("not my password").await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.contains("CurrentPassword"), "{body}");
+    }
+    // The sixth try in the window is refused before any check, even with the right password.
+    let (status, _) = guess(PASSWORD).await;
+    assert_eq!(status, 429);
+}
