@@ -168,13 +168,7 @@ impl Invalid {
             .filter(|(field, _)| !too_long.contains(field))
             .take(bounds.fields)
             .map_while(|(field, mut value)| {
-                if value.len() > bounds.per_field {
-                    let mut end = bounds.per_field;
-                    while !value.is_char_boundary(end) {
-                        end -= 1;
-                    }
-                    value.truncate(end);
-                }
+                value.truncate(value.floor_char_boundary(bounds.per_field));
                 total += field.len() + value.len();
                 (total <= bounds.total).then_some((field, value))
             })

@@ -82,9 +82,7 @@ pub(crate) mod ops {
         let stored = me.user.password_hash.clone().unwrap_or_default();
         let ok = session::passwords()?.verify(given, stored).await;
         if ok {
-            let mut tx = db.begin_write().await?;
-            db::accounts::clear_sign_in_failures(&mut tx, &me.user.email).await?;
-            tx.commit().await?;
+            session::succeeded(&db, &me.user.email).await?;
         }
         Ok(ok)
     }
@@ -322,9 +320,7 @@ pub async fn sign_in(lang: String, email: String, password: String) -> Result<()
                 invalid.add(Invalid::FORM, Problem::Credentials);
                 return Err(AppError::Invalid(invalid));
             };
-            let mut tx = db.begin_write().await?;
-            db::accounts::clear_sign_in_failures(&mut tx, address.as_str()).await?;
-            tx.commit().await?;
+            session::succeeded(&db, address.as_str()).await?;
             session::log_in(&mut auth, &user).await?;
             crate::redirect_to(&lang, "coordinate");
             Ok(())

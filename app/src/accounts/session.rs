@@ -156,15 +156,12 @@ const SIGNED_IN_AT: &str = "signed_in_at";
 
 /// Signs `user` in on this session, from now.
 pub async fn log_in(auth: &mut AuthSession, user: &SessionUser) -> Result<(), AppError> {
-    let fail = |e: &dyn std::fmt::Display| {
-        tracing::error!(error = %e, "session store");
-        AppError::Internal
-    };
-    auth.login(user).await.map_err(|e| fail(&e))?;
+    use crate::accounts::ops::internal;
+    auth.login(user).await.map_err(internal)?;
     auth.session
         .insert(SIGNED_IN_AT, Utc::now().timestamp())
         .await
-        .map_err(|e| fail(&e))
+        .map_err(internal)
 }
 
 /// Whether this signed-in session is past [`SESSION_LIFETIME`] (or from before sign-ins kept
@@ -221,11 +218,19 @@ pub async fn require_cluster(db: &Db, slug: &str) -> Result<(SessionUser, i64), 
     }
 }
 
+/// Forgets `email`'s attempts once its password was right.
+pub async fn succeeded(db: &Db, email: &str) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    db::accounts::clear_sign_in_failures(&mut tx, email).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Counts an attempt at `email`'s password from `client`, then says whether it may be checked:
 /// not when this address or this client has failed too often lately. The attempt is written
 /// before it is counted, each in its own statement, so parallel guesses cannot all read the
 /// count from before any of them: the sixth to be written sees at least six. A success clears
-/// the address's attempts ([`db::accounts::clear_sign_in_failures`]).
+/// the address's attempts ([`succeeded`]).
 pub async fn attempt(db: &Db, email: &str, client: &str) -> Result<bool, AppError> {
     let now = Utc::now();
     db.record_sign_in_failure(email, client, now).await?;

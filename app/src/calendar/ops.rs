@@ -526,13 +526,17 @@ pub(crate) fn token_hash(token: &str) -> String {
     db::accounts::OneTimeToken::hash_of(token.trim())
 }
 
+/// The registration a personal link opens; an unknown one is a link that no longer works.
+async fn registration_of(db: &Db, token: &str) -> Result<RegistrationRow, AppError> {
+    db.registration_by_token(&token_hash(token))
+        .await
+        .map_err(crate::error::link_gone)
+}
+
 pub async fn registration(lang: &str, token: &str) -> Result<RegistrationView, AppError> {
     let db = crate::db()?;
     let locale = crate::locale_of(lang);
-    let row = db
-        .registration_by_token(&token_hash(token))
-        .await
-        .map_err(crate::error::link_gone)?;
+    let row = registration_of(&db, token).await?;
     let occurrence = db.occurrence(row.occurrence_id).await?;
     let m = db.meeting(occurrence.meeting_id).await?;
     let status = row.status();
@@ -599,10 +603,7 @@ pub async fn confirm(lang: &str, token: &str) -> Result<(), AppError> {
 pub async fn cancel(lang: &str, token: &str) -> Result<(), AppError> {
     let db = crate::db()?;
     let site = crate::site()?;
-    let row = db
-        .registration_by_token(&token_hash(token))
-        .await
-        .map_err(crate::error::link_gone)?;
+    let row = registration_of(&db, token).await?;
     let now = Utc::now().timestamp();
     let occurrence = db.occurrence(row.occurrence_id).await?;
     let m = db.meeting(occurrence.meeting_id).await?;
@@ -637,10 +638,7 @@ pub async fn cancel(lang: &str, token: &str) -> Result<(), AppError> {
 pub async fn replace_link(lang: &str, token: &str) -> Result<(), AppError> {
     let db = crate::db()?;
     let site = crate::site()?;
-    let row = db
-        .registration_by_token(&token_hash(token))
-        .await
-        .map_err(crate::error::link_gone)?;
+    let row = registration_of(&db, token).await?;
     let occurrence = db.occurrence(row.occurrence_id).await?;
     let locale = crate::locale_of(&row.locale);
     let s = summary(locale, occurrence);

@@ -897,6 +897,13 @@ pub async fn confirm(lang: &str, token: &str) -> Result<(), AppError> {
     }
 }
 
+/// The adhesion a personal link opens; an unknown one is a link that no longer works.
+async fn adhesion_of(db: &Db, token: &str) -> Result<AdhesionRow, AppError> {
+    db.adhesion_by_manage_hash(&token_hash(token))
+        .await
+        .map_err(crate::error::link_gone)
+}
+
 async fn commitments_in(tx: &mut Tx, id: i64) -> Result<Vec<i64>, AppError> {
     Ok(pacts::commitments_in(tx, id).await?)
 }
@@ -974,10 +981,7 @@ pub fn draft_of(row: &AdhesionRow, ctx: &PactContext, commitments: Vec<i64>) -> 
 
 pub async fn adhesion(_lang: &str, token: &str) -> Result<AdhesionView, AppError> {
     let db = crate::db()?;
-    let row = db
-        .adhesion_by_manage_hash(&token_hash(token))
-        .await
-        .map_err(crate::error::link_gone)?;
+    let row = adhesion_of(&db, token).await?;
     let ctx = context_of_pact(&db, row.pact_id).await?;
     let commitments = db.adhesion_commitments(row.id).await?;
     Ok(AdhesionView {
@@ -1059,10 +1063,7 @@ pub async fn update(data: leptos::server_fn::codec::MultipartData) -> Result<(),
     let lang = received.text("lang");
     let token = received.text("token");
     let db = crate::db()?;
-    let row = db
-        .adhesion_by_manage_hash(&token_hash(&token))
-        .await
-        .map_err(crate::error::link_gone)?;
+    let row = adhesion_of(&db, &token).await?;
     if !row.status().is_live() {
         return Err(Invalid::only(Invalid::FORM, Problem::Link));
     }
@@ -1105,10 +1106,7 @@ pub async fn update(data: leptos::server_fn::codec::MultipartData) -> Result<(),
 pub async fn withdraw(lang: &str, token: &str, confirmed: bool) -> Result<(), AppError> {
     let db = crate::db()?;
     let site = crate::site()?;
-    let row = db
-        .adhesion_by_manage_hash(&token_hash(token))
-        .await
-        .map_err(crate::error::link_gone)?;
+    let row = adhesion_of(&db, token).await?;
     if !confirmed {
         return Err(Invalid::only("confirm", Problem::Confirm));
     }
