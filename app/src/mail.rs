@@ -119,7 +119,12 @@ pub async fn enqueue(
         }
         mixed
     };
+    // lettre adds no Message-ID of its own. Fixed here, with the bytes stored in the outbox, it
+    // makes a message re-sent after a crash (sent, then the process killed before the send was
+    // recorded) the same message, which receiving servers and mail clients de-duplicate.
+    let message_id = format!("<{}@{}>", uuid::Uuid::new_v4(), from.email.domain());
     let message = Message::builder()
+        .message_id(Some(message_id))
         .from(from.clone())
         .to(to_box)
         .subject(letter.subject.clone())

@@ -92,6 +92,22 @@ impl Db {
         }))
     }
 
+    /// Ends every lease on messages still to send, so that they are due at once; returns how
+    /// many. Only for a caller that knows no live worker holds one: on SQLite, at start-up of
+    /// the one process that owns the file, a lease is what a killed worker left behind. On
+    /// PostgreSQL other live instances hold leases, and theirs simply run out.
+    pub async fn release_leases(&self) -> Result<u64, DbError> {
+        Ok(on_pool!(self, |pool| {
+            sqlx::query(
+                "UPDATE outbox SET locked_until = NULL \
+                 WHERE locked_until IS NOT NULL AND sent_at IS NULL AND gave_up_at IS NULL",
+            )
+            .execute(pool)
+            .await?
+            .rows_affected()
+        }))
+    }
+
     /// Deletes messages sent, or given up on, before `before`: their bodies hold personal links
     /// and the outbox page only needs the recent ones. Messages still to send are kept
     /// whatever their age.

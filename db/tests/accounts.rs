@@ -456,3 +456,43 @@ async fn concurrent_workers_never_claim_the_same_message() {
         assert_eq!(all, ids, "{}: each message claimed once", t.name);
     }
 }
+
+/// What a killed worker leased is due again as soon as its leases are released, and nothing
+/// sent or given up on comes back with it.
+#[tokio::test]
+async fn released_leases_make_a_dead_workers_mail_due_at_once() {
+    for t in common::backends().await {
+        let ids = enqueue(&t.db, 4).await;
+        let now = Utc::now() + Duration::seconds(1);
+        let lease = Duration::minutes(5);
+        assert_eq!(t.db.claim_due(now, lease, 10).await.unwrap().len(), 4);
+        assert!(t.db.mark_sent(ids[0], now).await.unwrap());
+        t.db.mark_failed(ids[1], "mailbox unavailable", now, None)
+            .await
+            .unwrap();
+        assert!(
+            t.db.claim_due(now, lease, 10).await.unwrap().is_empty(),
+            "{}: still leased",
+            t.name
+        );
+
+        assert_eq!(t.db.release_leases().await.unwrap(), 2, "{}", t.name);
+        let mut again: Vec<_> =
+            t.db.claim_due(now, lease, 10)
+                .await
+                .unwrap()
+                .iter()
+                .map(|c| (c.id, c.attempts))
+                .collect();
+        // RETURNING follows no ORDER BY on PostgreSQL.
+        again.sort_unstable();
+        assert_eq!(again, [(ids[2], 2), (ids[3], 2)], "{}", t.name);
+        assert!(t.db.mark_sent(ids[2], now).await.unwrap());
+        assert_eq!(
+            t.db.release_leases().await.unwrap(),
+            1,
+            "{}: only the unsent one",
+            t.name
+        );
+    }
+}

@@ -1,12 +1,13 @@
 //! Delivery of the mail outbox. Messages are written (already rendered) by the change that
 //! causes them; this worker leases due messages, hands them to SMTP, and records the outcome.
-//! Without `SMTP_URL` (the demo) messages become `.eml` files under `data/outbox/`.
+//! Without `SMTP_URL` (the demo) messages become `<outbox id>.eml` files under `data/outbox/`.
 
 use anyhow::Context;
 use chrono::{Duration, Utc};
+use db::outbox::Claimed;
 use db::Db;
 use lettre::address::Envelope;
-use lettre::{Address, AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use secrecy::{ExposeSecret, SecretString};
 use std::path::PathBuf;
 
@@ -21,7 +22,8 @@ pub const MAX_ATTEMPTS: i32 = 16;
 #[derive(Clone)]
 pub enum Mailer {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Files(AsyncFileTransport<Tokio1Executor>),
+    /// The folder `.eml` files are written to.
+    Files(PathBuf),
 }
 
 impl Mailer {
@@ -39,25 +41,47 @@ impl Mailer {
             None => {
                 std::fs::create_dir_all(&outbox_dir)
                     .with_context(|| format!("cannot create {}", outbox_dir.display()))?;
-                Ok(Mailer::Files(AsyncFileTransport::new(&outbox_dir)))
+                Ok(Mailer::Files(outbox_dir))
             }
         }
     }
 
-    async fn send(&self, sender: &str, recipient: &str, message: &[u8]) -> anyhow::Result<()> {
-        let from: Address = sender.parse().context("bad sender address")?;
-        let to: Address = recipient.parse().context("bad recipient address")?;
+    async fn send(&self, m: &Claimed) -> anyhow::Result<()> {
+        let from: Address = m.sender.parse().context("bad sender address")?;
+        let to: Address = m.recipient.parse().context("bad recipient address")?;
         let envelope = Envelope::new(Some(from), vec![to]).context("bad envelope")?;
         match self {
             Mailer::Smtp(t) => {
-                t.send_raw(&envelope, message).await?;
+                t.send_raw(&envelope, &m.message).await?;
             }
-            Mailer::Files(t) => {
-                t.send_raw(&envelope, message).await?;
-            }
+            Mailer::Files(dir) => write_eml(dir, m.id, &m.message).await?,
         }
         Ok(())
     }
+}
+
+/// Writes message `id` as `<id>.eml`. lettre's file transport names each file with a random
+/// UUID, so a message sent again after a crash (written, then the process killed before the
+/// send was recorded) would become a second file; under its outbox id it replaces the first.
+/// The bytes go to a hidden temporary name first and are renamed into place, so a reader (or a
+/// crash) never meets half a message. The temporary name is the id's too (a lease keeps two
+/// workers off one message), so one a crash left behind is overwritten by the re-send.
+async fn write_eml(dir: &std::path::Path, id: i64, message: &[u8]) -> anyhow::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    let path = dir.join(format!("{id}.eml"));
+    let partial = dir.join(format!(".{id}.eml.tmp"));
+    let mut file = tokio::fs::File::create(&partial)
+        .await
+        .with_context(|| format!("cannot create {}", partial.display()))?;
+    file.write_all(message).await?;
+    // Flushed before the rename: once the outbox records the message as sent, a power cut must
+    // not leave an empty file under its name.
+    file.sync_all().await?;
+    drop(file);
+    tokio::fs::rename(&partial, &path)
+        .await
+        .with_context(|| format!("cannot rename {} to {}", partial.display(), path.display()))?;
+    Ok(())
 }
 
 /// Messages of one batch in flight at once: lettre's pool keeps up to 10 connections, and
@@ -81,7 +105,7 @@ pub async fn deliver_due(db: &Db, mailer: &Mailer) -> anyhow::Result<usize> {
     // transport's pool lets a batch go out over several connections at once.
     let results: Vec<_> = futures::stream::iter(claimed)
         .map(|m| async move {
-            let result = mailer.send(&m.sender, &m.recipient, &m.message).await;
+            let result = mailer.send(&m).await;
             (m, result)
         })
         .buffer_unordered(SEND_CONCURRENCY)
@@ -104,6 +128,27 @@ pub async fn deliver_due(db: &Db, mailer: &Mailer) -> anyhow::Result<usize> {
         }
     }
     Ok(sent)
+}
+
+/// Called once at start-up, before the worker runs. On SQLite this process owns the database
+/// file, so a lease in the outbox can only be one a killed worker left: released, its mail goes
+/// out now instead of when the lease runs out. On PostgreSQL live instances may hold leases, so
+/// theirs are left to run out.
+pub async fn release_dead_leases(db: &Db) -> anyhow::Result<u64> {
+    if db.backend() != db::Backend::Sqlite {
+        return Ok(0);
+    }
+    let released = db
+        .release_leases()
+        .await
+        .context("cannot release the outbox's leases")?;
+    if released > 0 {
+        tracing::warn!(
+            released,
+            "mail claimed by a worker that stopped without finishing is due again"
+        );
+    }
+    Ok(released)
 }
 
 /// Runs until `stop` resolves: delivers due mail, then waits `poll` before looking again. A

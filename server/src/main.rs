@@ -93,6 +93,7 @@ async fn main() -> ExitCode {
 async fn serve(config: Config) -> anyhow::Result<()> {
     let db = prepare_database(&config).await?;
     let mailer = Mailer::new(config.smtp_url.as_ref(), config.outbox_dir.clone())?;
+    mail::release_dead_leases(&db).await?;
     let app = Application::build(&config, db.clone()).await?;
     tracing::info!(addr = %app.addr(), public_url = %config.public_url, backend = ?db.backend(), "listening");
     let (stop_mail, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -194,25 +194,54 @@ async fn two_workers_on_one_database_send_each_message_once() {
     assert_eq!(got, want, "every message exactly once");
 }
 
+/// Without SMTP each message is `<outbox id>.eml`, and a message sent again (written, then the
+/// process killed before the send was recorded) replaces its file instead of adding a second.
 #[tokio::test]
-async fn without_smtp_messages_become_eml_files() {
+async fn without_smtp_messages_become_eml_files_named_by_their_outbox_id() {
     let t = common::sqlite().await;
     let dir = tempfile::tempdir().unwrap();
-    let mailer = Mailer::new(None, dir.path().join("outbox")).unwrap();
+    let outbox_dir = dir.path().join("outbox");
+    let mailer = Mailer::new(None, outbox_dir.clone()).unwrap();
     enqueue(&t.db, &["Demo"]).await;
-    tokio::time::timeout(Duration::from_secs(10), deliver_due(&t.db, &mailer))
-        .await
-        .unwrap()
-        .unwrap();
-    let files: Vec<_> = std::fs::read_dir(dir.path().join("outbox"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    assert_eq!(files.len(), 1, "{files:?}");
-    assert_eq!(files[0].extension().unwrap(), "eml");
-    assert!(std::fs::read_to_string(&files[0])
-        .unwrap()
-        .contains("Subject: Demo"));
+    let deliver = || async {
+        tokio::time::timeout(Duration::from_secs(10), deliver_due(&t.db, &mailer))
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let listing = || {
+        let mut names: Vec<String> = std::fs::read_dir(&outbox_dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(deliver().await, 1);
+    let id = t.db.outbox(10).await.unwrap()[0].id;
+    assert_eq!(listing(), [format!("{id}.eml")]);
+    let path = outbox_dir.join(format!("{id}.eml"));
+    let stored = t.db.outbox_message(id).await.unwrap();
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        stored,
+        "the stored bytes, as they are"
+    );
+
+    // The crash between the write and its record, replayed: the send is forgotten, and a
+    // partial file of an earlier attempt is lying where the writer puts one.
+    db::on_pool!(&t.db, |pool| {
+        sqlx::query("UPDATE outbox SET sent_at = NULL WHERE id = $1")
+            .bind(id)
+            .execute(pool)
+            .await
+            .unwrap()
+            .rows_affected()
+    });
+    std::fs::write(outbox_dir.join(format!(".{id}.eml.tmp")), b"From: half").unwrap();
+    assert_eq!(deliver().await, 1);
+    assert_eq!(listing(), [format!("{id}.eml")], "one file, no partial one");
+    assert_eq!(std::fs::read(&path).unwrap(), stored);
 }
 
 /// A message as the app composes it (here: in Italian, with a calendar file attached) crosses a
@@ -257,6 +286,20 @@ async fn an_app_letter_arrives_once_in_the_recipients_language_with_its_attachme
         assert_eq!(got.len(), 1, "{}", t.name);
         let raw = &got[0];
         assert!(raw.contains("Content-Language: it"), "{raw}");
+        // Fixed when the letter was written, so a re-send is recognisably the same message.
+        let stored =
+            t.db.outbox_message(t.db.outbox(1).await.unwrap()[0].id)
+                .await
+                .unwrap();
+        let message_id = mail_parser::MessageParser::default()
+            .parse(&stored)
+            .and_then(|m| m.message_id().map(str::to_owned))
+            .expect("a Message-ID");
+        assert!(message_id.ends_with("@learning.example"), "{message_id}");
+        assert!(
+            raw.contains(&format!("Message-ID: <{message_id}>")),
+            "{raw}"
+        );
         assert!(raw.contains("multipart/mixed") && raw.contains("multipart/alternative"));
         assert!(
             raw.contains("text/html") && raw.contains("text/calendar"),
