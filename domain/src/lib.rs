@@ -3,12 +3,15 @@
 
 mod accounts;
 mod embed;
+pub mod filters;
 mod meetings;
 mod network;
 mod pacts;
 mod parse;
 mod practices;
 mod regions;
+#[cfg(feature = "roster")]
+pub mod roster;
 #[cfg(feature = "schedule")]
 pub mod schedule;
 

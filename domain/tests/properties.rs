@@ -7,6 +7,11 @@
 //! pass; `scripts/fuzz.sh` runs the same rules under a coverage-guided fuzzer.
 
 mod invariants;
+#[path = "properties/queries.rs"]
+mod queries;
+#[cfg(feature = "roster")]
+#[path = "properties/roster.rs"]
+mod roster;
 
 use chrono::NaiveDate;
 use domain::*;

@@ -3,8 +3,9 @@
 //! arguments and calls the same checks the property tests call
 //! (`domain/tests/invariants/mod.rs`), so a crash is a panic in a parser or a broken rule.
 //!
-//! Bytes become text lossily (a stray byte is U+FFFD): every input reaches the parser. Targets
-//! with several arguments take one per line; those that read a URL query take `k=v&k=v`.
+//! Bytes become text lossily (a stray byte is U+FFFD): every input reaches the parser (the
+//! roster's reader takes the bytes themselves). Targets with several arguments take one per
+//! line; those that read a URL query take `k=v&k=v`, percent-encoded or not.
 
 #[path = "../../domain/tests/invariants/mod.rs"]
 pub mod invariants;
@@ -73,10 +74,25 @@ pub fn words(data: &[u8]) {
     invariants::words(&text(data));
 }
 
-/// A calendar's query: `view=week&city=lucca&from=2026-01-19`.
+/// A calendar's query as a browser sends it: `view=week&city=lucca&from=2026-01-19`,
+/// percent-encoded.
 pub fn calendar_query(data: &[u8]) {
-    let text = text(data);
-    invariants::calendar_query(&invariants::query_pairs(&text));
+    invariants::calendar_url(&text(data));
+}
+
+/// The map's query, percent-encoded: `cluster=literacy&country=it&q=lu&sort=joined&dir=desc`.
+pub fn map_query(data: &[u8]) {
+    invariants::map_query(&text(data));
+}
+
+/// A pact page's query, percent-encoded: `q=museo&sector=culture&page=2&version=1`.
+pub fn pact_query(data: &[u8]) {
+    invariants::pact_query(&text(data));
+}
+
+/// A roster file, bytes as they are: the reader is given what a spreadsheet saved.
+pub fn roster(data: &[u8]) {
+    invariants::roster(data).ok();
 }
 
 pub fn reminders(data: &[u8]) {
@@ -136,6 +152,9 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("frame_origin", frame_origin),
     ("words", words),
     ("calendar_query", calendar_query),
+    ("map_query", map_query),
+    ("pact_query", pact_query),
+    ("roster", roster),
     ("reminders", reminders),
     ("name_key", name_key),
     ("tax_code", tax_code),

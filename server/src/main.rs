@@ -119,9 +119,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 
 async fn import_roster(config: Config, file: PathBuf) -> anyhow::Result<()> {
     use anyhow::Context;
-    let reader =
-        std::fs::File::open(&file).with_context(|| format!("cannot read {}", file.display()))?;
-    let cities = db::roster::parse(reader).map_err(|errors| rejected(&file, &errors))?;
+    let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let cities = db::roster::parse(&bytes).map_err(|errors| rejected(&file, &errors))?;
     let db = prepare_database(&Config {
         load_demo_data: false,
         ..config

@@ -295,3 +295,71 @@ async fn coordinators_and_administrators_keep_the_map_up_to_date_audited() {
         );
     }
 }
+
+/// A roster as a spreadsheet on Windows saves it (byte-order mark, CRLF, a blank line, a value
+/// with a line break in quotes) through the real `import-roster` command: each error is one line
+/// of the report, naming the line an editor shows. The CSV reader's own count named every row
+/// of such a file a line early, and a cluster listed twice passed the check and then failed the
+/// import in the database, as an error naming no line.
+#[test]
+fn a_spreadsheet_s_roster_is_refused_line_by_line_then_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_url = format!("sqlite:{}", dir.path().join("lc.db").display());
+    let import = |name: &str, rows: &[&str]| {
+        let file = dir.path().join(name);
+        let header = "slug,name_en,name_it,country,country_en,country_it,latitude,longitude,timezone,joined,clusters,geonames_id";
+        let text = format!("\u{feff}{header}\r\n{}\r\n", rows.join("\r\n"));
+        std::fs::write(&file, text).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_learning-city"))
+            .args(["import-roster", file.to_str().unwrap()])
+            .env("DATABASE_URL", &db_url)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        (
+            out.status.success(),
+            String::from_utf8(out.stdout).unwrap(),
+            stderr,
+        )
+    };
+    let good = "prato,Prato,,IT,Italy,,43.88,11.1,Europe/Rome,2024,,";
+    let (ok, _, stderr) = import(
+        "bad.csv",
+        &[
+            good,
+            "",
+            "pisa,Pisa,,IT,Italy,,43.72,10.4,Europe/Rome,,literacy;literacy:lead,",
+            "siena,Siena,,IT,Italy,,43.32,11.33,\"Europe/\r\nRome\",,,",
+            "arezzo,Arezzo,,IT,Italy,,43.46,11.88,Europe/Rome,,health:boss,",
+        ],
+    );
+    assert!(!ok);
+    let bad = dir.path().join("bad.csv");
+    let reported: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix(bad.to_str().unwrap()))
+        .collect();
+    assert_eq!(
+        reported,
+        [
+            ":line 4: clusters: 'literacy' is listed twice",
+            ":line 5: timezone: 'Europe/\\u{d}\\u{a}Rome' is not an IANA time zone such as Europe/Rome",
+            ":line 7: clusters: unknown role 'boss' (lead or member)",
+        ],
+        "{stderr}"
+    );
+
+    let (ok, stdout, stderr) = import(
+        "good.csv",
+        &[
+            good,
+            "",
+            "pisa,Pisa,,IT,Italy,,43.72,10.4,Europe/Rome,,literacy:lead,",
+        ],
+    );
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains("2 new cities, 0 updated, 1 cluster memberships"),
+        "{stdout}"
+    );
+}

@@ -2,7 +2,7 @@
 //! take the calendar page's query, so any filtered calendar can be subscribed to. Public feeds
 //! never carry a meeting's online link; only a confirmed registrant's own entry does.
 
-use super::ops::{self, filter_of, instant as utc, parse_query, summary};
+use super::ops::{self, filter_of, instant as utc, summary};
 use crate::i18n::Locale;
 use crate::{AppError, SiteInfo};
 use chrono::{DateTime, Duration, NaiveDateTime, Offset, TimeZone, Utc};
@@ -113,7 +113,7 @@ pub async fn calendar_ics(
     lang: &str,
 ) -> Result<String, AppError> {
     let locale = crate::locale_of(lang);
-    let query = parse_query(raw_query);
+    let query = domain::CalendarQuery::parse(raw_query);
     let from = Utc::now().date_naive() - Duration::days(FEED_HISTORY_DAYS);
     let filter = filter_of(&query, from, None);
     let (entries, overrides) = db.feed(&filter, FEED_LIMIT).await?;
@@ -550,7 +550,7 @@ pub async fn calendar_json(
     lang: &str,
 ) -> Result<serde_json::Value, AppError> {
     let locale = crate::locale_of(lang);
-    let query = parse_query(raw_query);
+    let query = domain::CalendarQuery::parse(raw_query);
     let today = Utc::now().date_naive();
     let (first, last) = query.range(today);
     let filter = filter_of(&query, first, last);

@@ -47,7 +47,7 @@ pub async fn calendar(lang: &str, raw_query: &str) -> Result<CalendarData, AppEr
     let db = crate::db()?;
     let site = crate::site()?;
     let locale = crate::locale_of(lang);
-    let query = parse_query(raw_query);
+    let query = CalendarQuery::parse(raw_query);
     let today = Utc::now().date_naive();
     let (first, last) = query.range(today);
     let filter = filter_of(&query, first, last);
@@ -75,13 +75,6 @@ pub async fn calendar(lang: &str, raw_query: &str) -> Result<CalendarData, AppEr
         today: today.to_string(),
         public_url: site.public_url,
     })
-}
-
-pub fn parse_query(raw: &str) -> CalendarQuery {
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(raw.as_bytes())
-        .into_owned()
-        .collect();
-    CalendarQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 /// Days are UTC days: a network calendar spans every zone, and a meeting near midnight in its

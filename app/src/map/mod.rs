@@ -28,59 +28,9 @@ pub const MAP_DATA: &str = "/map/cities.json";
 /// The deepest zoom level at which markers are grouped; beyond it every city stands alone.
 pub const MAX_ZOOM: u8 = 5;
 
-/// What the map shows, as the page's query string says: every part optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct MapFilter {
-    /// A cluster's slug.
-    pub cluster: Option<String>,
-    /// A UNESCO region's slug ([`domain::Region::slug`]).
-    pub region: Option<String>,
-    /// An ISO 3166-1 alpha-2 country code.
-    pub country: Option<String>,
-    /// Part of a city's name, in either language.
-    pub q: Option<String>,
-}
-
-impl MapFilter {
-    /// Reads a query string's pairs; empty values mean "any".
-    pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(
-        pairs: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
-        let mut f = MapFilter::default();
-        let keep = |v: &str, max: usize| {
-            let v: String = v.trim().chars().take(max).collect();
-            (!v.is_empty()).then_some(v)
-        };
-        for (k, v) in pairs {
-            let v = v.as_ref();
-            match k.as_ref() {
-                "cluster" => f.cluster = keep(v, 64),
-                "region" => f.region = keep(v, 64),
-                "country" => f.country = keep(v, 2).map(|c| c.to_ascii_uppercase()),
-                "q" => f.q = keep(v, 100),
-                _ => {}
-            }
-        }
-        f
-    }
-
-    /// The filter as query-string pairs, in a fixed order.
-    pub fn pairs(&self) -> Vec<(&'static str, String)> {
-        [
-            ("cluster", &self.cluster),
-            ("region", &self.region),
-            ("country", &self.country),
-            ("q", &self.q),
-        ]
-        .into_iter()
-        .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
-        .collect()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.pairs().is_empty()
-    }
-}
+/// What the map shows, as the page's query string says (read in `domain`, with the other
+/// pages' query strings, where it is fuzzed).
+pub use domain::filters::MapFilter;
 
 /// A number with a fixed count of decimals, written with integer arithmetic: a value that rounds
 /// to zero is `0.00`, never `-0.00`.
@@ -477,30 +427,6 @@ mod tests {
             );
         }
         assert_eq!(Fixed(-0.001, 2).to_string(), "0.00");
-    }
-
-    #[test]
-    fn filters_read_from_and_back_to_the_query() {
-        let f = MapFilter::from_pairs([
-            ("cluster", "entrepreneurship"),
-            ("region", ""),
-            ("country", "it"),
-            ("q", "  lucca "),
-            ("other", "x"),
-        ]);
-        assert_eq!(f.cluster.as_deref(), Some("entrepreneurship"));
-        assert_eq!(f.region, None);
-        assert_eq!(f.country.as_deref(), Some("IT"));
-        assert_eq!(f.q.as_deref(), Some("lucca"));
-        assert_eq!(
-            f.pairs(),
-            vec![
-                ("cluster", "entrepreneurship".to_owned()),
-                ("country", "IT".to_owned()),
-                ("q", "lucca".to_owned())
-            ]
-        );
-        assert!(MapFilter::from_pairs([("cluster", " ")]).is_empty());
     }
 
     #[test]

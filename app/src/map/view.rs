@@ -19,44 +19,8 @@ pub(super) const MARKER_PX: f64 = 7.0;
 /// Before the page knows its width, markers are sized for a map this many pixels wide.
 const ASSUMED_PX: f64 = 720.0;
 
-/// How the table twin is ordered.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Sort {
-    pub column: Column,
-    pub descending: bool,
-}
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Column {
-    #[default]
-    Name,
-    Country,
-    Joined,
-}
-
-impl Column {
-    fn key(self) -> &'static str {
-        match self {
-            Column::Name => "name",
-            Column::Country => "country",
-            Column::Joined => "joined",
-        }
-    }
-}
-
-impl Sort {
-    pub fn parse(column: Option<&str>, dir: Option<&str>) -> Self {
-        let column = match column {
-            Some("country") => Column::Country,
-            Some("joined") => Column::Joined,
-            _ => Column::Name,
-        };
-        Sort {
-            column,
-            descending: dir == Some("desc"),
-        }
-    }
-}
+/// How the table twin is ordered, as `sort` and `dir` in the address say.
+pub use domain::filters::{MapColumn as Column, MapSort as Sort};
 
 /// The network's map page: filters from the address, the map, its legend and its table.
 #[component]
@@ -365,11 +329,8 @@ fn MapTable(m: Arc<WorldMap>, sort: Signal<Sort>) -> impl IntoView {
             for (k, v) in filter.pairs() {
                 q.append_pair(k, &v);
             }
-            if column != Column::Name {
-                q.append_pair("sort", column.key());
-            }
-            if descending {
-                q.append_pair("dir", "desc");
+            for (k, v) in (Sort { column, descending }).pairs() {
+                q.append_pair(k, v);
             }
             format!("?{}#map-table", q.finish())
         };

@@ -22,59 +22,9 @@ use serde::{Deserialize, Serialize};
 /// Adherents per page of the public list.
 pub const PAGE_SIZE: i64 = 25;
 
-/// The public list's filters and the version of the text asked for, as the URL carries them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PactQuery {
-    /// Part of an organisation's name.
-    pub q: String,
-    /// A sector's slug, or empty for all.
-    pub sector: String,
-    /// From 1.
-    pub page: u32,
-    /// An earlier version of the text; `None` for the current one.
-    pub version: Option<i32>,
-}
-
-impl PactQuery {
-    pub fn parse(raw: &str) -> Self {
-        let mut q = PactQuery {
-            page: 1,
-            ..Default::default()
-        };
-        for (k, v) in url_pairs(raw) {
-            match k.as_str() {
-                "q" => q.q = v.trim().chars().take(100).collect(),
-                "sector" => q.sector = v.trim().chars().take(64).collect(),
-                "page" => q.page = v.parse().unwrap_or(1).clamp(1, 10_000),
-                "version" => q.version = v.parse().ok().filter(|n| *n > 0),
-                _ => {}
-            }
-        }
-        q
-    }
-
-    /// The query string of this query on another page.
-    pub fn with_page(&self, page: u32) -> String {
-        let mut out = form_urlencoded::Serializer::new(String::new());
-        if !self.q.is_empty() {
-            out.append_pair("q", &self.q);
-        }
-        if !self.sector.is_empty() {
-            out.append_pair("sector", &self.sector);
-        }
-        if page > 1 {
-            out.append_pair("page", &page.to_string());
-        }
-        out.finish()
-    }
-}
-
-/// The key-value pairs of a query string, percent-decoded.
-pub fn url_pairs(raw: &str) -> Vec<(String, String)> {
-    form_urlencoded::parse(raw.trim_start_matches('?').as_bytes())
-        .into_owned()
-        .collect()
-}
+/// The public list's filters and the version of the text asked for, as the URL carries them
+/// (read in `domain`, with the other pages' query strings, where it is fuzzed).
+pub use domain::filters::{url_pairs, PactQuery};
 
 /// A city's pact as its public page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -345,32 +295,13 @@ pub const FIELDS: [&str; 17] = [
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[cfg(feature = "ssr")]
     #[test]
     fn the_upload_forms_post_where_their_functions_listen() {
+        use super::*;
         use leptos::server_fn::ServerFn;
         assert_eq!(JoinPact::PATH, JOIN_PATH);
         assert_eq!(UpdateAdhesion::PATH, UPDATE_PATH);
         assert_eq!(manage::EditAdhesion::PATH, manage::EDIT_PATH);
-    }
-
-    #[test]
-    fn the_list_query_reads_back_what_it_writes() {
-        let q = PactQuery::parse("?q=Museo+di+Palazzo%20Mansi&sector=museums-culture&page=3&x=1");
-        assert_eq!(q.q, "Museo di Palazzo Mansi");
-        assert_eq!(q.sector, "museums-culture");
-        assert_eq!(q.page, 3);
-        assert_eq!(PactQuery::parse(&q.with_page(2)).q, q.q);
-        assert_eq!(
-            PactQuery::parse("page=0&version=-1"),
-            PactQuery {
-                page: 1,
-                ..Default::default()
-            }
-        );
-        assert_eq!(PactQuery::parse("version=2").version, Some(2));
-        assert_eq!(PactQuery::parse("q=%E2%82%AC").q, "€");
     }
 }

@@ -4,6 +4,14 @@
 //! function parses its input, panics on an accepted value that breaks a rule, and returns the
 //! result for the caller's own checks.
 
+mod filters;
+#[cfg(feature = "roster")]
+mod roster;
+
+pub use filters::*;
+#[cfg(feature = "roster")]
+pub use roster::*;
+
 use chrono::{Datelike, Duration, NaiveDate};
 use domain::*;
 

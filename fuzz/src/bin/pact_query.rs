@@ -1,0 +1,3 @@
+fn main() {
+    afl::fuzz!(|data: &[u8]| learning_city_fuzz::pact_query(data));
+}
