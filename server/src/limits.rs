@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 /// The server functions counted as public writes: those anyone may call without an account,
 /// including the four that cost an Argon2 hash or send a mail.
-const PUBLIC_WRITES: [&str; 14] = [
+const PUBLIC_WRITES: [&str; 15] = [
     "/api/sign_in",
     "/api/request_reset",
     "/api/reset_password",
@@ -32,6 +32,7 @@ const PUBLIC_WRITES: [&str; 14] = [
     "/api/pact_resend",
     "/api/pact_update",
     "/api/pact_withdraw",
+    "/api/pact_replace_link",
     "/api/pact_accept",
 ];
 

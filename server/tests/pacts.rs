@@ -497,6 +497,73 @@ async fn expired_and_used_links_are_refused_and_can_be_sent_again() {
                 .contains("/it/pact/adhesion?token="),
             "{b}: in the adhesion's own language"
         );
+        // The personal link is sent again unchanged: the one in the first mail goes on working.
+        let personal = token_in(last);
+        let first = mail
+            .iter()
+            .find(|m| {
+                app::mail::text_of(m.as_bytes())
+                    .unwrap()
+                    .contains("pact/adhesion?token=")
+            })
+            .unwrap();
+        assert_eq!(token_in(first), personal, "{b}: the same link again");
+
+        // A link that reached someone else is replaced from its page: the new one goes to the
+        // contact address only, and the old one leads nowhere.
+        let (_, html) = app
+            .page(&browser, &format!("/en/pact/adhesion?token={personal}"))
+            .await;
+        assert!(
+            html.contains("Did this link reach someone else?")
+                && html.contains("action=\"/api/pact_replace_link\""),
+            "{b}: {html}"
+        );
+        let (status, body) = app
+            .call(
+                &browser,
+                "pact_replace_link",
+                &[("lang", "en"), ("token", &personal)],
+            )
+            .await;
+        assert_eq!(status, 200, "{b}: {body}");
+        let mail = app.mail_to(email).await;
+        let replaced = token_in(mail.last().unwrap());
+        assert_ne!(replaced, personal, "{b}");
+        let text = app::mail::text_of(mail.last().unwrap().as_bytes()).unwrap();
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            text.contains("Quello precedente non funziona più"),
+            "{b}: the mail, in the adhesion's language, says the old link is void: {text}"
+        );
+        let adhesion = |token: String| {
+            let (app, browser) = (&app, &browser);
+            async move {
+                app.call(
+                    browser,
+                    "pact_adhesion",
+                    &[("lang", "en"), ("token", &token)],
+                )
+                .await
+                .0
+            }
+        };
+        assert_eq!(adhesion(personal.clone()).await, 404, "{b}: the old link");
+        assert_eq!(adhesion(replaced.clone()).await, 200, "{b}: the new link");
+        let (status, html) = app
+            .page(&browser, "/en/cities/lucca/pact/resend?done=link-replaced")
+            .await;
+        assert_eq!(status, 200, "{b}");
+        assert!(html.contains("the previous one no longer works"), "{b}");
+        // The replaced link cannot replace again.
+        let (status, _) = app
+            .call(
+                &browser,
+                "pact_replace_link",
+                &[("lang", "en"), ("token", &personal)],
+            )
+            .await;
+        assert_eq!(status, 404, "{b}");
     }
 }
 

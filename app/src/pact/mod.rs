@@ -257,6 +257,13 @@ pub async fn withdraw_adhesion(
     crate::respond(ops::withdraw(&lang, &token, confirm.is_some()).await)
 }
 
+/// Gives an adhesion a new personal link, sent to its contact address; the one used here stops
+/// working (for a link that was forwarded or shared by mistake).
+#[server(endpoint = "pact_replace_link")]
+pub async fn replace_adhesion_link(lang: String, token: String) -> Result<(), AppError> {
+    crate::respond(ops::replace_link(&lang, &token).await)
+}
+
 #[server(endpoint = "pact_certificate")]
 pub async fn get_certificate(lang: String, slug: String, id: i64) -> Result<Certificate, AppError> {
     crate::respond(ops::certificate(&lang, &slug, id).await)

@@ -717,6 +717,21 @@ pub fn personal_letter(
             )
             .to_string()],
         ),
+        Why::Replaced => (
+            leptos_i18n::td_string!(
+                locale,
+                mail_pact_new_link_subject,
+                organisation = organisation.clone()
+            )
+            .to_string(),
+            vec![leptos_i18n::td_string!(
+                locale,
+                mail_pact_new_link_body,
+                organisation = organisation.clone(),
+                title = title.clone()
+            )
+            .to_string()],
+        ),
         Why::Approved => (
             leptos_i18n::td_string!(
                 locale,
@@ -769,6 +784,8 @@ pub fn personal_letter(
 pub enum Why {
     Confirmed,
     Resent,
+    /// Asked for on the adhesion's page: the link in earlier mails stops working.
+    Replaced,
     Approved,
 }
 
@@ -1156,6 +1173,26 @@ pub async fn withdraw(lang: &str, token: &str, confirmed: bool) -> Result<(), Ap
     crate::redirect_to(
         lang,
         &format!("pact/adhesion?token={}&done=withdrawn", token.trim()),
+    );
+    Ok(())
+}
+
+/// A new personal link for the adhesion behind `token`, mailed to its contact address only:
+/// whoever holds the old link (the reason to replace it) does not learn the new one.
+pub async fn replace_link(lang: &str, token: &str) -> Result<(), AppError> {
+    let db = crate::db()?;
+    let site = crate::site()?;
+    let row = adhesion_of(&db, token).await?;
+    let ctx = context_of_pact(&db, row.pact_id).await?;
+    let mut tx = db.begin_write().await?;
+    let fresh = pacts::replace_manage_link(&mut tx, row.id, &crate::link_key()?).await?;
+    let letter = personal_letter(&site, &ctx, &row, &fresh.secret, Why::Replaced);
+    let email = Email::parse(&row.email).map_err(|_| AppError::Internal)?;
+    crate::mail::enqueue(&mut tx, &site.mail_from, &email, &row.contact_name, letter).await?;
+    tx.commit().await?;
+    crate::redirect_to(
+        lang,
+        &format!("cities/{}/pact/resend?done=link-replaced", ctx.city.slug),
     );
     Ok(())
 }

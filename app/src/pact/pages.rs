@@ -558,14 +558,20 @@ pub fn ResendPage() -> impl IntoView {
     let slug = move || params.read().get("slug").unwrap_or_default();
     let action = ServerAction::<ResendLinks>::new();
     let error = error_of(action);
-    let done = move || query.read().get("done").is_some();
+    let done = move || query.read().get("done");
     view! {
         <PageMeta title=text!(i18n, pact_resend_title) description=text!(i18n, pact_resend_intro) />
         <Meta name="robots" content="noindex" />
         <div class="narrow">
             <h1>{t!(i18n, pact_resend_title)}</h1>
             <div role="status">
-                {move || done().then(|| view! { <p class="notice">{t!(i18n, pact_resend_done)}</p> })}
+                {move || done().map(|d| {
+                    let text = match d.as_str() {
+                        "link-replaced" => t_string!(i18n, adhesion_link_replaced),
+                        _ => t_string!(i18n, pact_resend_done),
+                    };
+                    view! { <p class="notice">{text}</p> }
+                })}
             </div>
             <p>{t!(i18n, pact_resend_intro)}</p>
             <ActionForm action attr:class="form" attr:novalidate=true>
@@ -766,6 +772,27 @@ fn AdhesionBody(
                 </section>
             }
         })}
+        <ReplaceLink token />
+    }
+}
+
+/// For a link that reached someone else: a new one goes to the adhesion's contact address.
+#[component]
+fn ReplaceLink(token: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let replace = ServerAction::<ReplaceAdhesionLink>::new();
+    let error = error_of(replace);
+    view! {
+        <details class="replace-link">
+            <summary>{t!(i18n, adhesion_replace_summary)}</summary>
+            <p>{t!(i18n, adhesion_replace_text)}</p>
+            <ActionForm action=replace attr:class="form">
+                <LangInput />
+                <input type="hidden" name="token" value=token />
+                <FormAlert error />
+                <button type="submit" class="button button--secondary">{t!(i18n, registration_replace_submit)}</button>
+            </ActionForm>
+        </details>
     }
 }
 
