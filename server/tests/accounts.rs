@@ -1122,3 +1122,64 @@ async fn a_left_open_session_cannot_guess_the_password_faster_than_the_sign_in_f
     let (status, _) = guess(PASSWORD).await;
     assert_eq!(status, 429);
 }
+
+/// Moves the time every session of `app` says it was signed in to `ago` before now, as if
+/// that long had passed: the store keeps the time inside the session's own record.
+async fn signed_in_ago(app: &TestApp, ago: chrono::Duration) {
+    use tower_sessions::session::Id;
+    use tower_sessions::SessionStore;
+    let ids: Vec<String> = match &app.db {
+        db::Db::Sqlite(pool) => sqlx::query_scalar("SELECT id FROM tower_sessions")
+            .fetch_all(pool)
+            .await
+            .unwrap(),
+        db::Db::Postgres(pool) => sqlx::query_scalar("SELECT id FROM tower_sessions.session")
+            .fetch_all(pool)
+            .await
+            .unwrap(),
+    };
+    assert!(!ids.is_empty(), "a session to age");
+    let store = server::sessions::Store::open(&app.db).await.unwrap();
+    for id in ids {
+        let id: Id = id.parse().unwrap();
+        let mut record = store.load(&id).await.unwrap().expect("the session");
+        let at = (chrono::Utc::now() - ago).timestamp();
+        assert!(
+            record.data.insert("signed_in_at".into(), at.into()).is_some(),
+            "a sign-in keeps its time"
+        );
+        store.save(&record).await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_ends_seven_days_after_it_began_however_busy() {
+    for test_db in common::backends().await {
+        let app = spawn_app(test_db, &[]).await;
+        app.user("a@example.org", "en", &[Role::Admin]).await;
+        let client = app.signed_in("a@example.org").await;
+
+        // Busy every day for almost a week: the idle timeout never ends it, and it still holds.
+        signed_in_ago(&app, chrono::Duration::days(7) - chrono::Duration::minutes(1)).await;
+        assert_ne!(app.call(&client, "me", &[]).await.1, "null", "{}", app.backend);
+        let res = client
+            .get(format!("{}/en/coordinate", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{}: still signed in", app.backend);
+
+        // A minute past the week the next request, however recent the last, is signed out.
+        signed_in_ago(&app, chrono::Duration::days(7) + chrono::Duration::minutes(1)).await;
+        assert_eq!(app.call(&client, "me", &[]).await.1, "null", "{}", app.backend);
+        let res = client
+            .get(format!("{}/en/coordinate", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(res.status(), 200, "{}: a coordinator page wants a sign-in", app.backend);
+        // Signing in again starts a new week.
+        let again = app.signed_in("a@example.org").await;
+        assert_ne!(app.call(&again, "me", &[]).await.1, "null", "{}", app.backend);
+    }
+}
