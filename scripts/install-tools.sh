@@ -41,6 +41,12 @@ if ! has_version wasm-bindgen "$WASM_BINDGEN_VERSION"; then
   cargo install --locked wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
+CARGO_DENY_VERSION=0.20.2
+if ! has_version cargo-deny "$CARGO_DENY_VERSION"; then
+  say "building cargo-deny $CARGO_DENY_VERSION (about 4 minutes, once)"
+  cargo install --locked "cargo-deny@$CARGO_DENY_VERSION"
+fi
+
 if [ ! -d "$here/end2end/node_modules" ] || [ "$here/end2end/package-lock.json" -nt "$here/end2end/node_modules/.package-lock.json" ]; then
   say "installing the browser-test and wasm-opt packages (npm ci)"
   (cd "$here/end2end" && npm ci --no-audit --no-fund)

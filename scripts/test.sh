@@ -15,6 +15,9 @@ if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -d "$TEST_POSTGRES_U
   exit 1
 fi
 
+say "dependencies: advisories, licences, duplicates, sources (cargo deny, deny.toml)"
+scripts/deny.sh
+
 say "Rust tests (cargo test)"
 # `--cfg erase_components` comes from .cargo/config.toml, for the tests and every build alike.
 # The integration tests need the server binary, so this also builds the one the browser tests
