@@ -80,6 +80,10 @@ async function widget(page, part) {
   await element.waitFor();
   const handle = await element.elementHandle();
   const frame = await handle.contentFrame();
+  // The loader sets the frame's address after the frame exists: until the widget's page (or
+  // the browser's refusal of it) has arrived, the frame holds an empty document, 8 px tall,
+  // that has already "loaded".
+  await frame.waitForURL((address) => address.href !== 'about:blank');
   await frame.waitForLoadState('load');
   return { element, frame };
 }
