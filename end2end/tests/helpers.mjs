@@ -88,6 +88,14 @@ export async function newPage(browser, { width = 1280, javaScriptEnabled = true,
   page.on('pageerror', (err) => {
     page.consoleErrors.push(`Uncaught: ${err.message}`);
   });
+  // What a page asked for and did not get (a missing icon, style or script): the document's
+  // own status is each test's to check.
+  page.failedRequests = [];
+  page.on('response', (res) => {
+    if (res.status() >= 400 && res.request().resourceType() !== 'document') {
+      page.failedRequests.push(`${res.status()} ${res.url()}`);
+    }
+  });
   return page;
 }
 

@@ -433,10 +433,18 @@ describe('accessibility (axe, WCAG 2.1 AA, JavaScript enabled)', { concurrency: 
           withPage({ width, javaScriptEnabled: true }, async (page) => {
             await visit(page, path, { status: route.status ?? 200, waitUntil: 'networkidle' });
             await checkA11y(page);
+            assert.deepEqual(page.failedRequests, [], 'everything the page asks for is there');
           }));
       }
     }
   }
+
+  it('/favicon.ico is an icon, for what asks for it by that name', async () => {
+    const res = await fetch(url('/favicon.ico'));
+    assert.equal(res.status, 200);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    assert.deepEqual([...bytes.slice(0, 4)], [0, 0, 1, 0], 'an ICO file');
+  });
 
   for (const path of ['/en', '/en/map', '/it/map']) {
     it(`${path} does not scroll horizontally at 320px`, () =>
