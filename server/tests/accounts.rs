@@ -1145,7 +1145,10 @@ async fn signed_in_ago(app: &TestApp, ago: chrono::Duration) {
         let mut record = store.load(&id).await.unwrap().expect("the session");
         let at = (chrono::Utc::now() - ago).timestamp();
         assert!(
-            record.data.insert("signed_in_at".into(), at.into()).is_some(),
+            record
+                .data
+                .insert("signed_in_at".into(), at.into())
+                .is_some(),
             "a sign-in keeps its time"
         );
         store.save(&record).await.unwrap();
@@ -1160,8 +1163,17 @@ async fn a_sign_in_ends_seven_days_after_it_began_however_busy() {
         let client = app.signed_in("a@example.org").await;
 
         // Busy every day for almost a week: the idle timeout never ends it, and it still holds.
-        signed_in_ago(&app, chrono::Duration::days(7) - chrono::Duration::minutes(1)).await;
-        assert_ne!(app.call(&client, "me", &[]).await.1, "null", "{}", app.backend);
+        signed_in_ago(
+            &app,
+            chrono::Duration::days(7) - chrono::Duration::minutes(1),
+        )
+        .await;
+        assert_ne!(
+            app.call(&client, "me", &[]).await.1,
+            "null",
+            "{}",
+            app.backend
+        );
         let res = client
             .get(format!("{}/en/coordinate", app.base))
             .send()
@@ -1170,16 +1182,35 @@ async fn a_sign_in_ends_seven_days_after_it_began_however_busy() {
         assert_eq!(res.status(), 200, "{}: still signed in", app.backend);
 
         // A minute past the week the next request, however recent the last, is signed out.
-        signed_in_ago(&app, chrono::Duration::days(7) + chrono::Duration::minutes(1)).await;
-        assert_eq!(app.call(&client, "me", &[]).await.1, "null", "{}", app.backend);
+        signed_in_ago(
+            &app,
+            chrono::Duration::days(7) + chrono::Duration::minutes(1),
+        )
+        .await;
+        assert_eq!(
+            app.call(&client, "me", &[]).await.1,
+            "null",
+            "{}",
+            app.backend
+        );
         let res = client
             .get(format!("{}/en/coordinate", app.base))
             .send()
             .await
             .unwrap();
-        assert_ne!(res.status(), 200, "{}: a coordinator page wants a sign-in", app.backend);
+        assert_ne!(
+            res.status(),
+            200,
+            "{}: a coordinator page wants a sign-in",
+            app.backend
+        );
         // Signing in again starts a new week.
         let again = app.signed_in("a@example.org").await;
-        assert_ne!(app.call(&again, "me", &[]).await.1, "null", "{}", app.backend);
+        assert_ne!(
+            app.call(&again, "me", &[]).await.1,
+            "null",
+            "{}",
+            app.backend
+        );
     }
 }
