@@ -204,6 +204,17 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        // On the server these say that the request's body is not the function's arguments
+        // (a field missing, twice or of the wrong type, bytes that are not UTF-8): the sender's
+        // mistake, which the form shows like any other refusal rather than as our failure.
+        #[cfg(feature = "ssr")]
+        if let ServerFnErrorErr::Args(_)
+        | ServerFnErrorErr::MissingArg(_)
+        | ServerFnErrorErr::Deserialization(_) = value
+        {
+            tracing::debug!(error = %value, "server function arguments refused");
+            return Invalid::only(Invalid::FORM, Problem::Format);
+        }
         AppError::Transport(value.to_string())
     }
 }
@@ -223,6 +234,7 @@ impl From<db::DbError> for AppError {
     fn from(e: db::DbError) -> Self {
         match e {
             db::DbError::NotFound => AppError::NotFound,
+            db::DbError::Characters => Invalid::only(Invalid::FORM, Problem::Characters),
             db::DbError::Unavailable(e) => {
                 tracing::warn!(error = %e, "database unavailable");
                 AppError::Unavailable

@@ -12,6 +12,12 @@ pub enum DbError {
     Config(String),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Text the database cannot hold: PostgreSQL refuses a NUL character in any text, even one
+    /// it is only asked to compare. The parsers refuse such text before it is stored, so
+    /// meeting it here means that a request sent a value no record can have: the request's
+    /// fault, not the server's.
+    #[error("text the database cannot hold")]
+    Characters,
     /// The database cannot be reached or is shutting down: worth trying again shortly.
     #[error("database unavailable: {0}")]
     Unavailable(sqlx::Error),
@@ -40,6 +46,10 @@ impl From<sqlx::Error> for DbError {
                 DbError::Conflict {
                     constraint: dbe.constraint().map(str::to_owned),
                 }
+            }
+            // character_not_in_repertoire: in a UTF-8 database only a NUL can be one.
+            sqlx::Error::Database(ref dbe) if dbe.code().as_deref() == Some("22021") => {
+                DbError::Characters
             }
             sqlx::Error::Database(ref dbe) if dbe.code().is_some_and(|c| transient(&c)) => {
                 DbError::Unavailable(e)

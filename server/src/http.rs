@@ -132,6 +132,7 @@ pub fn router(state: AppState) -> Router {
     )
     .build();
     let policies = Arc::new(Policies::new(&state));
+    let request_timeout = state.request_timeout;
     let origin = Arc::new(
         url::Url::parse(&state.site.public_url)
             .map(|u| u.origin().ascii_serialization())
@@ -166,6 +167,7 @@ pub fn router(state: AppState) -> Router {
         })
         .leptos_routes_with_handler(routes, get(crate::pages::page))
         .fallback(crate::pages::file_or_not_found)
+        .layer(middleware::from_fn(crate::statuses::of_the_error))
         .layer(middleware::from_fn(mark_signed_in))
         .layer(auth)
         .layer(middleware::from_fn(crate::pacts::multipart_only))
@@ -244,6 +246,9 @@ pub fn router(state: AppState) -> Router {
                 )),
         )
         .layer(RequestBodyLimitLayer::new(crate::pacts::MAX_BODY))
+        .layer(middleware::from_fn(move |req, next| {
+            crate::statuses::chunked_within(crate::pacts::MAX_BODY, request_timeout, req, next)
+        }))
         .layer(middleware::from_fn(run_to_completion))
         .with_state(state)
 }

@@ -17,6 +17,7 @@ mod pacts;
 mod page_cache;
 mod pages;
 pub mod sessions;
+mod statuses;
 pub mod telemetry;
 
 pub use http::{router, AppState};

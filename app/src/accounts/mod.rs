@@ -53,6 +53,23 @@ pub(crate) mod ops {
         }
     }
 
+    /// The most characters of a name on an account.
+    pub const MAX_NAME: usize = 100;
+
+    /// A person's name on their account, trimmed: what [`domain::Name`] admits (no control
+    /// characters), up to [`MAX_NAME`] characters; an empty one is a problem only when
+    /// `required`. Problems are noted under `name`.
+    pub fn account_name(invalid: &mut Invalid, raw: &str, required: bool) -> String {
+        let name = raw.trim();
+        match domain::Name::parse(name) {
+            Err(ParseError::Empty) if !required => {}
+            Err(e) => invalid.add("name", crate::forms::problem_of(e)),
+            Ok(_) if name.chars().count() > MAX_NAME => invalid.add("name", Problem::TooLong),
+            Ok(_) => {}
+        }
+        name.to_owned()
+    }
+
     /// Checks a new password and its repetition, noting problems under `password`/`confirm`.
     pub fn new_password(invalid: &mut Invalid, password: &str, confirm: &str) -> Option<Password> {
         let parsed = Password::parse(password)
@@ -412,12 +429,7 @@ pub async fn accept_invitation(
         async {
             let mut invalid = Invalid::default();
             invalid.keep("name", &name);
-            let name = name.trim().to_owned();
-            if name.is_empty() {
-                invalid.add("name", Problem::Required);
-            } else if name.chars().count() > 100 {
-                invalid.add("name", Problem::TooLong);
-            }
+            let name = account_name(&mut invalid, &name, true);
             let new = new_password(&mut invalid, &password, &confirm);
             invalid.into_result()?;
             let db = crate::db()?;

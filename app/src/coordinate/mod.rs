@@ -380,14 +380,11 @@ pub async fn update_cluster_profile(
     )
 }
 
-/// Descriptions are plain text (rendered escaped, paragraphs kept), up to 4,000 characters.
+/// Descriptions are plain text (rendered escaped, paragraphs kept), up to 4,000 characters,
+/// without control characters but line breaks.
 #[cfg(feature = "ssr")]
 fn description(invalid: &mut Invalid, field: &str, raw: &str) -> String {
-    let text = raw.trim().replace("\r\n", "\n");
-    if text.chars().count() > 4000 {
-        invalid.add(field, Problem::TooLong);
-    }
-    text
+    crate::forms::input::optional_text(invalid, field, raw, 4000)
 }
 
 #[server(endpoint = "people")]
@@ -442,37 +439,32 @@ pub async fn grant_role(
             if !["en", "it"].contains(&locale.as_str()) {
                 invalid.add("locale", Problem::Language);
             }
-            if name.trim().chars().count() > 100 {
-                invalid.add("name", Problem::TooLong);
-            }
+            let name = crate::accounts::ops::account_name(&mut invalid, &name, false);
             let role = ops::parse_role(&db, &kind, &target, &mut invalid).await?;
             invalid.into_result()?;
             let (Some(address), Some(role)) = (address, role) else {
                 return Err(AppError::Internal);
             };
             let now = chrono::Utc::now();
-            let mut tx = db.begin_write().await?;
-            let existing = db.user_by_email(&address).await?;
-            let (user_id, invite, recipient_name, recipient_locale) = match &existing {
-                Some(u) => (
-                    u.id,
-                    u.password_hash.is_none(),
-                    u.name.clone(),
-                    u.locale.clone(),
-                ),
-                None => {
-                    let id = db::accounts::create_user(
-                        &mut tx,
-                        &address,
-                        name.trim(),
-                        &locale,
-                        None,
-                        now,
-                    )
-                    .await?;
-                    let entry = crate::accounts::audit_invite(&me, id, &address);
-                    db::audit::append(&mut tx, &entry, now).await?;
-                    (id, true, name.trim().to_owned(), locale.clone())
+            let mut retried = false;
+            let (mut tx, user_id, invite, recipient_name, recipient_locale) = loop {
+                let mut tx = db.begin_write().await?;
+                if let Some(u) = db.user_by_email(&address).await? {
+                    let invite = u.password_hash.is_none();
+                    break (tx, u.id, invite, u.name, u.locale);
+                }
+                match db::accounts::create_user(&mut tx, &address, &name, &locale, None, now).await
+                {
+                    Ok(id) => {
+                        let entry = crate::accounts::audit_invite(&me, id, &address);
+                        db::audit::append(&mut tx, &entry, now).await?;
+                        break (tx, id, true, name.clone(), locale.clone());
+                    }
+                    // The same person invited twice at once: on PostgreSQL both may find no
+                    // account, and the second insert fails once the first commits. Its
+                    // account is then this one's, found on a second try.
+                    Err(db::DbError::Conflict { .. }) if !retried => retried = true,
+                    Err(e) => return Err(e.into()),
                 }
             };
             let added =
