@@ -7,6 +7,7 @@ pub mod manage;
 #[cfg(feature = "ssr")]
 pub mod ops;
 mod pages;
+mod zone;
 
 pub use pages::*;
 

@@ -580,15 +580,24 @@ pub async fn confirm(lang: &str, token: &str) -> Result<(), AppError> {
     let online = db.online_link(occurrence.id).await?;
     let meeting = (&m, &occurrence, online.as_deref());
     let mut tx = db.begin_write().await?;
+    // What the page then says: a seat, or a place on the waiting list (a full meeting, or
+    // a second click on the link of someone already waiting).
+    let mut placed = existing.status();
     if let Some((row, status)) = meetings::confirm(&mut tx, &hash, now).await? {
+        placed = status;
         let letter = placed_letter(&site, meeting, &row, status, token, Placement::Confirmed);
         let email = Email::parse(&row.email).map_err(|_| AppError::Internal)?;
         crate::mail::enqueue(&mut tx, &site.mail_from, &email, &row.name, letter).await?;
     }
     tx.commit().await?;
+    let done = if placed == RegistrationStatus::Waiting {
+        "waiting"
+    } else {
+        "confirmed"
+    };
     crate::redirect_to(
         lang,
-        &format!("registration?token={}&done=confirmed", token.trim()),
+        &format!("registration?token={}&done={done}", token.trim()),
     );
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The calendar pages: agenda, week and month views with filters in the URL, the meeting page
 //! with its registration form, and the registrant's personal page.
 
+use super::zone::zone_label;
 use super::{
     get_calendar, get_meeting, get_registration, CalendarData, CancelRegistration,
     ConfirmRegistration, Register, ReplaceRegistrationLink,
@@ -590,7 +591,7 @@ fn MeetingItem(m: MeetingSummary) -> impl IntoView {
                 <time datetime=m.starts.local.clone()>{m.starts.time.clone()}</time>
                 "–"
                 <time datetime=m.ends.local.clone()>{m.ends.time.clone()}</time>
-                <span class="muted">" " {m.timezone.clone()}</span>
+                <span class="muted">" " {zone_label(i18n, m.timezone.clone())}</span>
             </p>
             <p class="meeting-title">
                 <a href=href>{m.title.clone()}</a>
@@ -603,10 +604,22 @@ fn MeetingItem(m: MeetingSummary) -> impl IntoView {
                 " · " <span>{move || language_label(i18n, &language)}</span>
                 {m.recurring.then(|| view! { " · " <span>{t!(i18n, meeting_recurring)}</span> })}
                 {seats.filter(|_| !m.cancelled).map(|left| view! {
-                    " · " <span class="seats">{t!(i18n, meeting_seats_left, count = move || left)}</span>
+                    " · " <span class="seats">{seats_left(i18n, left)}</span>
                 })}
             </p>
         </li>
+    }
+}
+
+/// The seats still free, or "Full" rather than "0 left": the meeting's form then offers the
+/// waitlist.
+fn seats_left(i18n: I18n, left: i32) -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    move || {
+        if left > 0 {
+            td_string!(i18n.get_locale(), meeting_seats_left, count = left).to_string()
+        } else {
+            t_string!(i18n, meeting_full).to_owned()
+        }
     }
 }
 
@@ -813,7 +826,7 @@ fn MeetingView(detail: MeetingDetail) -> impl IntoView {
                         <time datetime=format!("{}{}", s.starts.local, s.starts.offset)>{s.starts.date.clone()} ", " {s.starts.time.clone()}</time>
                         "–"
                         <time datetime=format!("{}{}", s.ends.local, s.ends.offset)>{s.ends.time.clone()}</time>
-                        " (" {s.timezone.clone()} ", UTC" {s.starts.offset.clone()} ")"
+                        " (" {zone_label(i18n, s.timezone.clone())} ", UTC" {s.starts.offset.clone()} ")"
                         // The same instant in the reader's own time zone, which only the
                         // browser knows: public/navigation.js fills it in and shows it when that
                         // zone is not the meeting's. A few lines of script, not WebAssembly.
@@ -857,7 +870,7 @@ fn MeetingView(detail: MeetingDetail) -> impl IntoView {
                         <dt>{t!(i18n, meeting_seats)}</dt>
                         <dd>
                             {t!(i18n, meeting_capacity, count = move || c)}
-                            ", " {t!(i18n, meeting_seats_left, count = move || seats.unwrap_or(0))}
+                            ", " {seats_left(i18n, seats.unwrap_or(0))}
                             {(waiting > 0).then(|| view! { ", " {t!(i18n, meeting_waiting, count = move || waiting)} })}
                         </dd>
                     </div>
@@ -1013,6 +1026,7 @@ pub fn RegistrationPage() -> impl IntoView {
                 {move || done().map(|d| {
                     let text = match d.as_str() {
                         "cancelled" => t_string!(i18n, registration_done_cancelled),
+                        "waiting" => t_string!(i18n, registration_done_waiting),
                         _ => t_string!(i18n, registration_done_confirmed),
                     };
                     view! { <p class="notice">{text}</p> }
@@ -1061,7 +1075,7 @@ fn RegistrationDetail(
     let token_for_replace = token.clone();
     view! {
         <h2><a href=href>{m.title.clone()}</a></h2>
-        <p>{m.starts.date.clone()} ", " {m.starts.time.clone()} "–" {m.ends.time.clone()} " (" {m.timezone.clone()} ")"</p>
+        <p>{m.starts.date.clone()} ", " {m.starts.time.clone()} "–" {m.ends.time.clone()} " (" {zone_label(i18n, m.timezone.clone())} ")"</p>
         <p class="registration-status"><strong>{status_text}</strong></p>
         <dl class="facts">
             <div><dt>{t!(i18n, field_name)}</dt><dd>{r.name.clone()}</dd></div>
