@@ -29,10 +29,11 @@ function clamp(v, full) {
   return { ...v, x: fit(v.x, v.width, full.x, full.width), y: fit(v.y, v.height, full.y, full.height) };
 }
 
-// Zooms by `factor` about the map point `at`, which stays where it is on screen.
-function zoomAt(v, full, factor, at) {
+// Zooms by `factor` about the map point `at`, which stays where it is on screen, showing at most
+// `most` of the map's width.
+function zoomAt(v, full, factor, at, most = full.width) {
   if (!Number.isFinite(factor) || factor <= 0) return v;
-  const width = Math.min(Math.max(v.width / factor, full.width / CLOSEST), full.width);
+  const width = Math.min(Math.max(v.width / factor, full.width / CLOSEST), most);
   const scale = width / v.width;
   return clamp(
     { x: at[0] - (at[0] - v.x) * scale, y: at[1] - (at[1] - v.y) * scale, width, height: v.height * scale },
@@ -49,21 +50,23 @@ function level(v, full, pixels, deepest) {
   return Number.isNaN(z) || z < 0 ? 0 : Math.min(z, deepest);
 }
 
-// The part of the map that shows every point with a margin, in the map's proportions, at most
-// eight times closer than the whole.
-function fitTo(full, points) {
+// The view of height/width `aspect` centred on `at` that is `width` wide, at most `most`.
+function around(full, at, width, aspect, most) {
+  const w = Math.min(width, most);
+  return clamp({ x: at[0] - w / 2, y: at[1] - (w * aspect) / 2, width: w, height: w * aspect }, full);
+}
+
+// The part of the map that shows every point with a margin, in the frame's proportions, at most
+// eight times closer than the widest view.
+function fitTo(full, points, aspect, most) {
   const xs = points.map((p) => p[0]);
   const ys = points.map((p) => p[1]);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
   const margin = full.width / 25;
-  const aspect = full.height / full.width;
   let width = Math.max(x1 - x0 + 2 * margin, full.width / 8);
   const tall = y1 - y0 + 2 * margin;
   if (tall > width * aspect) width = tall / aspect;
-  if (width >= full.width) return full;
-  const height = width * aspect;
-  const within = (c, len, lo, fullLen) => Math.min(Math.max(c - len / 2, lo), lo + fullLen - len);
-  return { x: within((x0 + x1) / 2, width, full.x, full.width), y: within((y0 + y1) / 2, height, full.y, full.height), width, height };
+  return around(full, [(x0 + x1) / 2, (y0 + y1) / 2], width, aspect, most);
 }
 
 function el(name, attrs = {}, ns = SVG) {
@@ -95,6 +98,14 @@ function live(slot, data) {
   const full = box(words.full);
   let view = box(words.view);
   let pixels = 0;
+  // The frame's height over its width. A phone's frame is taller than the world (style/main.css):
+  // the view then takes the frame's proportions and shows part of the world, at most its
+  // whole height, rather than the whole world as a thin strip of crowded markers.
+  let aspect = full.height / full.width;
+  const widest = () => (aspect > full.height / full.width ? full.height / aspect : full.width);
+  // A view in the frame's proportions about the same centre, showing at least as much.
+  const framed = (v) =>
+    around(full, [v.x + v.width / 2, v.y + v.height / 2], Math.max(v.width, v.height / aspect), aspect, widest());
   let dragged = false;
   const pointers = new Map();
   const deepest = data.levels.length - 1;
@@ -123,7 +134,7 @@ function live(slot, data) {
   button('+', words.lIn, () => zoomBy(2));
   button('−', words.lOut, () => zoomBy(0.5));
   button(words.lReset, null, () => show(full));
-  frame.append(tools);
+  frame.after(tools);
   const cardSlot = html('div', { class: 'map-card-slot', 'aria-live': 'polite' });
   slot.append(cardSlot);
   // The server's card (a search that found one city) makes way for the live one, and the legend
@@ -133,7 +144,7 @@ function live(slot, data) {
 
   let shownLevel = null;
   function show(next) {
-    view = next;
+    view = framed(next);
     svg.setAttribute('viewBox', attr(view));
     const z = pixels > 0 ? level(view, full, pixels, deepest) : 0;
     if (z !== shownLevel) {
@@ -145,7 +156,8 @@ function live(slot, data) {
       g.setAttribute('transform', `translate(${g.dataset.at}) scale(${Math.round(scale * 1000) / 1000})`);
     }
   }
-  const zoomBy = (factor) => show(zoomAt(view, full, factor, [view.x + view.width / 2, view.y + view.height / 2]));
+  const zoomIn = (v, factor, at) => zoomAt(v, full, factor, at, widest());
+  const zoomBy = (factor) => show(zoomIn(view, factor, [view.x + view.width / 2, view.y + view.height / 2]));
 
   const placed = (x, y) => el('g', { 'data-at': `${round(x)} ${round(y)}` });
 
@@ -174,6 +186,9 @@ function live(slot, data) {
     });
     link.addEventListener('focus', () => open(i));
     const g = placed(city.x, city.y);
+    // An unseen disc 24 px across (WCAG 2.2's target size) around the 14 px mark: groups keep
+    // markers about that far apart at every zoom level.
+    g.append(el('circle', { class: 'marker__hit', r: '1.75' }));
     if (lead) g.append(el('circle', { class: 'marker__ring', r: '1.9' }));
     g.append(el('path', { class: 'marker__shape', d, fill }));
     link.append(g);
@@ -191,8 +206,8 @@ function live(slot, data) {
     // Always closer than now: a group splits when it is opened.
     const enter = () => {
       if (dragged) return;
-      const fitted = fitTo(full, group.members.map((i) => [data.cities[i].x, data.cities[i].y]));
-      show(fitted.width < view.width / 1.5 ? fitted : zoomAt(view, full, 2, [group.x, group.y]));
+      const fitted = fitTo(full, group.members.map((i) => [data.cities[i].x, data.cities[i].y]), aspect, widest());
+      show(fitted.width < view.width / 1.5 ? fitted : zoomIn(view, 2, [group.x, group.y]));
     };
     outer.addEventListener('click', enter);
     outer.addEventListener('keydown', (ev) => {
@@ -203,7 +218,7 @@ function live(slot, data) {
       }
     });
     const g = placed(group.x, group.y);
-    g.append(el('circle', { class: 'group__disc', r: '1.6' }));
+    g.append(el('circle', { class: 'marker__hit', r: '1.75' }), el('circle', { class: 'group__disc', r: '1.6' }));
     const count = el('text', { class: 'group__count', y: '.45', 'text-anchor': 'middle' });
     count.textContent = String(group.members.length);
     g.append(count);
@@ -271,7 +286,7 @@ function live(slot, data) {
       const at = mapPoint(ev.clientX, ev.clientY);
       // A notch of a mouse wheel (about 100 pixels) zooms by a quarter; trackpads send smaller
       // steps and zoom smoothly.
-      if (at) show(zoomAt(view, full, Math.exp(-ev.deltaY * 0.0023), at));
+      if (at) show(zoomIn(view, Math.exp(-ev.deltaY * 0.0023), at));
     },
     { passive: false },
   );
@@ -295,7 +310,7 @@ function live(slot, data) {
       const at = mapPoint((x + other[0]) / 2, (y + other[1]) / 2);
       if (old > 0 && now > 0 && at) {
         dragged = true;
-        show(zoomAt(view, full, now / old, at));
+        show(zoomIn(view, now / old, at));
       }
     }
     pointers.set(ev.pointerId, [x, y]);
@@ -303,12 +318,16 @@ function live(slot, data) {
   const up = (ev) => pointers.delete(ev.pointerId);
   for (const type of ['pointerup', 'pointercancel', 'pointerleave']) svg.addEventListener(type, up);
 
+  let measured = '';
   const measure = () => {
     // A page navigation.js has swapped away.
     if (!slot.isConnected) return removeEventListener('resize', measure);
-    const w = svg.getBoundingClientRect().width;
-    if (w > 0 && w !== pixels) {
+    const { width: w, height: h } = svg.getBoundingClientRect();
+    if (w > 0 && h > 0 && `${w} ${h}` !== measured) {
+      measured = `${w} ${h}`;
       pixels = w;
+      // A frame within a few per cent of the world's proportions (the border) shows it whole.
+      aspect = Math.abs((h / w) * (full.width / full.height) - 1) < 0.03 ? full.height / full.width : h / w;
       shownLevel = null;
       show(view);
     }

@@ -299,3 +299,22 @@ mod tests {
         assert_eq!(localized(Locale::en, "/"), "/en");
     }
 }
+
+/// A table that may be wider than a phone's screen, in a region that scrolls sideways rather
+/// than the page: named by the table's caption or heading (`labelledby`, an id), reachable by
+/// Tab so that a keyboard scrolls it too, and shaded at the edge where columns are hidden
+/// (style/main.css), so that a cut-off column shows that there is more.
+#[component]
+pub fn TableScroll(
+    labelledby: &'static str,
+    /// Where a link (the map's skip link) lands.
+    #[prop(optional)]
+    id: Option<&'static str>,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="table-scroll" role="region" tabindex="0" aria-labelledby=labelledby id=id>
+            {children()}
+        </div>
+    }
+}

@@ -4,7 +4,7 @@
 
 use crate::forms::FilterSelect;
 use crate::i18n::*;
-use crate::layout::{in_lang, link_to, ErrorContent};
+use crate::layout::{in_lang, link_to, ErrorContent, TableScroll};
 use crate::{AppError, TileLayer};
 use domain::Localized;
 use leptos::prelude::*;
@@ -367,9 +367,9 @@ fn PlacesView(p: CityPlaces) -> impl IntoView {
 fn PlacesTable(places: Vec<Place>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="table-wrap">
+        <TableScroll labelledby="places-caption">
             <table class="places">
-                <caption class="visually-hidden">{t!(i18n, places_title)}</caption>
+                <caption id="places-caption" class="visually-hidden">{t!(i18n, places_title)}</caption>
                 <thead>
                     <tr>
                         <th scope="col">{t!(i18n, places_name)}</th>
@@ -401,7 +401,7 @@ fn PlacesTable(places: Vec<Place>) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }
 

@@ -6,7 +6,7 @@ use super::live::{shape, NO_CLUSTER, SHAPES};
 use super::{get_world_map, MapCity, MapFilter, WorldMap};
 use crate::forms::FilterSelect;
 use crate::i18n::*;
-use crate::layout::{in_lang, link_to, ErrorContent, I18n, PageMeta};
+use crate::layout::{in_lang, link_to, ErrorContent, I18n, PageMeta, TableScroll};
 use crate::network::ClusterTags;
 use domain::Region;
 use leptos::prelude::*;
@@ -16,6 +16,10 @@ use std::sync::Arc;
 
 /// On-screen radius of a marker, in CSS pixels.
 pub(super) const MARKER_PX: f64 = 7.0;
+/// The radius of a marker's target, in the marker's units (`MARKER_PX` pixels on a map
+/// `ASSUMED_PX` wide): without JavaScript the map is never drawn narrower than about 580 px
+/// (style/main.css), where this is 12 px.
+const HIT_RADIUS: &str = "2.2";
 /// Before the page knows its width, markers are sized for a map this many pixels wide.
 const ASSUMED_PX: f64 = 720.0;
 
@@ -191,6 +195,7 @@ fn MapFigure(m: Arc<WorldMap>) -> impl IntoView {
                     <a href=format!("/{lang}/cities/{}", city.slug) aria-label=label>
                         // A tenth of a unit is a tenth of a pixel on the widest screen.
                         <g transform=format!("translate({:.1} {:.1}) scale({scale:.3})", city.x, city.y)>
+                            <circle class="marker__hit" r=HIT_RADIUS />
                             {lead.then(|| view! { <circle class="marker__ring" r="1.9" /> })}
                             <path class="marker__shape" d=d fill=fill />
                         </g>
@@ -401,9 +406,9 @@ fn MapTable(m: Arc<WorldMap>, sort: Signal<Sort>) -> impl IntoView {
     };
     let empty = m.cities.is_empty();
     view! {
-        <div class="table-wrap" id="map-table" tabindex="-1">
+        <TableScroll labelledby="map-table-caption" id="map-table">
             <table class="cities">
-                <caption>{t!(i18n, map_table_caption)}</caption>
+                <caption id="map-table-caption">{t!(i18n, map_table_caption)}</caption>
                 <thead>
                     <tr>
                         {header(Column::Name, "city")}
@@ -415,6 +420,6 @@ fn MapTable(m: Arc<WorldMap>, sort: Signal<Sort>) -> impl IntoView {
                 <tbody>{rows}</tbody>
             </table>
             {empty.then(|| view! { <p>{t!(i18n, map_no_cities)}</p> })}
-        </div>
+        </TableScroll>
     }
 }

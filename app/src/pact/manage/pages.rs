@@ -5,7 +5,7 @@ use super::*;
 use crate::coordinate::AreaPage;
 use crate::forms::{error_of, problem_text, Field, FormAlert, Kind, LangInput};
 use crate::i18n::*;
-use crate::layout::{in_lang, link_to, I18n};
+use crate::layout::{in_lang, link_to, I18n, TableScroll};
 use crate::pact::{status_label, text, upload_error, DetailsFields, UploadForm};
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
@@ -122,7 +122,7 @@ fn QueueView(q: Queue) -> impl IntoView {
     };
     let total = q.total;
     view! {
-        <h1>{t!(i18n, queue_title)} " · " {in_lang(i18n, q.city.name.clone())}</h1>
+        <h1 id="queue-heading">{t!(i18n, queue_title)} " · " {in_lang(i18n, q.city.name.clone())}</h1>
         <PactNav slug=slug.clone() />
         <nav class="calendar-views" aria-label=move || t_string!(i18n, queue_filter_label)>
             <ul>{filters}</ul>
@@ -147,7 +147,7 @@ fn QueueView(q: Queue) -> impl IntoView {
             view! { <p>{t!(i18n, queue_empty)}</p> }.into_any()
         } else {
             view! {
-                <div class="table-wrap" tabindex="0" role="region" aria-label=move || t_string!(i18n, queue_title)>
+                <TableScroll labelledby="queue-heading">
                     <table>
                         <thead><tr>
                             <th scope="col">{t!(i18n, field_organisation_name)}</th>
@@ -171,7 +171,7 @@ fn QueueView(q: Queue) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                </div>
+                </TableScroll>
             }.into_any()
         }}
         {(q.page > 1 || q.more).then(|| view! {
@@ -633,7 +633,7 @@ fn TableView(t: Table, invite: ServerAction<InviteTable>) -> impl IntoView {
                 view! { <p>{t!(i18n, table_none)}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap" tabindex="0" role="region" aria-label=move || t_string!(i18n, table_invitations)>
+                    <TableScroll labelledby="invitations-heading">
                         <table>
                             <thead><tr>
                                 <th scope="col">{t!(i18n, field_organisation_name)}</th>
@@ -652,7 +652,7 @@ fn TableView(t: Table, invite: ServerAction<InviteTable>) -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 }.into_any()
             }}
         </section>
