@@ -168,6 +168,7 @@ fn Chrome(children: Children) -> impl IntoView {
                     <ul>
                         // The home path is a prefix of every page: only an exact match is "current".
                         <li><A href=link_to(i18n, "") exact=true>{t!(i18n, nav_home)}</A></li>
+                        <li><A href=link_to(i18n, "cities") exact=true>{t!(i18n, nav_cities)}</A></li>
                         <li><A href=link_to(i18n, "map")>{t!(i18n, nav_map)}</A></li>
                         <li><A href=link_to(i18n, "calendar")>{t!(i18n, nav_calendar)}</A></li>
                         <li><A href=link_to(i18n, "pact")>{t!(i18n, nav_pact)}</A></li>

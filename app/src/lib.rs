@@ -16,7 +16,10 @@ pub mod calendar;
 pub mod catalog;
 mod city;
 mod cluster;
+#[cfg(feature = "ssr")]
+mod collate;
 mod coordinate;
+mod directory;
 pub mod embed;
 mod error;
 #[cfg(feature = "ssr")]

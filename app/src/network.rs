@@ -30,6 +30,8 @@ pub fn HomePage() -> impl IntoView {
                             let (cities, countries) = (o.cities, o.countries);
                             view! {
                                 <p class="stats">{t!(i18n, home_stats, cities = move || cities, countries = move || countries)}</p>
+                                <h2 id="find-city">{t!(i18n, home_find_city)}</h2>
+                                <crate::directory::CitySearch value=String::new() />
                                 <nav class="actions" aria-label=move || t_string!(i18n, home_actions_label)>
                                     <a class="button" href=link_to(i18n, "map")>{t!(i18n, nav_map)}</a>
                                     <a class="button button--secondary" href=link_to(i18n, "calendar")>{t!(i18n, nav_calendar)}</a>

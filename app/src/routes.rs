@@ -1,6 +1,8 @@
 use crate::i18n::Locale;
 use crate::layout::{Layout, NotFound};
-use crate::{accounts, calendar, city, cluster, coordinate, embed, map, network, pact};
+use crate::{
+    accounts, calendar, city, cluster, coordinate, directory, embed, map, network, pact,
+};
 use leptos::prelude::*;
 use leptos_i18n_router::I18nRoute;
 use leptos_meta::provide_meta_context;
@@ -61,6 +63,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("clusters/:slug/calendar") view=calendar::ClusterCalendarPage ssr=SsrMode::Async />
                         <Route path=path!("meetings/:id") view=calendar::MeetingPage ssr=SsrMode::Async />
                         <Route path=path!("registration") view=calendar::RegistrationPage ssr=SsrMode::Async />
+                        <Route path=path!("cities") view=directory::CitiesPage ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug") view=city::CityOverviewPage ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug/map") view=city::CityMapPage ssr=SsrMode::Async />
                         <Route path=path!("cities/:slug/calendar") view=city::CityCalendarPage ssr=SsrMode::Async />

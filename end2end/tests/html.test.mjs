@@ -16,6 +16,8 @@ const run = promisify(execFile);
 const PAGES = [
   '/en',
   '/it/map',
+  '/en/cities',
+  '/it/cities?q=camara',
   '/en/map?cluster=entrepreneurship&q=chengdu',
   '/en/calendar',
   '/it/calendar?view=month',

@@ -8,7 +8,10 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, browserForFile, url, pathOf, hydrated, req
 
 const { withPage, browser } = browserForFile();
 
-const NAV = { en: ['Network', 'Map', 'Calendar', 'Pacts'], it: ['Rete', 'Mappa', 'Calendario', 'Patti'] };
+const NAV = {
+  en: ['Network', 'Cities', 'Map', 'Calendar', 'Pacts'],
+  it: ['Rete', 'Città', 'Mappa', 'Calendario', 'Patti'],
+};
 const LANGUAGE = { en: 'English', it: 'Italiano' };
 /** Words that give away a page in the other language. */
 const FOREIGN = {
@@ -23,6 +26,7 @@ const PAGES = [
   '/calendar',
   '/calendar?view=month',
   '/pact',
+  '/cities?q=lucca',
   '/clusters/entrepreneurship',
   '/clusters/entrepreneurship/practices',
   '/cities/lucca',

@@ -11,12 +11,13 @@ const T = {
   en: {
     home: 'The Global Network of Learning Cities',
     map: 'Member cities',
+    cities: 'Cities of the network',
     calendar: 'Meetings',
     pact: 'Pacts for lifelong learning',
     cluster: 'Employment and entrepreneurship',
     notFound: 'Page not found',
     mainNavLabel: 'Main',
-    mainNav: ['Network', 'Map', 'Calendar', 'Pacts'],
+    mainNav: ['Network', 'Cities', 'Map', 'Calendar', 'Pacts'],
     tabs: ['Overview', 'Map', 'Meetings', 'Pact'],
     show: 'Show',
     stats: /^\d+ member cities in \d+ countries$/,
@@ -24,12 +25,13 @@ const T = {
   it: {
     home: "La Rete globale delle città dell'apprendimento",
     map: 'Città membro',
+    cities: 'Città della rete',
     calendar: 'Incontri',
     pact: "Patti per l'apprendimento permanente",
     cluster: 'Occupazione e imprenditorialità',
     notFound: 'Pagina non trovata',
     mainNavLabel: 'Principale',
-    mainNav: ['Rete', 'Mappa', 'Calendario', 'Patti'],
+    mainNav: ['Rete', 'Città', 'Mappa', 'Calendario', 'Patti'],
     tabs: ['Panoramica', 'Mappa', 'Incontri', 'Patto'],
     show: 'Mostra',
     stats: /^\d+ città membro in \d+ paesi$/,
@@ -40,6 +42,8 @@ const LOCALES = ['en', 'it'];
 /** Shell routes (without the locale prefix) and the h1 each one shows. */
 const ROUTES = [
   { path: '', h1: (t) => t.home },
+  { path: '/cities', h1: (t) => t.cities },
+  { path: '/cities?q=lucca', h1: (t) => t.cities },
   { path: '/map', h1: (t) => t.map },
   { path: '/map?cluster=entrepreneurship', h1: (t) => t.map },
   { path: '/calendar', h1: (t) => t.calendar },
@@ -235,6 +239,7 @@ describe('page chrome', { concurrency: 4 }, () => {
   const CURRENT_CASES = [
     { path: '/en', current: ['Network'] },
     { path: '/en/map', current: ['Map'] },
+    { path: '/en/cities', current: ['Cities'] },
     { path: '/en/calendar', current: ['Calendar'] },
     { path: '/en/cities/lucca', current: [] },
   ];

@@ -384,7 +384,11 @@ fn Filters(data: CalendarData, scope: Scope) -> impl IntoView {
     let option = |value: String, label: String, selected: bool| {
         view! { <option value=value selected=selected>{label}</option> }
     };
-    let cities = named_options(i18n, data.options.cities.clone(), q.city.clone());
+    let cities = {
+        let mut cities = data.options.cities.clone();
+        crate::directory::sort_by_name(i18n, &mut cities, |(_, name)| name);
+        named_options(i18n, cities, q.city.clone())
+    };
     let clusters = named_options(i18n, data.options.clusters.clone(), q.cluster.clone());
     let sectors = named_options(i18n, data.options.sectors.clone(), q.sector.clone());
     let audiences = {

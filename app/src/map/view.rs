@@ -366,14 +366,15 @@ fn MapTable(m: Arc<WorldMap>, sort: Signal<Sort>) -> impl IntoView {
             let mut order: Vec<usize> = (0..m.cities.len()).collect();
             order.sort_by(|&a, &b| {
                 let (a, b) = (&m.cities[a], &m.cities[b]);
-                let by_name = a.name.get(lang).cmp(b.name.get(lang));
+                let by_name = crate::directory::compare(lang, a.name.get(lang), b.name.get(lang));
                 let o = match s.column {
                     Column::Name => by_name,
-                    Column::Country => a
-                        .country_name
-                        .get(lang)
-                        .cmp(b.country_name.get(lang))
-                        .then(by_name),
+                    Column::Country => crate::directory::compare(
+                        lang,
+                        a.country_name.get(lang),
+                        b.country_name.get(lang),
+                    )
+                    .then(by_name),
                     Column::Joined => a.joined.cmp(&b.joined).then(by_name),
                 };
                 if s.descending {

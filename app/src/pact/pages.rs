@@ -33,14 +33,17 @@ pub fn NetworkPactPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match cities.await {
                     Ok(list) if list.is_empty() => view! { <p>{t!(i18n, pact_none)}</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="link-list">
-                            {list.into_iter().map(|c| {
-                                let link = format!("cities/{}/pact", c.slug);
-                                view! { <li><a href=link_to(i18n, link)>{in_lang(i18n, c.name)}</a></li> }
-                            }).collect_view()}
-                        </ul>
-                    }.into_any(),
+                    Ok(mut list) => {
+                        crate::directory::sort_by_name(i18n, &mut list, |c| &c.name);
+                        view! {
+                            <ul class="link-list">
+                                {list.into_iter().map(|c| {
+                                    let link = format!("cities/{}/pact", c.slug);
+                                    view! { <li><a href=link_to(i18n, link)>{in_lang(i18n, c.name)}</a></li> }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
                     Err(e) => view! { <ErrorContent error=e /> }.into_any(),
                 }
             })}
