@@ -90,3 +90,42 @@ async fn the_directory_lists_every_city_in_the_readers_alphabetical_order() {
         assert!(position(&it, "beijing") > position(&it, "lucca"));
     }
 }
+
+/// The country codes the map's country filter offers, in its order.
+fn countries_offered(html: &str) -> Vec<String> {
+    let select = html
+        .split("name=\"country\"")
+        .nth(1)
+        .expect("the map has a country filter")
+        .split("</select>")
+        .next()
+        .unwrap();
+    select
+        .match_indices("value=\"")
+        .map(|(at, _)| {
+            let rest = &select[at + 7..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        })
+        .filter(|code| !code.is_empty())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_map_offers_countries_in_the_readers_order() {
+    for test_db in common::backends().await {
+        let app = spawn_app(test_db, &[]).await;
+        let en = countries_offered(&page(&app, "/en/map").await);
+        let it = countries_offered(&page(&app, "/it/map").await);
+        let at = |list: &[String], code: &str| position(list, code);
+        // United Arab Emirates under U in English, Emirati Arabi Uniti under E in Italian.
+        assert!(at(&en, "AE") > at(&en, "FI"), "{en:?}");
+        assert!(at(&it, "AE") < at(&it, "FI"), "{it:?}");
+        // Germany (Germania) and Spain (Spagna) swap places with the language too.
+        assert!(at(&en, "DE") < at(&en, "ES"));
+        assert!(at(&it, "DE") < at(&it, "ES"));
+        assert!(
+            at(&it, "GB") > at(&it, "PT"),
+            "Regno Unito after Portogallo"
+        );
+    }
+}

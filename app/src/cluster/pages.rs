@@ -188,11 +188,12 @@ fn LibraryView(l: Library) -> impl IntoView {
         move || format!("{} — {}", t_string!(i18n, practices_title), cluster_name())
     };
     let lang = i18n.get_locale_untracked();
-    let cities: Vec<(String, String)> = l
+    let mut cities: Vec<(String, String)> = l
         .cities
         .iter()
         .map(|c| (c.slug.clone(), c.name.get(lang.as_str()).to_owned()))
         .collect();
+    cities.sort_by(|a, b| crate::directory::compare(lang.as_str(), &a.1, &b.1));
     let languages: Vec<(String, String)> = l
         .languages
         .iter()
@@ -324,16 +325,13 @@ fn PracticeFormView(form: PracticeForm) -> impl IntoView {
     };
     let p = editing.clone();
     let value = move |get: fn(&Practice) -> String| p.as_ref().map(get).unwrap_or_default();
-    let cities: Vec<(String, String)> = form
+    let lang = i18n.get_locale_untracked();
+    let mut cities: Vec<(String, String)> = form
         .cities
         .iter()
-        .map(|c| {
-            (
-                c.slug.clone(),
-                c.name.get(i18n.get_locale_untracked().as_str()).to_owned(),
-            )
-        })
+        .map(|c| (c.slug.clone(), c.name.get(lang.as_str()).to_owned()))
         .collect();
+    cities.sort_by(|a, b| crate::directory::compare(lang.as_str(), &a.1, &b.1));
     // One member city: nothing to choose, but the select still says which.
     let city = value(|p| p.city.slug.clone());
     let city = if city.is_empty() && cities.len() == 1 {

@@ -116,11 +116,13 @@ fn MapFilters(m: Arc<WorldMap>, sort: Signal<Sort>) -> impl IntoView {
         .iter()
         .map(|c| (c.slug.clone(), c.name.get(lang).to_owned()))
         .collect::<Vec<_>>();
-    let countries = m
+    let mut countries = m
         .countries
         .iter()
         .map(|(code, name)| (code.clone(), name.get(lang).to_owned()))
         .collect::<Vec<_>>();
+    // In the reader's language's order: Italian puts "Emirati Arabi Uniti" among the E's.
+    countries.sort_by(|a, b| crate::directory::compare(lang, &a.1, &b.1));
     let names = m.names.clone();
     let filtered = !f.is_empty();
     view! {
