@@ -81,17 +81,26 @@ fn error_text(i18n: I18n, error: &AppError) -> String {
     }
 }
 
+/// The id of the summary of the form a plain post was refused from: the redirect back to the
+/// page ends in `#problems` (server/src/flash.rs), so the browser lands there rather than at
+/// the page's top, as GOV.UK's error summary does.
+pub const PROBLEMS_ID: &str = "problems";
+
 /// The form's summary of what went wrong, announced when it appears.
 #[component]
 pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
     let i18n = use_i18n();
     // Rendered on the server after a plain post came back with an error: the page carries the
     // error's status, as the JSON answer to the same call would.
-    if let Some(e) = error.get_untracked() {
+    let refused = error.get_untracked();
+    if let Some(e) = &refused {
         set_status(e.status());
     }
+    // Only the summary of the form that was posted has an error as the page is rendered (the
+    // error names its server function), and no page has two forms of one function.
+    let id = refused.is_some().then_some(PROBLEMS_ID);
     view! {
-        <div class="form-alert" role="alert" aria-live="assertive">
+        <div class="form-alert" id=id role="alert" aria-live="assertive">
             {move || error.get().map(|e| view! { <p>{error_text(i18n, &e)}</p> })}
         </div>
     }

@@ -38,6 +38,7 @@ mod routes;
 #[cfg(feature = "ssr")]
 pub(crate) use error::respond;
 pub use error::{AppError, Invalid, KeptBounds, Problem};
+pub use forms::PROBLEMS_ID;
 #[cfg(feature = "ssr")]
 pub use routes::shell;
 pub use routes::App;

@@ -82,8 +82,23 @@ pub async fn keep_values_out_of_urls(
         if let Some(location) = stash(&flashes.db, location, signed_in, allowed).await {
             res.headers_mut().insert(header::LOCATION, location);
         }
+        if let Some(location) = at_problems(res.headers().get(header::LOCATION)) {
+            res.headers_mut().insert(header::LOCATION, location);
+        }
     }
     res
+}
+
+/// A refused post's way back to its form, ending at the form's summary of problems: the
+/// browser scrolls there itself, where otherwise it would show the page's top with the
+/// problems a screen or more below. The Referer it is built from never has a fragment.
+fn at_problems(location: Option<&HeaderValue>) -> Option<HeaderValue> {
+    let location = location?.to_str().ok()?;
+    let (_, query) = location.split_once('?')?;
+    if query.contains('#') || err_of(query).is_none() {
+        return None;
+    }
+    HeaderValue::from_str(&format!("{location}#{}", app::PROBLEMS_ID)).ok()
 }
 
 /// Moves the values of an `Invalid` error in a redirect into a flash, as many of them as a

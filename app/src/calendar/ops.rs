@@ -378,6 +378,8 @@ pub async fn register(
     invalid.keep("email", &form.email);
     invalid.keep("organisation", &form.organisation);
     invalid.keep("needs", &form.needs);
+    // A ticked box comes back ticked whatever else was refused.
+    invalid.keep("consent", if form.consent { "yes" } else { "" });
     let name = name_field(&mut invalid, "name", &form.name);
     let email = email_field(&mut invalid, "email", &form.email);
     let organisation = optional_text(

@@ -938,6 +938,13 @@ fn RegistrationForm(occurrence: i64, waitlist: bool) -> impl IntoView {
             .get()
             .and_then(|e| e.invalid().and_then(|i| i.problem("consent")))
     };
+    let consented = error
+        .get_untracked()
+        .and_then(|e| {
+            e.invalid()
+                .and_then(|i| i.value("consent").map(|v| v == "yes"))
+        })
+        .unwrap_or(false);
     // Rendered on the server, which knows the deployment's retention; no page hydrates.
     let days = use_context::<crate::SiteInfo>()
         .map(|s| s.registration_days)
@@ -978,6 +985,7 @@ fn RegistrationForm(occurrence: i64, waitlist: bool) -> impl IntoView {
                     type="checkbox"
                     value="yes"
                     required=true
+                    checked=consented
                     aria-invalid=move || consent_problem().is_some().then_some("true")
                     aria-describedby="field-consent-error"
                 />
