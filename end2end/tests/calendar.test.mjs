@@ -175,6 +175,7 @@ describe('registering for a meeting', () => {
       await fitsWidth(page);
 
       await page.getByRole('button', { name: 'Cancel my registration' }).click();
+      await page.getByRole('button', { name: 'Yes, cancel my registration' }).click();
       await page.getByText('Your registration is cancelled.').waitFor();
       assert.deepEqual(real(page.consoleErrors), []);
     });

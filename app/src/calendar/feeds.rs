@@ -253,7 +253,7 @@ fn meeting_text(site: &SiteInfo, locale: Locale, m: &MeetingRow, own: &[Override
 /// before them. icalendar-rs has no way to build those components, so they are written here
 /// from the time-zone database.
 fn assemble(name: &str, spans: &BTreeMap<String, (i64, i64)>, events: &str) -> String {
-    let mut cal = new_calendar(name);
+    let mut cal = new_calendar(name, "PUBLISH");
     let empty = cal.done().to_string();
     let head = empty.strip_suffix("END:VCALENDAR\r\n").unwrap_or(&empty);
     let zones: String = spans
@@ -334,12 +334,12 @@ fn meeting_events(site: &SiteInfo, locale: Locale, m: &MeetingRow, own: &[Overri
     out
 }
 
-fn new_calendar(name: &str) -> Calendar {
+fn new_calendar(name: &str, method: &str) -> Calendar {
     let mut cal = Calendar::empty();
     cal.append_property(("VERSION", "2.0"))
         .append_property(("PRODID", "-//Learning City//Meeting calendars//EN"))
         .append_property(("CALSCALE", "GREGORIAN"))
-        .append_property(("METHOD", "PUBLISH"));
+        .append_property(("METHOD", method));
     let name = escaped(name);
     cal.append_property(("NAME", name.as_str()))
         .append_property(("X-WR-CALNAME", name.as_str()));
@@ -464,6 +464,7 @@ pub async fn occurrence_ics(
         None,
         locale,
         &format!("{}-{}", o.id, m.uid),
+        Entry::Published,
     ))
 }
 
@@ -512,11 +513,42 @@ pub fn personal_ics(
         (personal_url, extra),
         online_link.filter(|_| m.mode == "online"),
         locale,
-        &format!("registration-{}-{}", o.id, m.uid),
+        &personal_uid(m, o),
+        Entry::Published,
     )
 }
 
+/// The UID of a registrant's own entry: the one their cancellation has to name.
+fn personal_uid(m: &MeetingRow, o: &OccurrenceRow) -> String {
+    format!("registration-{}-{}", o.id, m.uid)
+}
+
+/// What takes a registrant's own entry ([`personal_ics`]) out of their calendar once they
+/// have cancelled: the same UID, one SEQUENCE later, cancelled, under METHOD:CANCEL. It names
+/// neither the online link nor their personal link, which no longer lead them anywhere.
+pub fn cancelled_ics(site: &SiteInfo, m: &MeetingRow, o: &OccurrenceRow, locale: Locale) -> String {
+    let url = page_url(site, locale, o.id);
+    single(
+        site,
+        m,
+        o,
+        (&url, ""),
+        None,
+        locale,
+        &personal_uid(m, o),
+        Entry::Cancelled,
+    )
+}
+
+/// Whether an entry is offered to a calendar or taken out of it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    Published,
+    Cancelled,
+}
+
 /// The entry's link and the text put before its description come as one pair.
+#[allow(clippy::too_many_arguments)]
 fn single(
     _site: &SiteInfo,
     m: &MeetingRow,
@@ -525,16 +557,23 @@ fn single(
     online: Option<&str>,
     locale: Locale,
     uid: &str,
+    entry: Entry,
 ) -> String {
     let zone = meetings::zone_of(&m.timezone);
+    let sequence = (m.sequence + o.sequence).max(0) as u32;
+    // A calendar program applies a cancellation only over the version it holds.
+    let (sequence, cancelled, method) = match entry {
+        Entry::Published => (sequence, o.cancelled, "PUBLISH"),
+        Entry::Cancelled => (sequence + 1, true, "CANCEL"),
+    };
     let mut e = Event::new();
     e.uid(uid)
-        .sequence((m.sequence + o.sequence).max(0) as u32)
+        .sequence(sequence)
         .starts(zoned(zone.local(utc(o.starts_at)), &m.timezone))
         .ends(zoned(zone.local(utc(o.ends_at)), &m.timezone))
-        .status(status(o.cancelled));
+        .status(status(cancelled));
     describe(&mut e, m, locale, url, extra, online);
-    let mut cal = new_calendar(&m.title);
+    let mut cal = new_calendar(&m.title, method);
     cal.push(e.done());
     let mut spans = BTreeMap::new();
     spans.insert(m.timezone.clone(), (o.starts_at, o.ends_at));

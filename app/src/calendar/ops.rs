@@ -615,6 +615,16 @@ pub async fn cancel(lang: &str, token: &str) -> Result<(), AppError> {
     let meeting = (&m, &occurrence, online.as_deref());
     let mut tx = db.begin_write().await?;
     if let Some(cancelled) = meetings::cancel(&mut tx, row.id, now).await? {
+        let letter = cancelled_letter(&site, (&m, &occurrence), &cancelled.row);
+        let email = Email::parse(&cancelled.row.email).map_err(|_| AppError::Internal)?;
+        crate::mail::enqueue(
+            &mut tx,
+            &site.mail_from,
+            &email,
+            &cancelled.row.name,
+            letter,
+        )
+        .await?;
         if let Some(promoted) = cancelled.promoted {
             let fresh = meetings::personal_link(&mut tx, promoted.id, &crate::link_key()?).await?;
             let letter = placed_letter(
@@ -635,6 +645,52 @@ pub async fn cancel(lang: &str, token: &str) -> Result<(), AppError> {
         &format!("registration?token={}&done=cancelled", token.trim()),
     );
     Ok(())
+}
+
+/// The receipt of someone's own cancellation. Only a confirmed registrant was ever sent a
+/// calendar entry (a pending or waiting one has none to download), so only theirs comes with
+/// the entry that takes it out again.
+fn cancelled_letter(
+    site: &crate::SiteInfo,
+    (m, occurrence): (&MeetingRow, &OccurrenceRow),
+    before: &RegistrationRow,
+) -> Letter {
+    let locale = crate::locale_of(&before.locale);
+    let s = summary(locale, occurrence.clone());
+    let title = s.title.clone();
+    let mut paragraphs = vec![
+        leptos_i18n::td_string!(locale, mail_you_cancelled_body, title = title.clone()).to_string(),
+        when(&s),
+    ];
+    let mut attachments = Vec::new();
+    if before.status() == RegistrationStatus::Confirmed {
+        paragraphs.push(leptos_i18n::td_string!(locale, mail_you_cancelled_calendar).to_string());
+        let ics = super::feeds::cancelled_ics(site, m, occurrence, locale);
+        attachments.push((
+            "cancel.ics".to_owned(),
+            "text/calendar; charset=utf-8; method=CANCEL".to_owned(),
+            ics.into_bytes(),
+        ));
+    }
+    Letter {
+        locale,
+        subject: leptos_i18n::td_string!(locale, mail_you_cancelled_subject, title = title)
+            .to_string(),
+        greeting: greeting(locale, &before.name),
+        paragraphs,
+        // The meeting's page, where registering again is possible while seats are left.
+        action: Some((
+            leptos_i18n::td_string!(locale, mail_meeting_action).to_string(),
+            format!(
+                "{}/{}/meetings/{}",
+                site.public_url,
+                locale.as_str(),
+                occurrence.id
+            ),
+        )),
+        note: None,
+        attachments,
+    }
 }
 
 /// A new personal link for the registration behind `token`, mailed to its address only: whoever

@@ -1022,6 +1022,8 @@ pub fn RegistrationPage() -> impl IntoView {
         |(lang, token, _, _)| get_registration(lang, token),
     );
     let done = move || query.read().get("done");
+    // The first step of cancelling: the page asks before anything happens.
+    let asking = move || query.read().get("confirm").as_deref() == Some("cancel");
     view! {
         <PageMeta
             title=Signal::derive(move || t_string!(i18n, registration_title).to_owned())
@@ -1047,6 +1049,9 @@ pub fn RegistrationPage() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
                 {move || Suspend::new(async move {
                     match registration.await {
+                        Ok(r) if asking() && live(r.status) => {
+                            view! { <CancelQuestion r token=token() cancel /> }.into_any()
+                        }
                         Ok(r) => view! { <RegistrationDetail r token=token() confirm cancel /> }.into_any(),
                         Err(e) => view! { <ErrorContent error=e /> }.into_any(),
                     }
@@ -1079,10 +1084,7 @@ fn RegistrationDetail(
             RegistrationStatus::Cancelled => t_string!(i18n, registration_cancelled).to_owned(),
         }
     };
-    let live = matches!(
-        r.status,
-        RegistrationStatus::Confirmed | RegistrationStatus::Waiting | RegistrationStatus::Pending
-    );
+    let live = live(r.status);
     let token_for_ics = token.clone();
     let token_for_replace = token.clone();
     view! {
@@ -1120,15 +1122,56 @@ fn RegistrationDetail(
                 </a>
             </p>
         })}
+        // Only asks: the page that answers says what cancelling does and holds the real button.
         {live.then(|| view! {
-            <ActionForm action=cancel attr:class="form">
-                <LangInput />
+            <form method="get" action=link_to(i18n, "registration") class="form">
                 <input type="hidden" name="token" value=token.clone() />
+                <input type="hidden" name="confirm" value="cancel" />
                 <FormAlert error=cancel_error />
                 <button type="submit" class="button button--secondary">{t!(i18n, registration_cancel)}</button>
-            </ActionForm>
+            </form>
         })}
         {live.then(|| view! { <ReplaceLink token=token_for_replace /> })}
+    }
+}
+
+/// Whether a registration can still be cancelled.
+fn live(status: RegistrationStatus) -> bool {
+    matches!(
+        status,
+        RegistrationStatus::Confirmed | RegistrationStatus::Waiting | RegistrationStatus::Pending
+    )
+}
+
+/// The second step of cancelling, as its own page: what it does, the button that does it, and
+/// the way back, so that one tap never gives a seat away.
+#[component]
+fn CancelQuestion(
+    r: RegistrationView,
+    token: String,
+    cancel: ServerAction<CancelRegistration>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let m = r.meeting.clone();
+    let error = error_of(cancel);
+    let back = {
+        let token = token.clone();
+        move || format!("{}?token={token}", link_to(i18n, "registration")())
+    };
+    view! {
+        <section class="confirm-step" aria-labelledby="cancel-question">
+            <h2 id="cancel-question">{t!(i18n, registration_cancel_question)}</h2>
+            <p><strong>{m.title.clone()}</strong></p>
+            <p>{m.starts.date.clone()} ", " {m.starts.time.clone()} "–" {m.ends.time.clone()} " (" {m.timezone.clone()} ")"</p>
+            <p>{t!(i18n, registration_cancel_consequence)}</p>
+            <ActionForm action=cancel attr:class="form">
+                <LangInput />
+                <input type="hidden" name="token" value=token />
+                <FormAlert error />
+                <button type="submit" class="button">{t!(i18n, registration_cancel_yes)}</button>
+            </ActionForm>
+            <p><a href=back>{t!(i18n, registration_cancel_keep)}</a></p>
+        </section>
     }
 }
 

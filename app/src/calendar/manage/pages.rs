@@ -552,12 +552,50 @@ pub fn DateAdminPage() -> impl IntoView {
         move || (lang_of(i18n), id(), actions.version()),
         |(lang, id, _)| get_attendees(lang, id),
     );
+    let query = use_query_map();
+    // The first step of cancelling a date: the page asks before anyone is written to.
+    let asking = move || query.read().get("confirm").as_deref() == Some("cancel");
     view! {
         <AreaPage
             title=Signal::derive(move || t_string!(i18n, date_title).to_owned())
             resource=data
-            body={move |a: Attendees| view! { <DateAdminView a actions /> }}
+            body={move |a: Attendees| {
+                if asking() && !a.past && !a.cancelled {
+                    view! { <DateCancelQuestion a action=actions.cancel /> }.into_any()
+                } else {
+                    view! { <DateAdminView a actions /> }.into_any()
+                }
+            }}
         />
+    }
+}
+
+/// The second step of cancelling a date, as its own page: whom it tells, the button that does
+/// it, and the way back.
+#[component]
+fn DateCancelQuestion(a: Attendees, action: ServerAction<CancelDate>) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = error_of(action);
+    let told = a
+        .people
+        .iter()
+        .filter(|p| p.status != RegistrationStatus::Cancelled)
+        .count();
+    let page = format!("coordinate/occurrences/{}", a.occurrence);
+    view! {
+        <h1>{a.title.clone()}</h1>
+        <p class="lead">{date_label(&a.starts)} "–" {a.ends.time.clone()} " (" {a.timezone.clone()} ")"</p>
+        <section class="confirm-step" aria-labelledby="date-cancel-question">
+            <h2 id="date-cancel-question">{t!(i18n, date_cancel_question)}</h2>
+            <p>{move || td_string!(i18n.get_locale(), date_cancel_consequence, count = told).to_string()}</p>
+            <ActionForm action attr:class="form">
+                <LangInput />
+                <input type="hidden" name="occurrence" value=a.occurrence.to_string() />
+                <FormAlert error />
+                <button type="submit" class="button">{t!(i18n, date_cancel_yes)}</button>
+            </ActionForm>
+            <p><a href=link_to(i18n, page)>{t!(i18n, date_cancel_keep)}</a></p>
+        </section>
     }
 }
 
@@ -691,12 +729,12 @@ fn DateAdminView(a: Attendees, actions: DateActions) -> impl IntoView {
                 } else {
                     view! {
                         <p>{t!(i18n, date_cancel_intro)}</p>
-                        <ActionForm action=actions.cancel attr:class="form">
-                            <LangInput />
-                            <input type="hidden" name="occurrence" value=occurrence.to_string() />
+                        // Only asks: the page that answers holds the real button.
+                        <form method="get" action=link_to(i18n, format!("coordinate/occurrences/{occurrence}")) class="form">
+                            <input type="hidden" name="confirm" value="cancel" />
                             <FormAlert error=cancel_error />
                             <button type="submit" class="button button--secondary">{t!(i18n, date_cancel_submit)}</button>
-                        </ActionForm>
+                        </form>
                     }.into_any()
                 }}
             </section>
