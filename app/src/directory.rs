@@ -20,7 +20,7 @@ pub struct ListedCity {
     pub country: String,
 }
 
-#[server]
+#[server(endpoint = "find_cities")]
 pub async fn find_cities(lang: String, q: String) -> Result<Vec<ListedCity>, AppError> {
     let reference = crate::catalog::reference().await?;
     Ok(ssr::find(&reference.cities, &lang, &q))

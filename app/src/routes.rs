@@ -1,8 +1,6 @@
 use crate::i18n::Locale;
 use crate::layout::{Layout, NotFound};
-use crate::{
-    accounts, calendar, city, cluster, coordinate, directory, embed, map, network, pact,
-};
+use crate::{accounts, calendar, city, cluster, coordinate, directory, embed, map, network, pact};
 use leptos::prelude::*;
 use leptos_i18n_router::I18nRoute;
 use leptos_meta::provide_meta_context;

@@ -119,6 +119,19 @@ describe('pact pages', () => {
 });
 
 describe('adhering to the pact', () => {
+  it('the position on the map is asked for in plain sight, with labels and a way to find it', async () => {
+    await withPage({ width: PHONE, javaScriptEnabled: false }, async (page) => {
+      await page.goto(url('/en/cities/lucca/pact/join'));
+      const position = page.getByRole('group', { name: 'Position on the map (optional)' });
+      for (const label of ['Latitude', 'Longitude']) {
+        assert.ok(await position.getByLabel(label, { exact: true }).isVisible(), `${label} is shown without opening anything`);
+      }
+      const find = position.getByRole('link', { name: /OpenStreetMap/ });
+      assert.equal(await find.getAttribute('target'), '_blank', 'the form stays as it is');
+      assert.match(await find.getAttribute('href'), /^https:\/\/www\.openstreetmap\.org\/search\?query=Lucca/);
+    });
+  });
+
   before(requireAdmin);
   it('without JavaScript: refused once keeping what was typed, confirmed from the mail, approved, listed', async () => {
     await withPage({ width: PHONE, javaScriptEnabled: false }, async (page) => {

@@ -321,6 +321,23 @@ describe('page chrome', { concurrency: 4 }, () => {
 });
 
 describe('without JavaScript at 360px', () => {
+  for (const locale of LOCALES) {
+    it(`/${locale}/cities/lucca keeps its tabs on one row at 360px and as two rows of two at 320px`, async () => {
+      for (const width of [360, 320]) {
+        await withPage({ width, javaScriptEnabled: false }, async (page) => {
+          await visit(page, `/${locale}/cities/lucca`);
+          const rows = await page
+            .locator('nav.tabs li')
+            .evaluateAll((items) => items.map((li) => Math.round(li.getBoundingClientRect().top)));
+          assert.equal(rows.length, 4, 'four tabs');
+          const expected = width === 360 ? [rows[0], rows[0], rows[0], rows[0]] : [rows[0], rows[0], rows[2], rows[2]];
+          assert.deepEqual(rows, expected, `the tabs' rows at ${width}px`);
+          if (width === 320) assert.ok(rows[2] > rows[0], 'two rows');
+        });
+      }
+    });
+  }
+
   it('navigates, filters the map, opens a city and switches to Italian', () =>
     withPage({ width: 360, javaScriptEnabled: false }, async (page) => {
       await visit(page, '/en');

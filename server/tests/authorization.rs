@@ -119,6 +119,7 @@ const READ_ONLY: &[&str] = &[
     "get_overview",
     "get_city",
     "world_map",
+    "find_cities",
     "city_places",
     "cluster_page",
     "practices",

@@ -1033,3 +1033,34 @@ async fn a_thousand_sign_ups_at_once_for_fifty_seats() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_confirmed_registrations_page_names_the_venue() {
+    let app = spawn_app(common::sqlite().await, &[]).await;
+    let start = (Utc::now() + Duration::days(3)).date_naive();
+    let texts = Texts {
+        title: "Tavolo delle biblioteche",
+        description: "",
+        place: "Sala degli Specchi",
+    };
+    let occurrence = app
+        .meeting_with(
+            &format!("{start}T17:30"),
+            &format!("{start}T19:00"),
+            None,
+            "",
+            texts,
+        )
+        .await;
+    let token = app
+        .register_and_confirm(occurrence, "ada@example.org")
+        .await;
+    let (status, html) = app.get(&format!("/en/registration?token={token}")).await;
+    assert_eq!(status, 200);
+    let at = html
+        .find("<dt>Where<")
+        .unwrap_or_else(|| panic!("where the meeting is: {html}"));
+    let dd = &html[at..];
+    let dd = &dd[..dd.find("</dd>").expect("its value")];
+    assert!(dd.contains("Sala degli Specchi"), "{dd}");
+}

@@ -1070,6 +1070,12 @@ fn RegistrationDetail(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let m = r.meeting.clone();
+    // The venue's name, then its address, as the meeting's page gives them.
+    let place = [m.place.clone(), r.address.clone()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
     let href = link_to(i18n, format!("meetings/{}", m.id));
     let confirm_error = error_of(confirm);
     let cancel_error = error_of(cancel);
@@ -1100,8 +1106,8 @@ fn RegistrationDetail(
             {r.online_link.clone().map(|url| view! {
                 <div><dt>{t!(i18n, registration_online_link)}</dt><dd><a href=url.clone() rel="external noopener">{url.clone()}</a></dd></div>
             })}
-            {(r.status == RegistrationStatus::Confirmed && !r.address.is_empty()).then(|| view! {
-                <div><dt>{t!(i18n, meeting_where)}</dt><dd>{r.address.clone()}</dd></div>
+            {(r.status == RegistrationStatus::Confirmed && !place.is_empty()).then(|| view! {
+                <div><dt>{t!(i18n, meeting_where)}</dt><dd>{place.clone()}</dd></div>
             })}
         </dl>
         {(r.status == RegistrationStatus::Pending).then(|| {
@@ -1162,7 +1168,7 @@ fn CancelQuestion(
         <section class="confirm-step" aria-labelledby="cancel-question">
             <h2 id="cancel-question">{t!(i18n, registration_cancel_question)}</h2>
             <p><strong>{m.title.clone()}</strong></p>
-            <p>{m.starts.date.clone()} ", " {m.starts.time.clone()} "–" {m.ends.time.clone()} " (" {m.timezone.clone()} ")"</p>
+            <p>{m.starts.date.clone()} ", " {m.starts.time.clone()} "–" {m.ends.time.clone()} " (" {zone_label(i18n, m.timezone.clone())} ")"</p>
             <p>{t!(i18n, registration_cancel_consequence)}</p>
             <ActionForm action=cancel attr:class="form">
                 <LangInput />

@@ -236,14 +236,14 @@ fn PlacingForms(slug: String, p: Placing) -> impl IntoView {
             <Field name="name_it" label=Signal::derive(move || t_string!(i18n, placing_name_it).to_owned()) kind=Kind::Text value=f.name_it required=true error />
             <Field
                 name="latitude"
-                label=Signal::derive(move || t_string!(i18n, latitude).to_owned())
+                label=Signal::derive(move || t_string!(i18n, field_latitude).to_owned())
                 hint=Signal::derive(move || t_string!(i18n, placing_position_hint).to_owned())
                 kind=Kind::Text
                 value=f.latitude.to_string()
                 required=true
                 error
             />
-            <Field name="longitude" label=Signal::derive(move || t_string!(i18n, longitude).to_owned()) kind=Kind::Text value=f.longitude.to_string() required=true error />
+            <Field name="longitude" label=Signal::derive(move || t_string!(i18n, field_longitude).to_owned()) kind=Kind::Text value=f.longitude.to_string() required=true error />
             <Field
                 name="joined"
                 label=Signal::derive(move || t_string!(i18n, city_joined).to_owned())

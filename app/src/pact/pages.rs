@@ -401,6 +401,15 @@ pub fn DetailsFields(
                 .and_then(|e| e.invalid().and_then(|i| i.problem(name)))
         }
     };
+    // Where the organisation can read its coordinates off a map (no address leaves this site
+    // unless the person types it there): OpenStreetMap, around the city.
+    let find_on_map = format!(
+        "https://www.openstreetmap.org/search?query={}",
+        form_urlencoded::byte_serialize(
+            format!("{}, {}", form.city.name.get("en"), form.city.country).as_bytes()
+        )
+        .collect::<String>()
+    );
     let commitments_problem = problem("commitments");
     let logo_problem = problem("logo");
     view! {
@@ -413,12 +422,15 @@ pub fn DetailsFields(
             })}
             <Field name="tax_code" label=text!(i18n, field_tax_code) hint=text!(i18n, field_tax_code_hint) kind=Kind::Text value=draft.tax_code.clone() error />
             <Field name="address" label=text!(i18n, field_address) kind=Kind::Text autocomplete="address-line1" required=true value=draft.address.clone() error />
-            <details class="position" open=!draft.latitude.is_empty()>
-                <summary>{t!(i18n, field_position)}</summary>
-                <p class="field-hint">{t!(i18n, field_position_hint)}</p>
-                <Field name="latitude" label=text!(i18n, latitude) kind=Kind::Text value=draft.latitude.clone() error />
-                <Field name="longitude" label=text!(i18n, longitude) kind=Kind::Text value=draft.longitude.clone() error />
-            </details>
+            <fieldset class="position">
+                <legend>{t!(i18n, field_position)}</legend>
+                <p class="field-hint">
+                    {t!(i18n, field_position_hint)} " "
+                    <a href=find_on_map target="_blank" rel="external noopener">{t!(i18n, field_position_find)}</a>
+                </p>
+                <Field name="latitude" label=text!(i18n, field_latitude) kind=Kind::Text value=draft.latitude.clone() error />
+                <Field name="longitude" label=text!(i18n, field_longitude) kind=Kind::Text value=draft.longitude.clone() error />
+            </fieldset>
             <Field name="website" label=text!(i18n, field_website) kind=Kind::Url autocomplete="url" value=draft.website.clone() error />
         </fieldset>
         <fieldset>

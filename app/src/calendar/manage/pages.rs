@@ -584,7 +584,7 @@ fn DateCancelQuestion(a: Attendees, action: ServerAction<CancelDate>) -> impl In
     let page = format!("coordinate/occurrences/{}", a.occurrence);
     view! {
         <h1>{a.title.clone()}</h1>
-        <p class="lead">{date_label(&a.starts)} "–" {a.ends.time.clone()} " (" {a.timezone.clone()} ")"</p>
+        <p class="lead">{date_label(&a.starts)} "–" {a.ends.time.clone()} " (" {crate::calendar::zone::zone_label(i18n, a.timezone.clone())} ")"</p>
         <section class="confirm-step" aria-labelledby="date-cancel-question">
             <h2 id="date-cancel-question">{t!(i18n, date_cancel_question)}</h2>
             <p>{move || td_string!(i18n.get_locale(), date_cancel_consequence, count = told).to_string()}</p>
@@ -673,7 +673,7 @@ fn DateAdminView(a: Attendees, actions: DateActions) -> impl IntoView {
     };
     view! {
         <h1>{a.title.clone()}</h1>
-        <p class="lead">{date_label(&a.starts)} "–" {a.ends.time.clone()} " (" {a.timezone.clone()} ")"</p>
+        <p class="lead">{date_label(&a.starts)} "–" {a.ends.time.clone()} " (" {crate::calendar::zone::zone_label(i18n, a.timezone.clone())} ")"</p>
         <Notice />
         {a.cancelled.then(|| view! { <p class="notice notice--alert">{t!(i18n, meeting_cancelled_notice)}</p> })}
         <p>{seats}</p>
