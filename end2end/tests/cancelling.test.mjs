@@ -1,8 +1,8 @@
 // No one-tap regrets, on a phone (360 px), with JavaScript and without: "Cancel my
-// registration" and a coordinator's "Cancel this date" only ask; the page that answers says
-// what cancelling does and holds the real button and a way back. The person who cancelled is
-// mailed a receipt whose calendar entry takes the meeting out (METHOD:CANCEL, the UID of the
-// entry they were sent).
+// registration" and a coordinator's "Cancel this date" and "Cancel the whole meeting" only
+// ask; the page that answers says what cancelling does and holds the real button and a way
+// back. The person who cancelled is mailed a receipt whose calendar entry takes the meeting
+// out (METHOD:CANCEL, the UID of the entry they were sent).
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -113,6 +113,26 @@ describe('cancelling asks first', () => {
           await page.waitForURL(new RegExp(`${date}$`));
           await page.getByRole('button', { name: 'Cancel this date' }).waitFor();
           // One click cancelled nothing: the public page still takes registrations.
+          await page.goto(url(`/en/meetings/${occurrence}`));
+          await page.getByRole('button', { name: 'Register' }).waitFor();
+
+          // The whole meeting, from its edit page: the same two steps.
+          await page.goto(url('/en/coordinate/meetings'));
+          const edit = await page
+            .locator('a[href^="/en/coordinate/meetings/"]', { hasText: 'Tavolo di coordinamento' })
+            .first()
+            .getAttribute('href');
+          await page.goto(url(edit));
+          if (js) await hydrated(page);
+          await page.getByRole('button', { name: 'Cancel the whole meeting' }).click();
+          await page.getByRole('heading', { name: 'Cancel the whole meeting?' }).waitFor();
+          await page.getByRole('button', { name: 'Yes, cancel the whole meeting' }).waitFor();
+          if (js) await hydrated(page);
+          await checkA11y(page);
+          await fitsWidth(page);
+          await page.getByRole('link', { name: 'No, keep the meeting' }).click();
+          await page.waitForURL(new RegExp(`${edit}$`));
+          await page.getByRole('button', { name: 'Cancel the whole meeting' }).waitFor();
           await page.goto(url(`/en/meetings/${occurrence}`));
           await page.getByRole('button', { name: 'Register' }).waitFor();
           if (js) assert.deepEqual(real(page.consoleErrors), []);

@@ -248,4 +248,25 @@ async fn the_cancel_buttons_only_ask_and_the_question_pages_hold_the_real_ones()
     // The one person registered is counted among those who will be told.
     assert!(html.contains("or waiting (1) is told"), "{html}");
     assert!(!app.db.occurrence(occurrence).await.unwrap().cancelled);
+
+    // And the whole meeting, from its edit page.
+    let meeting = app.db.occurrence(occurrence).await.unwrap().meeting_id;
+    let path = format!("/en/coordinate/meetings/{meeting}");
+    let (status, html) = get(path.clone()).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains(&format!(r#"<form method="get" action="{path}""#)),
+        "{html}"
+    );
+    assert!(!html.contains("/api/cancel_meeting"));
+    let (status, html) = get(format!("{path}?confirm=cancel")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Cancel the whole meeting?"), "{html}");
+    assert!(html.contains("/api/cancel_meeting"));
+    assert!(
+        html.contains("Every date still ahead (1) is cancelled"),
+        "{html}"
+    );
+    assert!(html.contains(&format!(r#"href="{path}""#)), "the way back");
+    assert!(!app.db.occurrence(occurrence).await.unwrap().cancelled);
 }

@@ -202,12 +202,45 @@ pub fn MeetingEditPage() -> impl IntoView {
         },
         |(lang, id, _, _)| get_meeting_draft(lang, Some(id), None, None),
     );
+    let query = use_query_map();
+    // The first step of cancelling the meeting: the page asks before anyone is written to.
+    let asking = move || query.read().get("confirm").as_deref() == Some("cancel");
     view! {
         <AreaPage
             title=Signal::derive(move || t_string!(i18n, manage_edit_title).to_owned())
             resource=data
-            body={move |page: DraftPage| view! { <MeetingEditView page save cancel delete /> }}
+            body={move |page: DraftPage| {
+                if asking() && !page.cancelled {
+                    view! { <MeetingCancelQuestion page action=cancel /> }.into_any()
+                } else {
+                    view! { <MeetingEditView page save cancel delete /> }.into_any()
+                }
+            }}
         />
+    }
+}
+
+/// The second step of cancelling a whole meeting, as its own page: what it does, the button
+/// that does it, and the way back.
+#[component]
+fn MeetingCancelQuestion(page: DraftPage, action: ServerAction<CancelMeeting>) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = error_of(action);
+    let id = page.meeting_id.unwrap_or_default();
+    let ahead = page.dates.iter().filter(|d| !d.past).count();
+    view! {
+        <h1>{page.draft.title.clone()}</h1>
+        <section class="confirm-step" aria-labelledby="meeting-cancel-question">
+            <h2 id="meeting-cancel-question">{t!(i18n, manage_cancel_question)}</h2>
+            <p>{move || td_string!(i18n.get_locale(), manage_cancel_consequence, count = ahead).to_string()}</p>
+            <ActionForm action attr:class="form">
+                <LangInput />
+                <input type="hidden" name="id" value=id.to_string() />
+                <FormAlert error />
+                <button type="submit" class="button">{t!(i18n, manage_cancel_yes)}</button>
+            </ActionForm>
+            <p><a href=link_to(i18n, format!("coordinate/meetings/{id}"))>{t!(i18n, manage_cancel_keep)}</a></p>
+        </section>
     }
 }
 
@@ -254,12 +287,12 @@ fn MeetingEditView(
             } else {
                 view! {
                     <p>{t!(i18n, manage_cancel_intro)}</p>
-                    <ActionForm action=cancel attr:class="form">
-                        <LangInput />
-                        <input type="hidden" name="id" value=id.to_string() />
+                    // Only asks: the page that answers holds the real button.
+                    <form method="get" action=link_to(i18n, format!("coordinate/meetings/{id}")) class="form">
+                        <input type="hidden" name="confirm" value="cancel" />
                         <FormAlert error=cancel_error />
                         <button type="submit" class="button button--secondary">{t!(i18n, manage_cancel_submit)}</button>
-                    </ActionForm>
+                    </form>
                 }.into_any()
             }}
         </section>
