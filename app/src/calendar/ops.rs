@@ -165,6 +165,15 @@ fn organiser(r: &OccurrenceRow) -> Organiser {
     }
 }
 
+/// The public page of date `occurrence`, in `locale`, as mails link to it.
+pub fn meeting_url(site: &crate::SiteInfo, locale: Locale, occurrence: i64) -> String {
+    format!(
+        "{}/{}/meetings/{occurrence}",
+        site.public_url,
+        locale.as_str()
+    )
+}
+
 pub fn summary(locale: Locale, r: OccurrenceRow) -> MeetingSummary {
     let zone = meetings::zone_of(&r.timezone);
     MeetingSummary {
@@ -681,12 +690,7 @@ fn cancelled_letter(
         // The meeting's page, where registering again is possible while seats are left.
         action: Some((
             leptos_i18n::td_string!(locale, mail_meeting_action).to_string(),
-            format!(
-                "{}/{}/meetings/{}",
-                site.public_url,
-                locale.as_str(),
-                occurrence.id
-            ),
+            meeting_url(site, locale, occurrence.id),
         )),
         note: None,
         attachments,
@@ -880,12 +884,7 @@ pub async fn send_due_reminders(db: &Db, site: &crate::SiteInfo) -> Result<usize
                 paragraphs,
                 action: Some((
                     leptos_i18n::td_string!(locale, mail_meeting_action).to_string(),
-                    format!(
-                        "{}/{}/meetings/{}",
-                        site.public_url,
-                        locale.as_str(),
-                        occurrence_id
-                    ),
+                    meeting_url(site, locale, occurrence_id),
                 )),
                 note: Some(leptos_i18n::td_string!(locale, mail_reminder_note).to_string()),
                 attachments: Vec::new(),

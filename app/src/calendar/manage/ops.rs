@@ -21,7 +21,6 @@ use domain::{
     format_reminders, parse_reminders, Audience, CityRef, Email, Localized, Mode, Organiser,
     RegistrationStatus, MEETING_LANGUAGES,
 };
-use leptos_i18n::Locale as _;
 
 pub const MAX_TITLE: usize = 200;
 pub const MAX_DESCRIPTION: usize = 10_000;
@@ -1315,7 +1314,7 @@ fn removed_letter(site: &SiteInfo, o: &OccurrenceRow, person: &RegistrationRow) 
         .to_string()],
         action: Some((
             leptos_i18n::td_string!(locale, mail_meeting_action).to_string(),
-            format!("{}/{}/meetings/{}", site.public_url, locale.as_str(), o.id),
+            crate::calendar::ops::meeting_url(site, locale, o.id),
         )),
         note: None,
         attachments: Vec::new(),
