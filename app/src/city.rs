@@ -38,25 +38,34 @@ impl Section {
     }
 }
 
-/// What a section shows below the city's heading. Each page brings its own, so that a lazy
-/// page's code (the calendar, the pact) is reachable from that page alone.
-type Content = fn(CityDetail) -> AnyView;
+/// The city's slug in the address.
+fn slug_param() -> String {
+    use_params_map()
+        .read_untracked()
+        .get("slug")
+        .unwrap_or_default()
+}
 
 #[component]
 pub fn CityOverviewPage() -> impl IntoView {
     view! { <CityFrame section=Section::Overview content=|detail| view! { <Overview detail /> }.into_any() /> }
 }
 
+// Each section's own data is asked for here, beside the city's, never in the view built once
+// the city is in: on the server `Suspense` builds that view twice, and a resource created there
+// would query the database for a copy that is thrown away. Each page also brings its own view,
+// so that a lazy page's code (the calendar, the pact) is reachable from that page alone.
+
 #[component]
 pub fn CityMapPage() -> impl IntoView {
+    let places = crate::map::city::city_places(slug_param());
     view! {
         <CityFrame
             section=Section::Map
-            content=|detail| {
-                let slug = detail.city.slug.clone();
+            content=move |detail| {
                 view! {
                     <Whereabouts detail />
-                    <crate::map::city::CityPlacesMap slug />
+                    <crate::map::city::CityPlacesMap places />
                 }
                 .into_any()
             }
@@ -66,12 +75,13 @@ pub fn CityMapPage() -> impl IntoView {
 
 #[component]
 pub fn CityCalendarPage() -> impl IntoView {
+    let data = crate::calendar::calendar_data(crate::calendar::Scope::City(slug_param()));
     view! {
         <CityFrame
             section=Section::Calendar
-            content=|detail| {
+            content=move |detail| {
                 let scope = crate::calendar::Scope::City(detail.city.slug);
-                view! { <crate::calendar::Calendar scope /> }.into_any()
+                view! { <crate::calendar::CalendarView scope data /> }.into_any()
             }
         />
     }
@@ -79,17 +89,21 @@ pub fn CityCalendarPage() -> impl IntoView {
 
 #[component]
 pub fn CityPactPage() -> impl IntoView {
+    let pact = crate::pact::pact_data(slug_param());
     view! {
         <CityFrame
             section=Section::Pact
-            content=|detail| view! { <crate::pact::PactSection slug=detail.city.slug /> }.into_any()
+            content=move |_| view! { <crate::pact::PactSection pact /> }.into_any()
         />
     }
 }
 
 /// Loads the city once and renders its heading, section navigation and the chosen section.
 #[component]
-fn CityFrame(section: Section, content: Content) -> impl IntoView {
+fn CityFrame<F>(section: Section, content: F) -> impl IntoView
+where
+    F: Fn(CityDetail) -> AnyView + Copy + Send + Sync + 'static,
+{
     let i18n = use_i18n();
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
@@ -107,7 +121,10 @@ fn CityFrame(section: Section, content: Content) -> impl IntoView {
 }
 
 #[component]
-fn CityView(detail: CityDetail, section: Section, content: Content) -> impl IntoView {
+fn CityView<F>(detail: CityDetail, section: Section, content: F) -> impl IntoView
+where
+    F: Fn(CityDetail) -> AnyView + Send + Sync + 'static,
+{
     let i18n = use_i18n();
     let name = in_lang(i18n, detail.city.name.clone());
     let country = in_lang(i18n, detail.city.country_name.clone());

@@ -10,6 +10,8 @@ include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 pub mod accounts;
 #[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
 pub mod boot;
 pub mod calendar;
 #[cfg(feature = "ssr")]
@@ -25,6 +27,7 @@ mod error;
 #[cfg(feature = "ssr")]
 mod export;
 mod forms;
+pub mod frame;
 mod layout;
 #[cfg(feature = "ssr")]
 pub mod mail;
@@ -109,7 +112,7 @@ pub(crate) fn redirect_to(lang: &str, path: &str) {
     use leptos_i18n::Locale as _;
     let lang = locale_of(lang).as_str();
     // A form posted from inside a widget answers inside it.
-    let target = embed::framed_redirect(lang, path).unwrap_or_else(|| format!("/{lang}/{path}"));
+    let target = frame::framed_redirect(lang, path).unwrap_or_else(|| format!("/{lang}/{path}"));
     leptos_axum::redirect(&target);
 }
 

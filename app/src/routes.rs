@@ -23,7 +23,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
-                <crate::embed::FrameHead />
+                <crate::frame::FrameHead />
                 <Bootstrap options />
                 <MetaTags />
             </head>

@@ -215,6 +215,18 @@ impl Db {
     }
 }
 
+/// The account of an address, read inside a write transaction (never through the pool, whose
+/// connections may all be waiting for this transaction's lock).
+pub async fn user_by_email(tx: &mut Tx, email: &Email) -> Result<Option<User>, DbError> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+    Ok(on_tx!(tx, |conn| {
+        sqlx::query_as(&sql)
+            .bind(email.as_str())
+            .fetch_optional(conn)
+            .await?
+    }))
+}
+
 /// Creates a user; a second account for the same address is a `Conflict`.
 pub async fn create_user(
     tx: &mut Tx,

@@ -57,7 +57,8 @@ pub struct AdhesionRow {
     pub pact_id: i64,
     pub city_id: i64,
     pub version_number: i32,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: AdhesionStatus,
     pub organisation: String,
     pub legal_form: String,
     pub sector_id: Option<i64>,
@@ -84,10 +85,6 @@ pub struct AdhesionRow {
 }
 
 impl AdhesionRow {
-    pub fn status(&self) -> AdhesionStatus {
-        AdhesionStatus::parse(&self.status).unwrap_or(AdhesionStatus::Withdrawn)
-    }
-
     pub fn has_logo(&self) -> bool {
         self.logos > 0
     }
@@ -750,7 +747,7 @@ pub async fn confirm_adhesion(
     });
     Ok(match row {
         None => Confirmation::Unknown,
-        Some(r) if r.status() == AdhesionStatus::Unconfirmed => Confirmation::Expired(r),
+        Some(r) if r.status == AdhesionStatus::Unconfirmed => Confirmation::Expired(r),
         Some(r) => Confirmation::Already(r),
     })
 }
@@ -1096,22 +1093,36 @@ pub async fn accept_invitation(tx: &mut Tx, id: i64, now: i64) -> Result<(), DbE
 
 // Pact administration.
 
-pub async fn create_pact(
+/// The city's pact, created with these titles when it has none yet; `true` when it was created.
+/// Read and written through the transaction: a second connection taken from the pool while
+/// this one holds SQLite's write lock can wait on writers that wait on this one.
+pub async fn pact_for_city(
     tx: &mut Tx,
     city_id: i64,
     title_en: &str,
     title_it: &str,
-) -> Result<i64, DbError> {
-    Ok(on_tx!(tx, |conn| {
+) -> Result<(i64, bool), DbError> {
+    let created: Option<i64> = on_tx!(tx, |conn| {
         sqlx::query_scalar(
-            "INSERT INTO pacts (city_id, title_en, title_it) VALUES ($1, $2, $3) RETURNING id",
+            "INSERT INTO pacts (city_id, title_en, title_it) VALUES ($1, $2, $3) \
+             ON CONFLICT (city_id) DO NOTHING RETURNING id",
         )
         .bind(city_id)
         .bind(title_en)
         .bind(title_it)
-        .fetch_one(&mut *conn)
+        .fetch_optional(&mut *conn)
         .await?
-    }))
+    });
+    if let Some(id) = created {
+        return Ok((id, true));
+    }
+    let id = on_tx!(tx, |conn| {
+        sqlx::query_scalar("SELECT id FROM pacts WHERE city_id = $1")
+            .bind(city_id)
+            .fetch_one(&mut *conn)
+            .await?
+    });
+    Ok((id, false))
 }
 
 pub async fn update_pact(

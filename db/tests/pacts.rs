@@ -169,7 +169,7 @@ async fn an_adhesion_from_sign_up_to_erasure() {
         .await;
         let id = created.expect("stored");
         let row = t.db.adhesion(id).await.unwrap();
-        assert_eq!(row.status(), AdhesionStatus::Unconfirmed, "{}", t.name);
+        assert_eq!(row.status, AdhesionStatus::Unconfirmed, "{}", t.name);
         assert_eq!(row.version_number, 1);
         assert_eq!(
             t.db.adhesion_commitments(id).await.unwrap(),
@@ -224,7 +224,7 @@ async fn an_adhesion_from_sign_up_to_erasure() {
             .unwrap();
         tx.commit().await.unwrap();
         assert!(
-            matches!(first, Confirmation::Confirmed(ref r) if r.status() == AdhesionStatus::Pending)
+            matches!(first, Confirmation::Confirmed(ref r) if r.status == AdhesionStatus::Pending)
         );
         let mut tx = t.db.begin_write().await.unwrap();
         let again = pacts::confirm_adhesion(&mut tx, &confirm.hash, "other", now + 120)
@@ -295,7 +295,7 @@ async fn an_adhesion_from_sign_up_to_erasure() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(gone.status(), AdhesionStatus::Withdrawn);
+        assert_eq!(gone.status, AdhesionStatus::Withdrawn);
         assert!(pacts::withdraw(&mut tx, id, now + 501)
             .await
             .unwrap()

@@ -390,6 +390,15 @@ impl RegistrationStatus {
     }
 }
 
+/// How the database hands a stored status over.
+impl TryFrom<String> for RegistrationStatus {
+    type Error = crate::UnknownValue;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw).ok_or(crate::UnknownValue(raw))
+    }
+}
+
 /// What a registrant sees through their personal link.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegistrationView {

@@ -51,6 +51,15 @@ impl AdhesionStatus {
     }
 }
 
+/// How the database hands a stored status over.
+impl TryFrom<String> for AdhesionStatus {
+    type Error = crate::UnknownValue;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw).ok_or(crate::UnknownValue(raw))
+    }
+}
+
 /// The legal form of an adhering organisation, as the sign-up form offers it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum LegalForm {

@@ -299,3 +299,9 @@ mod tests {
         assert!(Name::parse(&"é".repeat(200)).is_ok());
     }
 }
+
+/// A stored value that names no known variant: a row written by a newer version or edited by
+/// hand. Reading it is an error, never a guess at what it meant.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown stored value {0:?}")]
+pub struct UnknownValue(pub String);

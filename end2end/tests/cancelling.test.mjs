@@ -67,6 +67,8 @@ async function cancelAsked(page, email, invite, js) {
   assert.equal(value(cancel, 'STATUS'), 'CANCELLED');
   assert.equal(value(cancel, 'UID'), value(invite, 'UID'), 'the entry they were sent');
   assert.ok(Number(value(cancel, 'SEQUENCE')) > Number(value(invite, 'SEQUENCE')), 'a later SEQUENCE');
+  assert.equal(value(cancel, 'ATTENDEE'), `mailto:${email}`, 'to the person it removes');
+  assert.match(value(cancel, 'ORGANIZER'), /^mailto:[^@\s]+@[^@\s]+$/, 'from the site');
 }
 
 describe('cancelling asks first', () => {

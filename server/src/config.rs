@@ -16,6 +16,16 @@ fn default_mail_from(public_url: &Url) -> String {
     format!("Learning City <no-reply@{domain}>")
 }
 
+/// The largest body any request may send: a logo of 2 MB and the form around it fit well.
+pub const MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// How many public writes a client may make: `burst` at once, then `per_minute`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    pub per_minute: u32,
+    pub burst: u32,
+}
+
 pub const DEFAULT_DATABASE_URL: &str = "sqlite:data/learning-city.db";
 const DEFAULT_SITE_ADDR: &str = "127.0.0.1:3000";
 
@@ -70,7 +80,7 @@ pub struct Config {
     pub load_demo_data: bool,
     pub log_format: LogFormat,
     /// Public writes (registrations) per client address; a rate of 0 switches the limit off.
-    pub public_writes: crate::limits::Limit,
+    pub public_writes: Limit,
     /// The key personal links are derived under (`LINK_KEY`); without it, one kept in the
     /// database.
     pub link_key: Option<SecretString>,
@@ -190,7 +200,7 @@ impl Config {
                     .map_err(|_| ConfigError::new(var, "must be a whole number")),
             }
         };
-        let public_writes = crate::limits::Limit {
+        let public_writes = Limit {
             per_minute: number("RATE_LIMIT_PER_MINUTE", 6)?,
             burst: number("RATE_LIMIT_BURST", 20)?,
         };

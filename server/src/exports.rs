@@ -1,6 +1,6 @@
 //! Downloads for coordinators, served outside the Leptos router because they are files.
 
-use crate::http::AppState;
+use crate::state::AppState;
 use app::accounts::session::AuthSession;
 use app::AppError;
 use axum::extract::{Path, State};

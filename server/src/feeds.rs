@@ -8,7 +8,6 @@
 //! feed not kept render it once. Browsers and proxies may keep an answer for a minute, and
 //! revalidate it with its ETag or date.
 
-use crate::http::AppState;
 use crate::kept::Kept;
 use app::AppError;
 use axum::body::Bytes;
@@ -22,6 +21,15 @@ use std::time::Duration;
 /// How long browsers and proxies may use a feed without asking again: the README promises that
 /// a change shows in the feeds within a minute.
 const PUBLIC_LIFETIME: &str = "public, max-age=60";
+
+/// What the feeds read from the server's state.
+#[derive(Clone)]
+pub struct Sources {
+    pub db: db::Db,
+    pub site: app::SiteInfo,
+    pub catalog: app::catalog::Catalog,
+    pub cache: FeedCache,
+}
 
 #[derive(Clone)]
 pub struct FeedCache {
@@ -118,7 +126,7 @@ fn with_filename(mut res: Response, filename: &str) -> Response {
 }
 
 pub async fn calendar_ics(
-    State(state): State<AppState>,
+    State(state): State<Sources>,
     request: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
@@ -130,14 +138,14 @@ pub async fn calendar_ics(
             .map(|body| (body, ICS))
     };
     let res = state
-        .feeds
+        .cache
         .serve(&request, format!("ics?{q}"), render)
         .await;
     with_filename(res, "learning-city.ics")
 }
 
 pub async fn calendar_json(
-    State(state): State<AppState>,
+    State(state): State<Sources>,
     request: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
@@ -148,7 +156,7 @@ pub async fn calendar_json(
             .map(|v| (v.to_string(), JSON))
     };
     let mut res = state
-        .feeds
+        .cache
         .serve(&request, format!("json?{q}"), render)
         .await;
     // Other sites read it from their pages' scripts.
@@ -160,7 +168,7 @@ pub async fn calendar_json(
 }
 
 pub async fn occurrence_ics(
-    State(state): State<AppState>,
+    State(state): State<Sources>,
     request: HeaderMap,
     Path(file): Path<String>,
     RawQuery(q): RawQuery,
@@ -179,7 +187,7 @@ pub async fn occurrence_ics(
             .map(|body| (body, ICS))
     };
     let res = state
-        .feeds
+        .cache
         .serve(&request, format!("meeting/{id}?{q}"), render)
         .await;
     with_filename(res, "meeting.ics")
@@ -188,7 +196,7 @@ pub async fn occurrence_ics(
 /// What the live map reads after its page has loaded: the cities of a filter with their groups
 /// per zoom level and their cards, in one language (`lang`). The same for every reader.
 pub async fn map_cities(
-    State(state): State<AppState>,
+    State(state): State<Sources>,
     request: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
@@ -208,12 +216,12 @@ pub async fn map_cities(
             })
     };
     state
-        .feeds
+        .cache
         .serve(&request, format!("map?{q}"), render)
         .await
 }
 
-pub async fn registration_ics(State(state): State<AppState>, RawQuery(q): RawQuery) -> Response {
+pub async fn registration_ics(State(state): State<Sources>, RawQuery(q): RawQuery) -> Response {
     let q = q.unwrap_or_default();
     let token = url::form_urlencoded::parse(q.as_bytes())
         .find(|(k, _)| k == "token")

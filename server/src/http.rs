@@ -1,11 +1,12 @@
 //! The HTTP stack: Leptos pages and server functions, static assets, probes, and the layers every
 //! response passes through (request id, tracing, compression, security and cache headers).
 
-use crate::config::Config;
-use crate::sessions::Store;
+use crate::config::MAX_BODY;
+use crate::sessions::SESSION_COOKIE;
+use crate::state::{context, AppState};
 use app::accounts::session::{Backend, ClientAddr, SignedIn};
-use app::{shell, App, SiteInfo};
-use axum::extract::{ConnectInfo, FromRef, Request, State};
+use app::{shell, App};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -13,7 +14,6 @@ use axum::routing::get;
 use axum::Router;
 use db::Db;
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, OnceLock};
@@ -26,62 +26,12 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// The session cookie: a request carrying it may be signed in, and its pages are never kept.
-pub(crate) const SESSION_COOKIE: &str = "lc_session";
-
 static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Policy for responses that are not pages (assets, probes, server-function results): nothing
 /// may run, and nothing may frame them. Pages get [`app::boot::page_policy`].
 const DEFAULT_CSP: &str = "default-src 'none'; img-src 'self' data:; style-src 'self'; \
      frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-
-#[derive(Clone, FromRef)]
-pub struct AppState {
-    pub leptos_options: LeptosOptions,
-    pub db: Db,
-    pub site: SiteInfo,
-    pub sessions: Store,
-    pub public_writes: Option<Arc<crate::limits::PublicWrites>>,
-    #[from_ref(skip)]
-    pub flash_writes: Option<Arc<crate::limits::PublicWrites>>,
-    pub feeds: crate::feeds::FeedCache,
-    pub pages: crate::page_cache::PageCache,
-    pub catalog: app::catalog::Catalog,
-    pub passwords: app::accounts::password::Passwords,
-    pub trusted_proxies: Arc<Vec<IpAddr>>,
-    pub request_timeout: Duration,
-    pub links: db::links::LinkKey,
-}
-
-impl AppState {
-    pub fn new(config: &Config, db: Db, sessions: Store, links: db::links::LinkKey) -> Self {
-        let version = db.data_version();
-        Self {
-            leptos_options: config.leptos.clone(),
-            site: SiteInfo {
-                public_url: config.public_url.as_str().trim_end_matches('/').to_owned(),
-                mail_from: config.mail_from.clone(),
-                tiles: config.tiles.clone(),
-                registration_days: app::RegistrationDays {
-                    unconfirmed: config.retention.unconfirmed_registration_days,
-                    after: config.retention.registration_days,
-                },
-            },
-            sessions,
-            public_writes: crate::limits::PublicWrites::new(config.public_writes),
-            flash_writes: crate::limits::PublicWrites::new(config.public_writes),
-            feeds: crate::feeds::FeedCache::new(config.feed_cache_seconds, version.clone()),
-            pages: crate::page_cache::PageCache::new(config.page_cache_seconds, version.clone()),
-            catalog: app::catalog::Catalog::new(version),
-            passwords: Default::default(),
-            trusted_proxies: Arc::new(config.trusted_proxies.clone()),
-            request_timeout: config.request_timeout,
-            links,
-            db,
-        }
-    }
-}
 
 /// How long a coordinator stays signed in without doing anything.
 const SESSION_IDLE: time::Duration = time::Duration::hours(12);
@@ -92,26 +42,6 @@ const SESSION_IDLE: time::Duration = time::Duration::hours(12);
 fn routes() -> Vec<AxumRouteListing> {
     static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
-}
-
-/// What every page render and server-function call finds in its context.
-pub(crate) fn context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
-    let db = state.db.clone();
-    let site = state.site.clone();
-    let catalog = state.catalog.clone();
-    let links = state.links.clone();
-    move || {
-        provide_context(db.clone());
-        provide_context(links.clone());
-        provide_context(site.clone());
-        provide_context(catalog.clone());
-        // The request's database clock, for the queries of its server functions and loaders.
-        if let Some(clock) = leptos::prelude::use_context::<axum::http::request::Parts>()
-            .and_then(|p| p.extensions.get::<db::timing::Clock>().cloned())
-        {
-            provide_context(clock);
-        }
-    }
 }
 
 pub fn router(state: AppState) -> Router {
@@ -245,9 +175,9 @@ pub fn router(state: AppState) -> Router {
                     move |_: &Response| hsts.clone(),
                 )),
         )
-        .layer(RequestBodyLimitLayer::new(crate::pacts::MAX_BODY))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
         .layer(middleware::from_fn(move |req, next| {
-            crate::statuses::chunked_within(crate::pacts::MAX_BODY, request_timeout, req, next)
+            crate::statuses::chunked_within(MAX_BODY, request_timeout, req, next)
         }))
         .layer(middleware::from_fn(run_to_completion))
         .with_state(state)
@@ -578,47 +508,6 @@ fn is_hashed(path: &str) -> bool {
         && parts[parts.len() - 2]
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-}
-
-/// Refuses a server-function call before it runs, as the function itself would: a form posted
-/// without JavaScript goes back to its page with the error (which the page shows with its
-/// status); anything else gets the error as JSON with its status. The rest of the body is read
-/// first (bounded by the body limit), so that a client still uploading gets the answer rather
-/// than a reset connection.
-pub(crate) async fn refuse(req: Request, error: app::AppError) -> Response {
-    use leptos::server_fn::error::{FromServerFnError, ServerFnUrlError};
-    let (parts, body) = req.into_parts();
-    let _ = axum::body::to_bytes(body, crate::pacts::MAX_BODY).await;
-    let wants_page = parts
-        .headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    let referer = parts
-        .headers
-        .get(header::REFERER)
-        .and_then(|v| v.to_str().ok());
-    if let (true, Some(referer)) = (wants_page, referer) {
-        if let Ok(url) = ServerFnUrlError::new(parts.uri.path(), error.clone()).to_url(referer) {
-            if let Ok(location) = HeaderValue::from_str(url.as_str()) {
-                return (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response();
-            }
-        }
-    }
-    let status = match &error {
-        // Not a problem of what was sent but of how: the body is not what the function reads.
-        app::AppError::Invalid(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        other => other.status(),
-    };
-    (
-        status,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        error.ser(),
-    )
-        .into_response()
 }
 
 #[cfg(test)]

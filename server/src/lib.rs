@@ -16,11 +16,14 @@ mod maps;
 mod pacts;
 mod page_cache;
 mod pages;
+mod refuse;
 pub mod sessions;
+mod state;
 mod statuses;
 pub mod telemetry;
 
-pub use http::{router, AppState};
+pub use http::router;
+pub use state::AppState;
 
 use anyhow::Context;
 use config::Config;

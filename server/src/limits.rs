@@ -4,6 +4,7 @@
 //! client counts as the balancer; see README): the limit is a brake on bots, while the rules
 //! that must hold exactly (one registration per address and date, seats) live in the database.
 
+use crate::config::Limit;
 use app::accounts::session::ClientAddr;
 use app::AppError;
 use axum::extract::{Request, State};
@@ -35,13 +36,6 @@ const PUBLIC_WRITES: [&str; 15] = [
     "/api/pact_replace_link",
     "/api/pact_accept",
 ];
-
-/// How many public writes a client may make: `burst` at once, then `per_minute`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limit {
-    pub per_minute: u32,
-    pub burst: u32,
-}
 
 pub struct PublicWrites {
     limiter: DefaultKeyedRateLimiter<IpAddr>,
@@ -89,7 +83,7 @@ pub async fn limit_public_writes(
         return next.run(req).await;
     }
     tracing::warn!(%client, %path, "public write over the rate limit");
-    let mut res = crate::http::refuse(req, AppError::TooManyRequests).await;
+    let mut res = crate::refuse::refuse(req, AppError::TooManyRequests).await;
     if res.status() == StatusCode::TOO_MANY_REQUESTS {
         res.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));

@@ -172,22 +172,21 @@ async fn create_admin(config: Config, email: &str, name: &str, locale: &str) -> 
         other => other?,
     };
     db::accounts::add_role(&mut tx, id, domain::Role::Admin, None, now).await?;
-    db::audit::append(
-        &mut tx,
-        &db::audit::NewEntry {
-            actor_id: None,
-            actor_email: "command line",
-            action: "user.create_admin",
-            entity: "user",
-            entity_id: id.to_string(),
-            city_id: None,
-            cluster_id: None,
-            before: None,
-            after: Some(serde_json::json!({ "email": email.as_str(), "role": "admin" })),
-        },
-        now,
-    )
-    .await?;
+    {
+        use app::audit::{record, Action, Actor, Scope, Target};
+        let after = serde_json::json!({ "email": email.as_str(), "role": "admin" });
+        let (admin, target) = (Action::UserCreateAdmin, Target::new(id, Scope::NETWORK));
+        record(
+            &mut tx,
+            Actor::CommandLine,
+            admin,
+            target,
+            None,
+            Some(after),
+            now,
+        )
+        .await?;
+    }
     tx.commit().await?;
     println!("created administrator {email}");
     Ok(())

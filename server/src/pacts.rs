@@ -2,7 +2,7 @@
 //! organisation's own data, the coordinators' export), and the guard in front of the
 //! multipart sign-up forms.
 
-use crate::http::AppState;
+use crate::state::AppState;
 use app::AppError;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -11,9 +11,6 @@ use axum::response::{IntoResponse, Response};
 
 /// The server functions that take multipart bodies.
 const MULTIPART: [&str; 3] = ["/api/pact_join", "/api/pact_update", "/api/pact_edit"];
-
-/// The largest body any request may send: a logo of 2 MB and the form around it fit well.
-pub const MAX_BODY: usize = 4 * 1024 * 1024;
 
 fn error_response(e: AppError) -> Response {
     (e.status(), e.to_string()).into_response()
@@ -178,7 +175,7 @@ pub async fn multipart_only(req: Request, next: Next) -> Response {
     if multipart {
         return next.run(req).await;
     }
-    crate::http::refuse(
+    crate::refuse::refuse(
         req,
         app::Invalid::only(app::Invalid::FORM, app::Problem::Format),
     )

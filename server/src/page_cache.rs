@@ -67,7 +67,7 @@ fn keepable(req: &Request) -> bool {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .any(|v| v.contains(crate::http::SESSION_COOKIE));
+        .any(|v| v.contains(crate::sessions::SESSION_COOKIE));
     page && !personal && !session
 }
 

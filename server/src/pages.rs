@@ -3,7 +3,7 @@
 //! hydrating client: with islands no client reads it, and an inline script needs the pages'
 //! policy to admit it. Here the page is the shell's HTML, whole, and nothing after it.
 
-use crate::http::AppState;
+use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -32,7 +32,7 @@ fn whole_page<IV: IntoView + 'static>(
 
 async fn render(state: AppState, req: Request) -> Response {
     let options = state.leptos_options.clone();
-    let context = crate::http::context(&state);
+    let context = crate::state::context(&state);
     leptos_axum::handle_response_inner(
         move || {
             provide_context(leptos_router::Method::Get);

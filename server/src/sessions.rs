@@ -7,6 +7,9 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
+/// The session cookie: a request carrying it may be signed in, and its pages are never kept.
+pub(crate) const SESSION_COOKIE: &str = "lc_session";
+
 #[derive(Clone, Debug)]
 pub enum Store {
     Sqlite(SqliteStore),

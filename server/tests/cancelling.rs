@@ -122,6 +122,25 @@ async fn a_cancelled_registration_is_mailed_a_receipt_that_takes_the_entry_out_o
         );
         assert_eq!(raw(taken_out, "DTSTART"), raw(offered, "DTSTART"));
         assert_eq!(raw(taken_out, "STATUS").as_deref(), Some("CANCELLED"));
+        // RFC 5546: a cancellation is from the organiser, to the attendee it removes.
+        assert_eq!(
+            raw(taken_out, "ATTENDEE").as_deref(),
+            Some("mailto:giulia@example.org"),
+            "{}",
+            app.backend
+        );
+        let from = header_of(receipt, "From");
+        let organizer = raw(taken_out, "ORGANIZER").expect("an ORGANIZER");
+        let address = organizer.strip_prefix("mailto:").expect("mailto:");
+        assert!(
+            from.contains(&format!("<{address}>")),
+            "{organizer} is not {from}"
+        );
+        assert_eq!(
+            raw(offered, "ATTENDEE"),
+            None,
+            "the invite is published, to no one"
+        );
         let sequence = |e: &ics::Component| -> u32 { raw(e, "SEQUENCE").unwrap().parse().unwrap() };
         assert!(
             sequence(taken_out) > sequence(offered),
@@ -216,7 +235,9 @@ async fn the_cancel_buttons_only_ask_and_the_question_pages_hold_the_real_ones()
     assert!(html.contains("Yes, cancel my registration"));
     assert!(html.contains(&format!(r#"href="/en/registration?token={token}""#)));
     assert_eq!(
-        app.db.registrations(occurrence).await.unwrap()[0].status,
+        app.db.registrations(occurrence).await.unwrap()[0]
+            .status
+            .as_str(),
         "confirmed",
         "asking cancels nothing"
     );

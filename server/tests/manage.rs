@@ -95,8 +95,8 @@ impl TestApp {
             .await
             .unwrap()
             .into_iter()
-            .find(|r| r.email == email && r.status != "cancelled")
-            .map(|r| r.status)
+            .find(|r| r.email == email && r.status.as_str() != "cancelled")
+            .map(|r| r.status.as_str().to_owned())
     }
 
     async fn registration_id(&self, occurrence: i64, email: &str) -> i64 {
@@ -105,7 +105,7 @@ impl TestApp {
             .await
             .unwrap()
             .into_iter()
-            .find(|r| r.email == email && r.status != "cancelled")
+            .find(|r| r.email == email && r.status.as_str() != "cancelled")
             .unwrap()
             .id
     }

@@ -118,7 +118,7 @@ impl TestApp {
 
     async fn statuses(&self, occurrence: i64) -> (usize, usize, usize) {
         let all = self.db.registrations(occurrence).await.unwrap();
-        let count = |s: &str| all.iter().filter(|r| r.status == s).count();
+        let count = |s: &str| all.iter().filter(|r| r.status.as_str() == s).count();
         (count("confirmed"), count("waiting"), count("pending"))
     }
 
@@ -239,7 +239,7 @@ async fn two_hundred_sign_ups_for_twenty_seats_and_the_waitlist_moves_up() {
         let first_waiting = {
             let all = app.db.registrations(occurrence).await.unwrap();
             all.into_iter()
-                .find(|r| r.status == "waiting")
+                .find(|r| r.status.as_str() == "waiting")
                 .unwrap()
                 .email
         };

@@ -212,7 +212,7 @@ async fn an_organisation_adheres_confirms_is_approved_listed_and_withdraws() {
             .await;
         assert_eq!(status, 200, "{b}: {body}");
         let row = &app.adhesion_named(name).await[0];
-        assert_eq!(row.status, "pending", "{b}");
+        assert_eq!(row.status.as_str(), "pending", "{b}");
         assert!(row.has_logo(), "{b}: the logo was stored");
         let mail = app.mail_to(email).await;
         assert_eq!(mail.len(), 2, "{b}: the personal link follows");
@@ -478,7 +478,7 @@ async fn expired_and_used_links_are_refused_and_can_be_sent_again() {
             .await;
         assert_eq!(status, 200, "{b}");
         assert_eq!(
-            app.adhesion_named("Ritardatari").await[0].status,
+            app.adhesion_named("Ritardatari").await[0].status.as_str(),
             "pending",
             "{b}"
         );
@@ -625,7 +625,7 @@ async fn the_same_organisation_sent_twice_at_once_is_stored_once() {
             "{b}"
         );
         assert_eq!(
-            app.adhesion_named("Altro nome").await[0].status,
+            app.adhesion_named("Altro nome").await[0].status.as_str(),
             "unconfirmed"
         );
     }
@@ -659,7 +659,7 @@ async fn a_stranger_typing_an_organisations_tax_code_blocks_nothing() {
             .await;
         assert_eq!(status, 200, "{b}: {body}");
         assert_eq!(
-            app.adhesion_named("Circolo Vero").await[0].status,
+            app.adhesion_named("Circolo Vero").await[0].status.as_str(),
             "pending"
         );
     }
@@ -1435,7 +1435,7 @@ async fn coordinators_run_the_pact_and_its_coordination_table() {
             .await
             .unwrap();
         assert_eq!(invited.len(), 4, "{b}: the four approved sports adherents");
-        assert!(invited.iter().all(|i| i.status == "approved"));
+        assert!(invited.iter().all(|i| i.status.as_str() == "approved"));
         let (status, _) = app.call(&me, "pact_invite", &invite).await;
         assert_eq!(status, 200, "{b}");
         let again = app
@@ -1481,7 +1481,8 @@ async fn coordinators_run_the_pact_and_its_coordination_table() {
             let theirs: Vec<_> = registrations.iter().filter(|r| &r.email == guest).collect();
             assert_eq!(theirs.len(), 1, "{b}");
             assert_eq!(
-                theirs[0].status, "confirmed",
+                theirs[0].status.as_str(),
+                "confirmed",
                 "{b}: registered in one click"
             );
         }
@@ -1690,7 +1691,10 @@ async fn a_crowd_signing_the_pact_with_duplicates_leaves_one_adhesion_each() {
             let mut rows = app.adhesion_named(&names[0]).await;
             rows.extend(app.adhesion_named(&names[1]).await);
             rows.retain(|r| names.contains(&r.organisation));
-            let live = rows.iter().filter(|r| r.status == "pending").count();
+            let live = rows
+                .iter()
+                .filter(|r| r.status.as_str() == "pending")
+                .count();
             assert_eq!(live, 1, "{b}: tax code of pair {i}");
         }
         println!("{b}: 190 sign-ups in {filing:?}, 70 confirmations in {confirming:?}");
@@ -1735,4 +1739,54 @@ async fn no_open_data_cell_runs_as_a_formula() {
         cells > 0 && csv.contains("'=HYPERLINK") && csv.contains("'+cmd"),
         "{csv}"
     );
+}
+
+/// More saves at once than the SQLite pool has connections: the one holding the write lock must
+/// never need a second connection, which the others, queued for the lock, would all be holding
+/// (until every one of them gave up with a 503 after the busy timeout).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pact_saved_many_times_at_once_is_created_once_and_no_save_waits_out() {
+    for test_db in common::backends().await {
+        let app = spawn_app(test_db, &[]).await;
+        let b = app.backend;
+        let chengdu = app.city("chengdu").await;
+        app.user("coord@chengdu.example.org", "en", &[Role::City(chengdu)])
+            .await;
+        let me = app.signed_in("coord@chengdu.example.org").await;
+        let saves = (0..24).map(|n| {
+            let me = me.clone();
+            let app = &app;
+            async move {
+                let text = format!("## Premessa\n\nVersione {n}.");
+                app.call(
+                    &me,
+                    "pact_save",
+                    &[
+                        ("lang", "en"),
+                        ("slug", "chengdu"),
+                        ("title_en", "Pact for Lifelong Learning"),
+                        ("title_it", "Patto per l'apprendimento permanente"),
+                        ("text_it", &text),
+                    ],
+                )
+                .await
+            }
+        });
+        let started = std::time::Instant::now();
+        for (status, body) in futures::future::join_all(saves).await {
+            assert_eq!(status, 200, "{b}: {body}");
+        }
+        // The busy timeout is 10 s: a save that waited it out would show here too.
+        assert!(
+            started.elapsed().as_secs() < 10,
+            "{b}: {:?}",
+            started.elapsed()
+        );
+        let actions = app.audit_actions().await;
+        let created = actions.iter().filter(|a| *a == "pact.create").count();
+        assert_eq!(created, 1, "{b}: {actions:?}");
+        let (status, html) = app.page(&browser(), "/en/cities/chengdu/pact").await;
+        assert_eq!(status, 200, "{b}");
+        assert!(html.contains("Pact for Lifelong Learning"), "{b}");
+    }
 }

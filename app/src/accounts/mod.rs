@@ -127,29 +127,6 @@ pub(crate) mod ops {
         leptos_i18n::td_string!(locale, mail_expires, at = at).to_string()
     }
 
-    pub fn audit_user<'a>(
-        actor: Option<&'a SessionUser>,
-        action: &'a str,
-        user_id: i64,
-        before: Option<serde_json::Value>,
-        after: Option<serde_json::Value>,
-    ) -> db::audit::NewEntry<'a> {
-        db::audit::NewEntry {
-            actor_id: actor.map(|a| a.user.id),
-            // Without a session the person acted through a link sent to their own address.
-            actor_email: actor
-                .map(|a| a.user.email.as_str())
-                .unwrap_or("(link by e-mail)"),
-            action,
-            entity: "user",
-            entity_id: user_id.to_string(),
-            city_id: None,
-            cluster_id: None,
-            before,
-            after,
-        }
-    }
-
     /// Sends the reset link if the address has an account. Runs detached from the request so
     /// that the response takes the same time either way.
     pub async fn send_reset(db: Db, site: crate::SiteInfo, email: Email) -> Result<(), AppError> {
@@ -230,22 +207,6 @@ pub(crate) mod ops {
     }
 
     pub use session::{attempt, auth_session, client_addr, require_user, Credentials};
-}
-
-/// The audit entry for an account an administrator created by inviting someone.
-#[cfg(feature = "ssr")]
-pub(crate) fn audit_invite<'a>(
-    admin: &'a session::SessionUser,
-    user_id: i64,
-    email: &domain::Email,
-) -> db::audit::NewEntry<'a> {
-    ops::audit_user(
-        Some(admin),
-        "user.invite",
-        user_id,
-        None,
-        Some(serde_json::json!({ "email": email.as_str() })),
-    )
 }
 
 /// Issues an invitation link (voiding any earlier one) and writes the mail in `tx`.
@@ -393,6 +354,7 @@ pub async fn reset_password(
     password: String,
     confirm: String,
 ) -> Result<(), AppError> {
+    use crate::audit::{record, Action, Actor, Scope, Target};
     use ops::*;
     crate::respond(
         async {
@@ -406,8 +368,17 @@ pub async fn reset_password(
             let redeemed = redeem(&mut tx, &token, db::accounts::TokenPurpose::Reset).await?;
             let now = chrono::Utc::now();
             db::accounts::set_password(&mut tx, redeemed.user_id, &hash, now).await?;
-            let entry = audit_user(None, "user.password_reset", redeemed.user_id, None, None);
-            db::audit::append(&mut tx, &entry, now).await?;
+            let target = Target::new(redeemed.user_id, Scope::NETWORK);
+            record(
+                &mut tx,
+                Actor::Link,
+                Action::UserPasswordReset,
+                target,
+                None,
+                None,
+                now,
+            )
+            .await?;
             tx.commit().await?;
             crate::redirect_to(&lang, "account/sign-in?done=reset");
             Ok(())
@@ -424,6 +395,7 @@ pub async fn accept_invitation(
     password: String,
     confirm: String,
 ) -> Result<(), AppError> {
+    use crate::audit::{record, Action, Actor, Scope, Target};
     use ops::*;
     crate::respond(
         async {
@@ -440,14 +412,16 @@ pub async fn accept_invitation(
             let now = chrono::Utc::now();
             db::accounts::set_password(&mut tx, redeemed.user_id, &hash, now).await?;
             db::accounts::set_name(&mut tx, redeemed.user_id, &name, now).await?;
-            let entry = audit_user(
-                None,
-                "user.accept_invitation",
-                redeemed.user_id,
+            record(
+                &mut tx,
+                Actor::Link,
+                Action::UserAcceptInvitation,
+                Target::new(redeemed.user_id, Scope::NETWORK),
                 None,
                 Some(serde_json::json!({ "name": name })),
-            );
-            db::audit::append(&mut tx, &entry, now).await?;
+                now,
+            )
+            .await?;
             tx.commit().await?;
             let mut auth = auth_session()?;
             sign_in_as(&mut auth, redeemed.user_id).await?;
@@ -465,6 +439,7 @@ pub async fn change_password(
     password: String,
     confirm: String,
 ) -> Result<(), AppError> {
+    use crate::audit::{record, Action, Scope, Target};
     use ops::*;
     crate::respond(
         async {
@@ -480,8 +455,9 @@ pub async fn change_password(
             let now = chrono::Utc::now();
             let mut tx = db.begin_write().await?;
             db::accounts::set_password(&mut tx, me.user.id, &hash, now).await?;
-            let entry = audit_user(Some(&me), "user.password_change", me.user.id, None, None);
-            db::audit::append(&mut tx, &entry, now).await?;
+            let target = Target::new(me.user.id, Scope::NETWORK);
+            let change = Action::UserPasswordChange;
+            record(&mut tx, me.actor(), change, target, None, None, now).await?;
             tx.commit().await?;
             // Other sessions of this account end (their fingerprint no longer matches); this
             // one continues under the new one.
@@ -551,6 +527,7 @@ pub async fn change_email(lang: String, current: String, email: String) -> Resul
 
 #[server(endpoint = "confirm_email")]
 pub async fn confirm_email(lang: String, token: String) -> Result<(), AppError> {
+    use crate::audit::{record, Action, Actor, Scope, Target};
     use ops::*;
     crate::respond(
         async {
@@ -573,14 +550,16 @@ pub async fn confirm_email(lang: String, token: String) -> Result<(), AppError> 
                 }
                 other => other?,
             }
-            let entry = audit_user(
-                None,
-                "user.email_change",
-                redeemed.user_id,
+            record(
+                &mut tx,
+                Actor::Link,
+                Action::UserEmailChange,
+                Target::new(redeemed.user_id, Scope::NETWORK),
                 Some(serde_json::json!({ "email": before.email })),
                 Some(serde_json::json!({ "email": new.as_str() })),
-            );
-            db::audit::append(&mut tx, &entry, now).await?;
+                now,
+            )
+            .await?;
             tx.commit().await?;
             crate::redirect_to(&lang, "account/sign-in?done=email");
             Ok(())

@@ -28,6 +28,16 @@ pub struct SessionUser {
     fingerprint: Vec<u8>,
 }
 
+impl SessionUser {
+    /// This person as the author of an audit entry.
+    pub fn actor(&self) -> crate::audit::Actor<'_> {
+        crate::audit::Actor::User {
+            id: self.user.id,
+            email: &self.user.email,
+        }
+    }
+}
+
 impl axum_login::AuthUser for SessionUser {
     type Id = i64;
 

@@ -3,10 +3,14 @@
 
 #[cfg(feature = "ssr")]
 pub mod feeds;
+#[cfg(feature = "ssr")]
+pub(crate) mod ics;
 pub mod manage;
 #[cfg(feature = "ssr")]
 pub mod ops;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod read;
 mod zone;
 
 pub use pages::*;
@@ -51,12 +55,12 @@ pub enum Registration {
 
 #[server(endpoint = "calendar")]
 pub async fn get_calendar(lang: String, query: String) -> Result<CalendarData, AppError> {
-    crate::respond(ops::calendar(&lang, &query).await)
+    crate::respond(read::calendar(&lang, &query).await)
 }
 
 #[server(endpoint = "meeting")]
 pub async fn get_meeting(lang: String, id: i64) -> Result<MeetingDetail, AppError> {
-    crate::respond(ops::meeting(&lang, id).await)
+    crate::respond(read::meeting(&lang, id).await)
 }
 
 #[server(endpoint = "register")]

@@ -116,6 +116,7 @@ pub async fn delete_practice(
 mod ops {
     use super::*;
     use crate::accounts::session::{current_user, require_user, SessionUser};
+    use crate::audit;
     use crate::forms::input;
     use crate::{Invalid, Problem};
     use db::practices::{NewPractice, Stored};
@@ -139,7 +140,7 @@ mod ops {
             .occurrences(&filter, PREVIEW, 0)
             .await?
             .into_iter()
-            .map(|r| crate::calendar::ops::summary(locale, r))
+            .map(|r| crate::calendar::read::summary(locale, r))
             .collect();
         let practices = db.practices(cluster_id, Some(PREVIEW)).await?;
         Ok(ClusterPageData {
@@ -337,29 +338,30 @@ mod ops {
             None => {
                 let id =
                     db::practices::create(&mut tx, &new, user.user.id, now.timestamp()).await?;
-                ("practice.create", id, serde_json::Value::Null)
+                (audit::Action::PracticeCreate, id, serde_json::Value::Null)
             }
             Some((id, before)) => {
                 db::practices::update(&mut tx, *id, &new, now.timestamp()).await?;
-                let before = serde_json::to_value(before).map_err(|_| AppError::Internal)?;
-                ("practice.update", *id, before)
+                (audit::Action::PracticeUpdate, *id, audit::json(before)?)
             }
         };
         let after = serde_json::json!({
             "city": f.city, "title": new.title, "summary": new.summary, "link": new.link,
             "language": new.language, "tags": tags.as_slice(),
         });
-        let entry = crate::coordinate::ops::entry(
-            &user,
+        audit::record(
+            &mut tx,
+            user.actor(),
             action,
-            "practice",
-            practice_id.to_string(),
-            Some(city_id),
-            Some(cluster_id),
-            before,
-            after,
-        );
-        db::audit::append(&mut tx, &entry, now).await?;
+            audit::Target::new(
+                practice_id,
+                audit::Scope::city_in_cluster(city_id, cluster_id),
+            ),
+            Some(before),
+            Some(after),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         crate::redirect_to(lang, &format!("clusters/{slug}/practices?done=saved"));
         Ok(())
@@ -374,17 +376,19 @@ mod ops {
         let now = chrono::Utc::now();
         let mut tx = db.begin_write().await?;
         db::practices::delete(&mut tx, id).await?;
-        let entry = crate::coordinate::ops::entry(
-            &user,
-            "practice.delete",
-            "practice",
-            id.to_string(),
-            Some(stored.city_id),
-            Some(cluster_id),
-            serde_json::to_value(&stored.practice).map_err(|_| AppError::Internal)?,
-            serde_json::Value::Null,
-        );
-        db::audit::append(&mut tx, &entry, now).await?;
+        audit::record(
+            &mut tx,
+            user.actor(),
+            audit::Action::PracticeDelete,
+            audit::Target::new(
+                id,
+                audit::Scope::city_in_cluster(stored.city_id, cluster_id),
+            ),
+            Some(audit::json(&stored.practice)?),
+            Some(serde_json::Value::Null),
+            now,
+        )
+        .await?;
         tx.commit().await?;
         crate::redirect_to(lang, &format!("clusters/{slug}/practices?done=deleted"));
         Ok(())

@@ -7,7 +7,8 @@ use crate::calendar::{language_label, Agenda};
 use crate::forms::{error_of, Check, Field, FilterSelect, FormAlert, Kind, LangInput, Select};
 use crate::i18n::*;
 use crate::layout::{in_lang, link_to, ErrorContent, PageMeta};
-use crate::map::{MapFilter, NetworkMap, Sort};
+use crate::map::{map_of, MapFilter, NetworkMap, Sort, WorldMap};
+use crate::AppError;
 use domain::{Practice, MEETING_LANGUAGES};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -30,11 +31,17 @@ pub fn ClusterPage() -> impl IntoView {
         move || (i18n.get_locale().as_str().to_owned(), slug()),
         |(lang, slug)| get_cluster_page(lang, slug),
     );
+    // The members' map is asked for beside the cluster, not in the view built from it (see
+    // `crate::calendar::calendar_data`).
+    let map = map_of(Signal::derive(move || MapFilter {
+        cluster: Some(slug()),
+        ..Default::default()
+    }));
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(d) => view! { <ClusterView d /> }.into_any(),
+                    Ok(d) => view! { <ClusterView d map /> }.into_any(),
                     Err(e) => view! { <ErrorContent error=e /> }.into_any(),
                 }
             })}
@@ -43,7 +50,7 @@ pub fn ClusterPage() -> impl IntoView {
 }
 
 #[component]
-fn ClusterView(d: ClusterPageData) -> impl IntoView {
+fn ClusterView(d: ClusterPageData, map: Resource<Result<WorldMap, AppError>>) -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let c = d.detail.cluster;
@@ -51,10 +58,6 @@ fn ClusterView(d: ClusterPageData) -> impl IntoView {
     let name = in_lang(i18n, c.name);
     let description = in_lang(i18n, c.description);
     let members = c.members;
-    let filter = Signal::stored(MapFilter {
-        cluster: Some(slug.clone()),
-        ..Default::default()
-    });
     let sort = Memo::new(move |_| {
         let q = query.read();
         Sort::parse(q.get_str("sort"), q.get_str("dir"))
@@ -85,7 +88,7 @@ fn ClusterView(d: ClusterPageData) -> impl IntoView {
         </section>
         <section aria-labelledby="members-heading">
             <h2 id="members-heading">{t!(i18n, cluster_members_heading)} " (" {members} ")"</h2>
-            <NetworkMap filter sort=sort fixed=true />
+            <NetworkMap map sort=sort fixed=true />
         </section>
         <section aria-labelledby="meetings-heading">
             <h2 id="meetings-heading">{t!(i18n, cluster_meetings_heading)}</h2>

@@ -92,35 +92,9 @@ pub struct OutboxView {
 pub(crate) mod ops {
     use crate::accounts::session::SessionUser;
     use crate::AppError;
-    use db::audit::NewEntry;
     use db::network::Record;
     use db::Db;
     use domain::Role;
-
-    /// An audit entry for a coordinator's change of a city or cluster record.
-    #[allow(clippy::too_many_arguments)]
-    pub fn entry<'a>(
-        actor: &'a SessionUser,
-        action: &'a str,
-        entity: &'a str,
-        entity_id: String,
-        city_id: Option<i64>,
-        cluster_id: Option<i64>,
-        before: serde_json::Value,
-        after: serde_json::Value,
-    ) -> NewEntry<'a> {
-        NewEntry {
-            actor_id: Some(actor.user.id),
-            actor_email: &actor.user.email,
-            action,
-            entity,
-            entity_id,
-            city_id,
-            cluster_id,
-            before: Some(before),
-            after: Some(after),
-        }
-    }
 
     pub async fn role_view(db: &Db, role: Role) -> Result<super::RoleView, AppError> {
         let (kind, record) = match role {
@@ -303,17 +277,16 @@ pub async fn update_city_profile(
             let now = chrono::Utc::now();
             let mut tx = db.begin_write().await?;
             db::network::update_city_profile(&mut tx, id, &profile).await?;
-            let entry = ops::entry(
-                &me,
-                "city.update",
-                "city",
-                slug.clone(),
-                Some(id),
-                None,
-                serde_json::to_value(&before).map_err(|_| AppError::Internal)?,
-                serde_json::to_value(&profile).map_err(|_| AppError::Internal)?,
-            );
-            db::audit::append(&mut tx, &entry, now).await?;
+            crate::audit::record(
+                &mut tx,
+                me.actor(),
+                crate::audit::Action::CityUpdate,
+                crate::audit::Target::new(&slug, crate::audit::Scope::city(id)),
+                Some(crate::audit::json(&before)?),
+                Some(crate::audit::json(&profile)?),
+                now,
+            )
+            .await?;
             tx.commit().await?;
             crate::redirect_to(&lang, &format!("coordinate/cities/{slug}?done=saved"));
             Ok(())
@@ -361,17 +334,16 @@ pub async fn update_cluster_profile(
             let now = chrono::Utc::now();
             let mut tx = db.begin_write().await?;
             db::network::update_cluster_profile(&mut tx, id, &profile).await?;
-            let entry = ops::entry(
-                &me,
-                "cluster.update",
-                "cluster",
-                slug.clone(),
-                None,
-                Some(id),
-                serde_json::to_value(&before).map_err(|_| AppError::Internal)?,
-                serde_json::to_value(&profile).map_err(|_| AppError::Internal)?,
-            );
-            db::audit::append(&mut tx, &entry, now).await?;
+            crate::audit::record(
+                &mut tx,
+                me.actor(),
+                crate::audit::Action::ClusterUpdate,
+                crate::audit::Target::new(&slug, crate::audit::Scope::cluster(id)),
+                Some(crate::audit::json(&before)?),
+                Some(crate::audit::json(&profile)?),
+                now,
+            )
+            .await?;
             tx.commit().await?;
             crate::redirect_to(&lang, &format!("coordinate/clusters/{slug}?done=saved"));
             Ok(())
@@ -449,15 +421,23 @@ pub async fn grant_role(
             let mut retried = false;
             let (mut tx, user_id, invite, recipient_name, recipient_locale) = loop {
                 let mut tx = db.begin_write().await?;
-                if let Some(u) = db.user_by_email(&address).await? {
+                if let Some(u) = db::accounts::user_by_email(&mut tx, &address).await? {
                     let invite = u.password_hash.is_none();
                     break (tx, u.id, invite, u.name, u.locale);
                 }
                 match db::accounts::create_user(&mut tx, &address, &name, &locale, None, now).await
                 {
                     Ok(id) => {
-                        let entry = crate::accounts::audit_invite(&me, id, &address);
-                        db::audit::append(&mut tx, &entry, now).await?;
+                        crate::audit::record(
+                            &mut tx,
+                            me.actor(),
+                            crate::audit::Action::UserInvite,
+                            crate::audit::Target::new(id, crate::audit::Scope::NETWORK),
+                            None,
+                            Some(serde_json::json!({ "email": address.as_str() })),
+                            now,
+                        )
+                        .await?;
                         break (tx, id, true, name.clone(), locale.clone());
                     }
                     // The same person invited twice at once: on PostgreSQL both may find no
@@ -470,23 +450,16 @@ pub async fn grant_role(
             let added =
                 db::accounts::add_role(&mut tx, user_id, role, Some(me.user.id), now).await?;
             if added {
-                let (city_id, cluster_id) = match role {
-                    domain::Role::City(id) => (Some(id), None),
-                    domain::Role::Cluster(id) => (None, Some(id)),
-                    domain::Role::Admin => (None, None),
-                };
-                let entry = db::audit::NewEntry {
-                    actor_id: Some(me.user.id),
-                    actor_email: &me.user.email,
-                    action: "role.grant",
-                    entity: "user",
-                    entity_id: user_id.to_string(),
-                    city_id,
-                    cluster_id,
-                    before: None,
-                    after: Some(ops::role_json(role)),
-                };
-                db::audit::append(&mut tx, &entry, now).await?;
+                crate::audit::record(
+                    &mut tx,
+                    me.actor(),
+                    crate::audit::Action::RoleGrant,
+                    crate::audit::Target::new(user_id, role),
+                    None,
+                    Some(ops::role_json(role)),
+                    now,
+                )
+                .await?;
             }
             if invite {
                 let site = crate::site()?;
@@ -532,23 +505,16 @@ pub async fn revoke_role(
             let now = chrono::Utc::now();
             let mut tx = db.begin_write().await?;
             if db::accounts::remove_role(&mut tx, user_id, role).await? {
-                let (city_id, cluster_id) = match role {
-                    domain::Role::City(id) => (Some(id), None),
-                    domain::Role::Cluster(id) => (None, Some(id)),
-                    domain::Role::Admin => (None, None),
-                };
-                let entry = db::audit::NewEntry {
-                    actor_id: Some(me.user.id),
-                    actor_email: &me.user.email,
-                    action: "role.revoke",
-                    entity: "user",
-                    entity_id: user_id.to_string(),
-                    city_id,
-                    cluster_id,
-                    before: Some(ops::role_json(role)),
-                    after: None,
-                };
-                db::audit::append(&mut tx, &entry, now).await?;
+                crate::audit::record(
+                    &mut tx,
+                    me.actor(),
+                    crate::audit::Action::RoleRevoke,
+                    crate::audit::Target::new(user_id, role),
+                    Some(ops::role_json(role)),
+                    None,
+                    now,
+                )
+                .await?;
             }
             tx.commit().await?;
             crate::redirect_to(&lang, "coordinate/people?done=revoked");

@@ -128,17 +128,16 @@ pub async fn update_city_facts(
             let now = chrono::Utc::now();
             let mut tx = db.begin_write().await?;
             db::network::update_city_facts(&mut tx, id, &facts).await?;
-            let entry = super::ops::entry(
-                &me,
-                "city.facts",
-                "city",
-                slug.clone(),
-                Some(id),
-                None,
-                serde_json::to_value(&before).map_err(|_| AppError::Internal)?,
-                serde_json::to_value(&facts).map_err(|_| AppError::Internal)?,
-            );
-            db::audit::append(&mut tx, &entry, now).await?;
+            crate::audit::record(
+                &mut tx,
+                me.actor(),
+                crate::audit::Action::CityFacts,
+                crate::audit::Target::new(&slug, crate::audit::Scope::city(id)),
+                Some(crate::audit::json(&before)?),
+                Some(crate::audit::json(&facts)?),
+                now,
+            )
+            .await?;
             tx.commit().await?;
             crate::redirect_to(&lang, &format!("coordinate/cities/{slug}/map?done=saved"));
             Ok(())
@@ -161,10 +160,10 @@ pub async fn set_cluster_role(
             let me = crate::accounts::session::require_admin()?;
             let db = crate::db()?;
             let city_id = db.city_id(&slug).await?;
-            let cluster_id = db
-                .cluster_id(&cluster)
-                .await
-                .map_err(|_| Invalid::only("cluster", Problem::UnknownRecord))?;
+            let cluster_id = db.cluster_id(&cluster).await.map_err(|e| match e {
+                db::DbError::NotFound => Invalid::only("cluster", Problem::UnknownRecord),
+                other => other.into(),
+            })?;
             let lead = match role.as_str() {
                 "" => None,
                 "member" => Some(false),
@@ -180,17 +179,19 @@ pub async fn set_cluster_role(
             let now = chrono::Utc::now();
             let mut tx = db.begin_write().await?;
             db::network::set_cluster_role(&mut tx, city_id, cluster_id, lead).await?;
-            let entry = super::ops::entry(
-                &me,
-                "city.cluster_role",
-                "city",
-                slug.clone(),
-                Some(city_id),
-                Some(cluster_id),
-                serde_json::json!({ "cluster": cluster, "role": before }),
-                serde_json::json!({ "cluster": cluster, "role": role }),
-            );
-            db::audit::append(&mut tx, &entry, now).await?;
+            crate::audit::record(
+                &mut tx,
+                me.actor(),
+                crate::audit::Action::CityClusterRole,
+                crate::audit::Target::new(
+                    &slug,
+                    crate::audit::Scope::city_in_cluster(city_id, cluster_id),
+                ),
+                Some(serde_json::json!({ "cluster": cluster, "role": before })),
+                Some(serde_json::json!({ "cluster": cluster, "role": role })),
+                now,
+            )
+            .await?;
             tx.commit().await?;
             crate::redirect_to(&lang, &format!("coordinate/cities/{slug}/map?done=saved"));
             Ok(())

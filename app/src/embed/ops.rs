@@ -2,6 +2,7 @@
 
 use super::{has_form, Builder, OriginView, PREFIX};
 use crate::accounts::session::{require_admin, require_user, SessionUser};
+use crate::audit::{record, Action, Scope, Target};
 use crate::forms::input::problem_of;
 use crate::{AppError, Invalid, Problem};
 use db::Db;
@@ -95,7 +96,7 @@ pub async fn builder(lang: &str, city: &str) -> Result<Builder, AppError> {
     let (meetings, sectors) = match chosen {
         Some(c) => {
             let calendar =
-                crate::calendar::ops::calendar(lang, &format!("city={}", c.slug)).await?;
+                crate::calendar::read::calendar(lang, &format!("city={}", c.slug)).await?;
             let meetings = calendar
                 .meetings
                 .into_iter()
@@ -148,27 +149,6 @@ fn back(lang: &str, city: &str, done: &str) {
     );
 }
 
-fn audit_entry<'a>(
-    me: &'a SessionUser,
-    action: &'a str,
-    id: i64,
-    city: Option<i64>,
-    before: Option<serde_json::Value>,
-    after: Option<serde_json::Value>,
-) -> db::audit::NewEntry<'a> {
-    db::audit::NewEntry {
-        actor_id: Some(me.user.id),
-        actor_email: &me.user.email,
-        action,
-        entity: "frame_origin",
-        entity_id: id.to_string(),
-        city_id: city,
-        cluster_id: None,
-        before,
-        after,
-    }
-}
-
 pub async fn allow(lang: &str, city: &str, origin: &str) -> Result<(), AppError> {
     let db = crate::db()?;
     let (me, city_id) = scope(&db, city).await?;
@@ -194,8 +174,10 @@ pub async fn allow(lang: &str, city: &str, origin: &str) -> Result<(), AppError>
         Err(e) => return Err(e.into()),
     };
     let after = serde_json::json!({ "origin": origin.as_str(), "city_id": city_id });
-    let entry = audit_entry(&me, "frame_origin.allow", id, city_id, None, Some(after));
-    db::audit::append(&mut tx, &entry, now).await?;
+    let scope = city_id.map_or(Scope::NETWORK, Scope::city);
+    let target = Target::new(id, scope);
+    let allow = Action::FrameOriginAllow;
+    record(&mut tx, me.actor(), allow, target, None, Some(after), now).await?;
     tx.commit().await?;
     back(lang, city, "allowed");
     Ok(())
@@ -216,15 +198,10 @@ pub async fn forbid(lang: &str, city: &str, id: i64) -> Result<(), AppError> {
     let mut tx = db.begin_write().await?;
     let removed = db::frames::remove_frame_origin(&mut tx, id).await?;
     let before = serde_json::json!({ "origin": removed.origin, "city_id": removed.city_id });
-    let entry = audit_entry(
-        &me,
-        "frame_origin.forbid",
-        id,
-        removed.city_id,
-        Some(before),
-        None,
-    );
-    db::audit::append(&mut tx, &entry, now).await?;
+    let scope = removed.city_id.map_or(Scope::NETWORK, Scope::city);
+    let target = Target::new(id, scope);
+    let forbid = Action::FrameOriginForbid;
+    record(&mut tx, me.actor(), forbid, target, Some(before), None, now).await?;
     tx.commit().await?;
     back(lang, city, "removed");
     Ok(())

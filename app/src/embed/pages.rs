@@ -107,7 +107,7 @@ pub fn EmbedMap() -> impl IntoView {
     view! {
         <Title text=move || t_string!(i18n, map_title) />
         <h1 class="embed-title">{t!(i18n, map_title)}</h1>
-        <crate::map::NetworkMap filter=Signal::stored(filter) fixed=true />
+        <crate::map::NetworkMap map=crate::map::map_of(Signal::stored(filter)) fixed=true />
     }
 }
 
@@ -119,10 +119,11 @@ pub fn EmbedCityMap() -> impl IntoView {
         .read_untracked()
         .get("slug")
         .unwrap_or_default();
+    let places = crate::map::city::city_places(slug);
     view! {
         <Title text=move || t_string!(i18n, places_title) />
         <h1 class="embed-title">{t!(i18n, places_title)}</h1>
-        <crate::map::city::CityPlacesMap slug />
+        <crate::map::city::CityPlacesMap places />
     }
 }
 
@@ -140,9 +141,10 @@ pub fn EmbedAdherents() -> impl IntoView {
         .get("slug")
         .unwrap_or_default();
     let i18n = use_i18n();
+    let pact = crate::pact::pact_data(slug);
     view! {
         <Title text=move || t_string!(i18n, pact_adherents) />
-        <crate::pact::PactSection slug adherents_only=true />
+        <crate::pact::PactSection pact adherents_only=true />
     }
 }
 

@@ -61,7 +61,9 @@ mod ops {
     use super::*;
 
     pub async fn city_places(slug: &str, sector: &str) -> Result<CityPlaces, AppError> {
+        // Context is read before the first await, while the request's owner surely lives.
         let db = crate::db()?;
+        let tiles = crate::site()?.tiles;
         let city = db.city_brief(slug).await?;
         let sectors = db.sectors_of(city.id).await?;
         let sector = sector.trim();
@@ -128,7 +130,7 @@ mod ops {
                 .collect(),
             sector: sector.to_owned(),
             places,
-            tiles: crate::site()?.tiles,
+            tiles,
         })
     }
 }
@@ -211,12 +213,11 @@ fn tile_url(layer: &TileLayer, zoom: u8, x: u32, y: u32) -> String {
         .replace("{y}", &y.to_string())
 }
 
-/// A city's learning places: the filter by sector, the plot and its list twin.
-#[component]
-pub fn CityPlacesMap(slug: String) -> impl IntoView {
-    let i18n = use_i18n();
+/// A city's learning places, filtered by the `sector` in the address. Created beside the
+/// page's own data, never inside a view built from it (see [`crate::calendar::calendar_data`]).
+pub fn city_places(slug: String) -> Resource<Result<CityPlaces, AppError>> {
     let query = use_query_map();
-    let places = Resource::new(
+    Resource::new(
         move || {
             (
                 slug.clone(),
@@ -228,7 +229,13 @@ pub fn CityPlacesMap(slug: String) -> impl IntoView {
             )
         },
         |(slug, sector)| get_city_places(slug, sector),
-    );
+    )
+}
+
+/// A city's learning places: the filter by sector, the plot and its list twin.
+#[component]
+pub fn CityPlacesMap(places: Resource<Result<CityPlaces, AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
@@ -303,7 +310,7 @@ fn PlacesView(p: CityPlaces) -> impl IntoView {
     let filtered = !p.sector.is_empty();
     // Inside a widget the plot stands alone (its markers are links, each named): the list twin
     // of a city with hundreds of places would outweigh the widget, and the full page has it.
-    let framed = crate::embed::frame();
+    let framed = crate::frame::frame();
     let clear = match &framed {
         Some(f) => {
             let query = form_urlencoded::Serializer::new(String::new())
@@ -317,8 +324,8 @@ fn PlacesView(p: CityPlaces) -> impl IntoView {
         <section aria-labelledby="places-heading" id="places">
             <h2 id="places-heading">{t!(i18n, places_title)}</h2>
             <p>{t!(i18n, places_intro)}</p>
-            <Form method="GET" action="" attr:class="filters" attr:target=crate::embed::stay()>
-                <crate::embed::ThemeInputs />
+            <Form method="GET" action="" attr:class="filters" attr:target=crate::frame::stay()>
+                <crate::frame::ThemeInputs />
                 <FilterSelect
                     name="sector"
                     label=move || t_string!(i18n, calendar_filter_sector).to_owned()
@@ -328,7 +335,7 @@ fn PlacesView(p: CityPlaces) -> impl IntoView {
                 />
                 <div class="actions">
                     <button type="submit">{t!(i18n, filter_apply)}</button>
-                    {filtered.then(|| view! { <a href=clear.clone() target=crate::embed::stay()>{t!(i18n, map_clear)}</a> })}
+                    {filtered.then(|| view! { <a href=clear.clone() target=crate::frame::stay()>{t!(i18n, map_clear)}</a> })}
                 </div>
             </Form>
             <p role="status" class="muted">{t!(i18n, places_count, count = move || count)}</p>

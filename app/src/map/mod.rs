@@ -10,7 +10,7 @@ pub mod geo;
 mod live;
 mod view;
 
-pub use view::{MapPage, NetworkMap, Sort};
+pub use view::{map_of, MapPage, NetworkMap, Sort};
 
 use crate::AppError;
 use domain::{ClusterSummary, Localized};

@@ -8,6 +8,7 @@ use crate::forms::FilterSelect;
 use crate::i18n::*;
 use crate::layout::{in_lang, link_to, ErrorContent, I18n, PageMeta, TableScroll};
 use crate::network::ClusterTags;
+use crate::AppError;
 use domain::Region;
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -50,21 +51,27 @@ pub fn MapPage() -> impl IntoView {
         />
         <h1>{t!(i18n, map_title)}</h1>
         <p>{t!(i18n, map_intro)}</p>
-        <NetworkMap filter sort />
+        <NetworkMap map=map_of(filter) sort />
     }
 }
 
-/// Member cities of `filter` on the world map, with the filter form and the table twin.
+/// The member cities of `filter`, for [`NetworkMap`]. Created beside the page's own data, never
+/// inside a view built from it (see [`crate::calendar::calendar_data`]).
+pub fn map_of(filter: impl Into<Signal<MapFilter>>) -> Resource<Result<WorldMap, AppError>> {
+    let filter = filter.into();
+    Resource::new(move || filter.get(), get_world_map)
+}
+
+/// Member cities on the world map, with the filter form and the table twin.
 #[component]
 pub fn NetworkMap(
-    #[prop(into)] filter: Signal<MapFilter>,
+    map: Resource<Result<WorldMap, AppError>>,
     #[prop(into, optional)] sort: Signal<Sort>,
     /// The page fixes the filter itself (a cluster's members): no filter form.
     #[prop(optional)]
     fixed: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let map = Resource::new(move || filter.get(), get_world_map);
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {
@@ -78,7 +85,7 @@ pub fn NetworkMap(
                             <MapFigure m=m.clone() />
                             // A widget's map stands alone: its markers are named links, and
                             // the full page (the widget's credit) has the table.
-                            {crate::embed::frame().is_none().then(|| view! { <MapTable m sort /> })}
+                            {crate::frame::frame().is_none().then(|| view! { <MapTable m sort /> })}
                         }
                         .into_any()
                     }
@@ -237,7 +244,7 @@ fn MapFigure(m: Arc<WorldMap>) -> impl IntoView {
     view! {
         <figure class="world-map">
             // A widget's map has no table to skip to.
-            {crate::embed::frame().is_none().then(|| view! { <a class="skip-map" href="#map-table">{t!(i18n, map_skip)}</a> })}
+            {crate::frame::frame().is_none().then(|| view! { <a class="skip-map" href="#map-table">{t!(i18n, map_skip)}</a> })}
             <div class="world-map__frame" id="world-map-static">
                 <svg class="world-map__svg" viewBox=m.view.attr() role="group" aria-label=t_string!(i18n, map_label)>
                     <image href=super::BASEMAP x="0" y="0" width=full.width height=full.height aria-hidden="true" />

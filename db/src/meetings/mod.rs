@@ -137,6 +137,20 @@ pub struct MeetingRow {
     pub last_end: i64,
 }
 
+impl MeetingRow {
+    /// Whose meeting it is. The schema holds exactly one of the two; a row with neither is
+    /// reported, not read as somebody's.
+    pub fn owner(&self) -> Result<Owner, DbError> {
+        match (self.city_id, self.cluster_id) {
+            (Some(id), None) => Ok(Owner::City(id)),
+            (None, Some(id)) => Ok(Owner::Cluster(id)),
+            _ => Err(DbError::Sqlx(sqlx::Error::Decode(
+                format!("meeting {} has no single owner", self.id).into(),
+            ))),
+        }
+    }
+}
+
 const MEETING_COLUMNS: &str = "m.id, m.uid, m.city_id, m.cluster_id, m.sector_id, m.title, \
      m.description, m.description_html, m.description_text, m.language, m.audience, m.mode, m.place, m.address, m.latitude, \
      m.longitude, m.timezone, \
@@ -271,16 +285,11 @@ pub struct RegistrationRow {
     pub organisation: String,
     pub needs: String,
     pub locale: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: RegistrationStatus,
     pub created_at: i64,
     pub queued_at: Option<i64>,
     pub attended: Option<bool>,
-}
-
-impl RegistrationRow {
-    pub fn status(&self) -> RegistrationStatus {
-        RegistrationStatus::parse(&self.status).unwrap_or(RegistrationStatus::Cancelled)
-    }
 }
 
 const REGISTRATION_COLUMNS: &str = "r.id, r.occurrence_id, r.email, r.name, r.organisation, \
@@ -739,11 +748,9 @@ pub async fn register(
         .fetch_one(&mut *conn)
         .await?
     });
-    Ok(Registered::Existing(
-        id,
-        RegistrationStatus::parse(&status).unwrap_or(RegistrationStatus::Pending),
-        name,
-    ))
+    let status = RegistrationStatus::try_from(status)
+        .map_err(|e| DbError::Sqlx(sqlx::Error::Decode(Box::new(e))))?;
+    Ok(Registered::Existing(id, status, name))
 }
 
 /// The personal link of registration `id`, for a mail that must carry it again. A
@@ -870,7 +877,7 @@ pub async fn cancel(
             .execute(&mut *conn)
             .await?;
     });
-    let promoted = if row.status() == RegistrationStatus::Confirmed {
+    let promoted = if row.status == RegistrationStatus::Confirmed {
         release_seat(tx, row.occurrence_id, now).await?
     } else {
         None

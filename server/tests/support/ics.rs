@@ -83,6 +83,9 @@ fn allowed(component: &str) -> (&'static [&'static str], &'static [&'static str]
                 "EXDATE",
                 "RECURRENCE-ID",
                 "X-LEARNING-CITY-MODE",
+                // Only in a cancellation: see `addressed`.
+                "ORGANIZER",
+                "ATTENDEE",
             ],
             &["UID", "DTSTAMP", "DTSTART"],
         ),
@@ -156,6 +159,11 @@ pub fn strict(text: &str) -> Result<Component, String> {
                 let done = stack.pop().filter(|c| c.name == property.raw);
                 let done = done.ok_or_else(|| format!("END:{} out of place", property.raw))?;
                 check(&done)?;
+                if done.name == "VEVENT" {
+                    let calendar = stack.last().expect("root");
+                    let method = calendar.one("METHOD").map(|p| p.raw.as_str());
+                    addressed(&done, method)?;
+                }
                 stack
                     .last_mut()
                     .ok_or("END without BEGIN")?
@@ -201,6 +209,40 @@ fn check(component: &Component) -> Result<(), String> {
     for (name, count) in seen {
         if count > 1 && !matches!(name, "EXDATE" | "RDATE") {
             return Err(format!("{name} {count} times in {}", component.name));
+        }
+    }
+    Ok(())
+}
+
+/// Who an entry is from and to: only a cancellation (RFC 5546) names them, and it must name
+/// both: one ORGANIZER and at least one ATTENDEE, each a bare `mailto:` address. Anywhere else
+/// they would be an injected property.
+fn addressed(event: &Component, method: Option<&str>) -> Result<(), String> {
+    let named = |name: &'static str| event.properties.iter().filter(move |p| p.name == name);
+    let (organizers, attendees) = (named("ORGANIZER").count(), named("ATTENDEE").count());
+    if method != Some("CANCEL") {
+        return match organizers + attendees {
+            0 => Ok(()),
+            _ => Err(format!("ORGANIZER or ATTENDEE under METHOD:{method:?}")),
+        };
+    }
+    if organizers != 1 || attendees == 0 {
+        return Err(format!(
+            "a cancellation with {organizers} ORGANIZER and {attendees} ATTENDEE"
+        ));
+    }
+    for p in named("ORGANIZER").chain(named("ATTENDEE")) {
+        let address = p
+            .raw
+            .strip_prefix("mailto:")
+            .ok_or_else(|| format!("{} is not a mailto: address: {:?}", p.name, p.raw))?;
+        let plain = |c: char| !c.is_whitespace() && !matches!(c, ';' | ',' | ':' | '"' | '<' | '>');
+        let parts: Vec<&str> = address.split('@').collect();
+        if parts.len() != 2 || parts.iter().any(|s| s.is_empty() || !s.chars().all(plain)) {
+            return Err(format!("{}: not one address in {:?}", p.name, p.raw));
+        }
+        if !p.params.is_empty() {
+            return Err(format!("{}: parameters {:?}", p.name, p.params));
         }
     }
     Ok(())
@@ -293,6 +335,40 @@ fn the_reader_refuses_what_it_should() {
         good.replace("VERSION:2.0\r\n", ""),
         good.replace("END:VCALENDAR\r\n", ""),
         good.replace("NAME:a\\, b", "BEGIN:VALARM\r\nEND:VALARM"),
+    ] {
+        assert!(strict(&bad).is_err(), "{bad:?}");
+    }
+}
+
+#[test]
+fn only_a_cancellation_names_its_organizer_and_attendees() {
+    let event = |method: &str, lines: &str| {
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nMETHOD:{method}\r\n\
+             BEGIN:VEVENT\r\nUID:u\r\nDTSTAMP:20261207T000000Z\r\nDTSTART:20261208T100000Z\r\n\
+             {lines}END:VEVENT\r\nEND:VCALENDAR\r\n"
+        )
+    };
+    let both = "ORGANIZER:mailto:no-reply@example.org\r\nATTENDEE:mailto:a@example.org\r\n";
+    assert!(strict(&event("CANCEL", both)).is_ok());
+    for bad in [
+        event("PUBLISH", both),
+        event("PUBLISH", "ATTENDEE:mailto:a@example.org\r\n"),
+        event("CANCEL", ""),
+        event("CANCEL", "ORGANIZER:mailto:no-reply@example.org\r\n"),
+        event("CANCEL", "ATTENDEE:mailto:a@example.org\r\n"),
+        event(
+            "CANCEL",
+            "ORGANIZER:mailto:no-reply@example.org\r\nATTENDEE:mailto:a@b@c\r\n",
+        ),
+        event(
+            "CANCEL",
+            "ORGANIZER:mailto:no-reply@example.org\r\nATTENDEE:a@example.org\r\n",
+        ),
+        event(
+            "CANCEL",
+            "ORGANIZER:mailto:no-reply@example.org\r\nATTENDEE;CN=x:mailto:a@example.org\r\n",
+        ),
     ] {
         assert!(strict(&bad).is_err(), "{bad:?}");
     }
