@@ -25,6 +25,10 @@ pub enum AppError {
     /// The database cannot be reached just now; nothing was changed.
     #[error("temporarily unavailable")]
     Unavailable,
+    /// Someone else changed the same record at the same moment (a constraint no form field
+    /// names): nothing was changed, and trying again is the answer.
+    #[error("changed by someone else at the same time")]
+    Conflict,
     /// A personal link that opens nothing (any more): unknown, replaced, or its record erased.
     #[error("link no longer valid")]
     LinkGone,
@@ -235,6 +239,10 @@ impl From<db::DbError> for AppError {
         match e {
             db::DbError::NotFound => AppError::NotFound,
             db::DbError::Characters => Invalid::only(Invalid::FORM, Problem::Characters),
+            db::DbError::Conflict { constraint } => {
+                tracing::warn!(?constraint, "a write met a constraint no caller names");
+                AppError::Conflict
+            }
             db::DbError::Unavailable(e) => {
                 tracing::warn!(error = %e, "database unavailable");
                 AppError::Unavailable
@@ -244,6 +252,15 @@ impl From<db::DbError> for AppError {
                 AppError::Internal
             }
         }
+    }
+}
+
+/// An error answered outside a server function (a feed, a document, an export): its status and
+/// its words. Server functions answer through Leptos with their own encoding and the same status.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        (self.status(), self.to_string()).into_response()
     }
 }
 
@@ -258,6 +275,7 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Conflict => StatusCode::CONFLICT,
             AppError::Internal | AppError::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

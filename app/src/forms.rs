@@ -75,6 +75,7 @@ fn error_text(i18n: I18n, error: &AppError) -> String {
         AppError::Forbidden => td_string!(locale, error_forbidden).to_string(),
         AppError::TooManyRequests => td_string!(locale, error_too_many).to_string(),
         AppError::Unavailable => td_string!(locale, error_unavailable).to_string(),
+        AppError::Conflict => td_string!(locale, error_conflict).to_string(),
         AppError::LinkGone => td_string!(locale, link_gone_text).to_string(),
         AppError::NotFound => td_string!(locale, not_found_title).to_string(),
         AppError::Internal | AppError::Transport(_) => td_string!(locale, error_text).to_string(),

@@ -21,6 +21,12 @@ pub fn in_lang(
     move || text.get(i18n.get_locale().as_str()).to_owned()
 }
 
+/// The `slug` of the page's address (a city's, a cluster's), read where it is called.
+pub fn slug_param() -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let params = leptos_router::hooks::use_params_map();
+    move || params.read().get("slug").unwrap_or_default()
+}
+
 /// A path within the site in the reader's language, e.g. `/it/map`.
 pub fn link_to(
     i18n: I18n,

@@ -52,8 +52,10 @@ impl OneTimeToken {
         Self { secret, hash }
     }
 
+    /// The stored form of a secret. A link copied from a mail may bring spaces or a line break
+    /// with it, so the secret is trimmed first.
     pub fn hash_of(secret: &str) -> String {
-        let digest = Sha256::digest(secret.as_bytes());
+        let digest = Sha256::digest(secret.trim().as_bytes());
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
     }
 }

@@ -54,6 +54,6 @@ fn csv_download(result: Result<(String, String), AppError>) -> Response {
             body,
         )
             .into_response(),
-        Err(e) => (e.status(), e.to_string()).into_response(),
+        Err(e) => e.into_response(),
     }
 }

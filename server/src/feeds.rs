@@ -64,7 +64,7 @@ impl FeedCache {
         let (Some(cache), Some(version)) = (&self.kept, version) else {
             return match render.await {
                 Ok((body, media)) => fresh(body, media),
-                Err(e) => refused(e),
+                Err(e) => e.into_response(),
             };
         };
         let kept = cache
@@ -78,7 +78,7 @@ impl FeedCache {
             .await;
         match kept {
             Ok(kept) => kept.respond(request, false, None).await,
-            Err(e) => refused((*e).clone()),
+            Err(e) => (*e).clone().into_response(),
         }
     }
 }
@@ -101,18 +101,6 @@ fn fresh(body: String, media: &'static str) -> Response {
     res
 }
 
-fn refused(e: AppError) -> Response {
-    (e.status(), e.to_string()).into_response()
-}
-
-/// The `lang` parameter of a feed's query (the rest is the calendar's own query).
-fn lang_of(query: &str) -> String {
-    url::form_urlencoded::parse(query.as_bytes())
-        .find(|(k, _)| k == "lang")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_else(|| "en".into())
-}
-
 const ICS: &str = "text/calendar; charset=utf-8";
 const JSON: &str = "application/json";
 
@@ -131,7 +119,7 @@ pub async fn calendar_ics(
     RawQuery(q): RawQuery,
 ) -> Response {
     let q = q.unwrap_or_default();
-    let lang = lang_of(&q);
+    let lang = crate::lang_of(&q);
     let render = async {
         app::calendar::feeds::calendar_ics(&state.db, &state.site, &q, &lang)
             .await
@@ -151,7 +139,7 @@ pub async fn calendar_json(
 ) -> Response {
     let q = q.unwrap_or_default();
     let render = async {
-        app::calendar::feeds::calendar_json(&state.db, &state.site, &q, &lang_of(&q))
+        app::calendar::feeds::calendar_json(&state.db, &state.site, &q, &crate::lang_of(&q))
             .await
             .map(|v| (v.to_string(), JSON))
     };
@@ -180,7 +168,7 @@ pub async fn occurrence_ics(
         return StatusCode::NOT_FOUND.into_response();
     };
     let q = q.unwrap_or_default();
-    let lang = lang_of(&q);
+    let lang = crate::lang_of(&q);
     let render = async {
         app::calendar::feeds::occurrence_ics(&state.db, &state.site, id, &lang)
             .await
@@ -204,7 +192,7 @@ pub async fn map_cities(
     let pairs: Vec<(String, String)> = url::form_urlencoded::parse(q.as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    let lang = lang_of(&q);
+    let lang = crate::lang_of(&q);
     let filter = app::map::MapFilter::from_pairs(pairs);
     let render = async {
         let data = app::map::map_data(&state.db, &state.catalog, filter, &lang).await?;
@@ -239,6 +227,6 @@ pub async fn registration_ics(State(state): State<Sources>, RawQuery(q): RawQuer
             );
             res
         }
-        Err(e) => refused(e),
+        Err(e) => e.into_response(),
     }
 }

@@ -315,3 +315,12 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
 }
+
+/// The `lang` parameter of a document's query (a feed's, a badge's, an export's), English when
+/// it has none.
+pub(crate) fn lang_of(query: &str) -> String {
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "lang")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| "en".into())
+}

@@ -3,7 +3,6 @@
 //! multipart sign-up forms.
 
 use crate::state::AppState;
-use app::AppError;
 use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -12,20 +11,8 @@ use axum::response::{IntoResponse, Response};
 /// The server functions that take multipart bodies.
 const MULTIPART: [&str; 3] = ["/api/pact_join", "/api/pact_update", "/api/pact_edit"];
 
-fn error_response(e: AppError) -> Response {
-    (e.status(), e.to_string()).into_response()
-}
-
 fn id_of(file: &str, extension: &str) -> Option<i64> {
     file.strip_suffix(extension)?.parse().ok()
-}
-
-fn lang_of(query: Option<&str>) -> String {
-    app::pact::url_pairs(query.unwrap_or_default())
-        .into_iter()
-        .find(|(k, _)| k == "lang")
-        .map(|(_, v)| v)
-        .unwrap_or_else(|| "en".into())
 }
 
 pub async fn logo(State(state): State<AppState>, Path(file): Path<String>) -> Response {
@@ -49,7 +36,7 @@ pub async fn logo(State(state): State<AppState>, Path(file): Path<String>) -> Re
             bytes,
         )
             .into_response(),
-        Err(e) => error_response(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -61,7 +48,13 @@ pub async fn badge(
     let Some(id) = id_of(&file, ".svg") else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match app::pact::ops::badge(&state.db, id, &lang_of(q.as_deref())).await {
+    match app::pact::ops::badge(
+        &state.db,
+        id,
+        &crate::lang_of(q.as_deref().unwrap_or_default()),
+    )
+    .await
+    {
         Ok(svg) => (
             [
                 (
@@ -81,7 +74,7 @@ pub async fn badge(
             svg,
         )
             .into_response(),
-        Err(e) => error_response(e),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -93,7 +86,7 @@ pub async fn open_data(State(state): State<AppState>, Path(file): Path<String>) 
     };
     let (json, table) = match app::pact::ops::open_data(&state.db, &state.site, slug).await {
         Ok(data) => data,
-        Err(e) => return error_response(e),
+        Err(e) => return e.into_response(),
     };
     let licence =
         HeaderValue::from_str(&format!("<{}>; rel=\"license\"", app::pact::ops::LICENCE.1))
@@ -156,7 +149,7 @@ pub async fn personal_data(State(state): State<AppState>, RawQuery(q): RawQuery)
             serde_json::to_string_pretty(&value).unwrap_or_default(),
         )
             .into_response(),
-        Err(e) => error_response(e),
+        Err(e) => e.into_response(),
     }
 }
 

@@ -199,13 +199,9 @@ fn status_sentence(locale: Locale, status: RegistrationStatus, s: &MeetingSummar
     }
 }
 
-pub(crate) fn token_hash(token: &str) -> String {
-    db::accounts::OneTimeToken::hash_of(token.trim())
-}
-
 /// The registration a personal link opens; an unknown one is a link that no longer works.
 async fn registration_of(db: &Db, token: &str) -> Result<RegistrationRow, AppError> {
-    db.registration_by_token(&token_hash(token))
+    db.registration_by_token(&db::accounts::OneTimeToken::hash_of(token))
         .await
         .map_err(crate::error::link_gone)
 }
@@ -242,7 +238,7 @@ pub async fn registration(lang: &str, token: &str) -> Result<RegistrationView, A
 pub async fn confirm(lang: &str, token: &str) -> Result<(), AppError> {
     let db = crate::db()?;
     let site = crate::site()?;
-    let hash = token_hash(token);
+    let hash = db::accounts::OneTimeToken::hash_of(token);
     let existing = db
         .registration_by_token(&hash)
         .await

@@ -6,7 +6,7 @@ use crate::accounts::Notice;
 use crate::calendar::{language_label, Agenda};
 use crate::forms::{error_of, Check, Field, FilterSelect, FormAlert, Kind, LangInput, Select};
 use crate::i18n::*;
-use crate::layout::{in_lang, link_to, ErrorContent, PageMeta};
+use crate::layout::{in_lang, link_to, slug_param, ErrorContent, PageMeta};
 use crate::map::{map_of, MapFilter, NetworkMap, Sort, WorldMap};
 use crate::AppError;
 use domain::{Practice, MEETING_LANGUAGES};
@@ -15,11 +15,6 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn slug_param() -> impl Fn() -> String + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || params.read().get("slug").unwrap_or_default()
-}
 
 /// A cluster: what it works on, who leads it, its members on the map and in the table, its next
 /// meetings and its newest practices.

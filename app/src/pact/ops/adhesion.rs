@@ -219,7 +219,9 @@ pub async fn replace_link(lang: &str, token: &str) -> Result<(), AppError> {
 
 /// Everything stored about an adhesion, for its organisation (personal link).
 pub async fn personal_data(db: &Db, token: &str) -> Result<serde_json::Value, AppError> {
-    let row = db.adhesion_by_manage_hash(&token_hash(token)).await?;
+    let row = db
+        .adhesion_by_manage_hash(&db::accounts::OneTimeToken::hash_of(token))
+        .await?;
     let ctx = context_of_pact(db, row.pact_id).await?;
     let chosen = db.adhesion_commitments(row.id).await?;
     let commitments: Vec<_> = ctx

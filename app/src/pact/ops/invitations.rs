@@ -9,7 +9,7 @@ pub async fn invitation(lang: &str, token: &str) -> Result<InvitationView, AppEr
     let db = crate::db()?;
     let locale = crate::locale_of(lang);
     let inv = db
-        .invitation_by_hash(&token_hash(token))
+        .invitation_by_hash(&db::accounts::OneTimeToken::hash_of(token))
         .await
         .map_err(crate::error::link_gone)?;
     let now = Utc::now().timestamp();
@@ -38,7 +38,7 @@ pub async fn accept(lang: &str, token: &str) -> Result<(), AppError> {
     let db = crate::db()?;
     let site = crate::site()?;
     let inv = db
-        .invitation_by_hash(&token_hash(token))
+        .invitation_by_hash(&db::accounts::OneTimeToken::hash_of(token))
         .await
         .map_err(crate::error::link_gone)?;
     if inv.status != AdhesionStatus::Approved.as_str() {

@@ -313,7 +313,10 @@ pub async fn join(data: leptos::server_fn::codec::MultipartData) -> Result<(), A
 pub async fn confirmation(_lang: &str, token: &str) -> Result<Confirmation, AppError> {
     let db = crate::db()?;
     let now = Utc::now().timestamp();
-    let Ok(row) = db.adhesion_by_confirm_hash(&token_hash(token)).await else {
+    let Ok(row) = db
+        .adhesion_by_confirm_hash(&db::accounts::OneTimeToken::hash_of(token))
+        .await
+    else {
         return Ok(Confirmation {
             state: LinkState::Unknown,
             organisation: String::new(),
@@ -342,7 +345,7 @@ pub async fn confirm(lang: &str, token: &str) -> Result<(), AppError> {
     let db = crate::db()?;
     let site = crate::site()?;
     let now = Utc::now().timestamp();
-    let hash = token_hash(token);
+    let hash = db::accounts::OneTimeToken::hash_of(token);
     let row = db
         .adhesion_by_confirm_hash(&hash)
         .await

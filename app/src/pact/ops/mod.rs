@@ -185,10 +185,6 @@ fn adherent_view(
     }
 }
 
-pub fn token_hash(token: &str) -> String {
-    OneTimeToken::hash_of(token.trim())
-}
-
 /// An adhesion as the audit log names it: by its number, read by its city's coordinators.
 /// What an organisation did through its own link is logged under the adhesion (see
 /// [`Actor::Adhesion`]), with no personal data.
@@ -213,7 +209,7 @@ pub fn audit_view(row: &AdhesionRow, commitments: &[i64]) -> serde_json::Value {
 
 /// The adhesion a personal link opens; an unknown one is a link that no longer works.
 async fn adhesion_of(db: &Db, token: &str) -> Result<AdhesionRow, AppError> {
-    db.adhesion_by_manage_hash(&token_hash(token))
+    db.adhesion_by_manage_hash(&db::accounts::OneTimeToken::hash_of(token))
         .await
         .map_err(crate::error::link_gone)
 }

@@ -5,7 +5,7 @@ use super::*;
 use crate::coordinate::AreaPage;
 use crate::forms::{error_of, problem_text, Field, FormAlert, Kind, LangInput};
 use crate::i18n::*;
-use crate::layout::{in_lang, link_to, I18n, TableScroll};
+use crate::layout::{in_lang, link_to, slug_param, I18n, TableScroll};
 use crate::pact::{status_label, text, upload_error, DetailsFields, UploadForm};
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
@@ -17,11 +17,6 @@ mod table;
 pub use queue::*;
 pub use settings::*;
 pub use table::*;
-
-fn slug_param() -> impl Fn() -> String + Copy + Send + Sync + 'static {
-    let params = use_params_map();
-    move || params.read().get("slug").unwrap_or_default()
-}
 
 /// Links between the pact's coordinator pages.
 #[component]
