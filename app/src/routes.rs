@@ -39,8 +39,11 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     // The context without its component: `<I18nContextProvider>` leaves an empty `<script>` in
     // every page (a slot for translations shipped to the browser, which islands never need).
+    #[cfg(not(feature = "ssr"))]
     #[allow(deprecated)]
     leptos_i18n::context::provide_i18n_context::<Locale>();
+    #[cfg(feature = "ssr")]
+    provide_i18n_on_server();
     view! {
             <Router>
                 <Routes fallback=NotFound>
@@ -108,4 +111,23 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </Router>
     }
+}
+
+/// The page's language context, on the server. leptos_i18n 0.6.2 starts an effect with it that,
+/// on the server, copies the locale into a cookie signal nobody reads; when the task runs after
+/// the page is sent and its owner disposed, it reads a disposed signal and panics
+/// (`context.rs:213`). Created under a paused owner, that effect never runs; the page holds that
+/// owner until its own cleanup, so the language lives exactly as long as the page.
+#[cfg(feature = "ssr")]
+fn provide_i18n_on_server() {
+    use leptos::reactive::owner::Owner;
+    let Some(page) = Owner::current() else {
+        return;
+    };
+    let owner = page.child();
+    owner.pause();
+    #[allow(deprecated)]
+    let i18n = owner.with(leptos_i18n::context::provide_i18n_context::<Locale>);
+    provide_context(i18n);
+    on_cleanup(move || drop(owner));
 }
