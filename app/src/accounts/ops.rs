@@ -1,6 +1,7 @@
 //! The server side of accounts: password hashing for requests, the links mailed to people and
 //! their mail.
 
+pub use super::session::internal;
 use super::session::{self, AuthSession, SessionUser};
 use crate::i18n::Locale;
 use crate::mail::Letter;
@@ -15,11 +16,6 @@ pub const RESET_VALID: Duration = Duration::hours(1);
 pub const MAX_RESETS_PER_HOUR: i64 = 3;
 pub const INVITATION_VALID: Duration = Duration::days(7);
 pub const EMAIL_CHANGE_VALID: Duration = Duration::hours(24);
-
-pub fn internal(e: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %e, "session store");
-    AppError::Internal
-}
 
 pub fn password_problem(e: ParseError) -> Problem {
     match e {

@@ -164,9 +164,14 @@ pub const SESSION_LIFETIME: Duration = Duration::days(7);
 /// Where a session keeps when it was signed in.
 const SIGNED_IN_AT: &str = "signed_in_at";
 
+/// A failure of the session store (or of hashing a password): logged, and an internal error.
+pub fn internal(e: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %e, "session store");
+    AppError::Internal
+}
+
 /// Signs `user` in on this session, from now.
 pub async fn log_in(auth: &mut AuthSession, user: &SessionUser) -> Result<(), AppError> {
-    use crate::accounts::ops::internal;
     auth.login(user).await.map_err(internal)?;
     auth.session
         .insert(SIGNED_IN_AT, Utc::now().timestamp())
