@@ -18,6 +18,9 @@ fi
 say "dependencies: advisories, licences, duplicates, sources (cargo deny, deny.toml)"
 scripts/deny.sh
 
+say "code health: no file over 600 lines, no function over 80, no import circle, no SQL from text"
+scripts/code-health.sh --check | tail -n 20
+
 say "Rust tests (cargo test)"
 # `--cfg erase_components` comes from .cargo/config.toml, for the tests and every build alike.
 # The integration tests need the server binary, so this also builds the one the browser tests
@@ -37,7 +40,7 @@ echo "$ADMIN_PASSWORD" | DATABASE_URL="sqlite:$work/learning-city.db" \
   "$target/debug/learning-city" admin create --email "$ADMIN_EMAIL" --name "Ada Admin" --locale en
 say "starting learning-city on 127.0.0.1:$port over a fresh SQLite database"
 # One browser on 127.0.0.1 plays every citizen, so the per-client limit on public writes is
-# raised here (server/tests/meetings.rs tests the limit itself); a coordinator's new meeting is
+# raised here (server/tests/api/meetings/ tests the limit itself); a coordinator's new meeting is
 # looked for in the feed at once, so feeds are not kept (the cache has its own test there too).
 OUTBOX_DIR="$work/outbox" \
 RATE_LIMIT_BURST=100000 \

@@ -1,11 +1,10 @@
 //! A member city's pages: overview, map, calendar and pact, under `/cities/{slug}`.
 
 use crate::i18n::*;
-use crate::layout::{in_lang, link_to, ErrorContent, PageMeta};
+use crate::layout::{in_lang, link_to, slug_param, ErrorContent, PageMeta};
 use crate::AppError;
 use domain::CityDetail;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 #[server]
 pub async fn get_city(slug: String) -> Result<CityDetail, AppError> {
@@ -38,14 +37,6 @@ impl Section {
     }
 }
 
-/// The city's slug in the address.
-fn slug_param() -> String {
-    use_params_map()
-        .read_untracked()
-        .get("slug")
-        .unwrap_or_default()
-}
-
 #[component]
 pub fn CityOverviewPage() -> impl IntoView {
     view! { <CityFrame section=Section::Overview content=|detail| view! { <Overview detail /> }.into_any() /> }
@@ -54,11 +45,12 @@ pub fn CityOverviewPage() -> impl IntoView {
 // Each section's own data is asked for here, beside the city's, never in the view built once
 // the city is in: on the server `Suspense` builds that view twice, and a resource created there
 // would query the database for a copy that is thrown away. Each page also brings its own view,
-// so that a lazy page's code (the calendar, the pact) is reachable from that page alone.
+// so that a lazy page's code (the calendar, the pact) is reachable from that page alone. That
+// data is keyed on the slug the page opened with, read without subscribing to the address.
 
 #[component]
 pub fn CityMapPage() -> impl IntoView {
-    let places = crate::map::city::city_places(slug_param());
+    let places = crate::map::city::city_places(untrack(slug_param()));
     view! {
         <CityFrame
             section=Section::Map
@@ -75,7 +67,7 @@ pub fn CityMapPage() -> impl IntoView {
 
 #[component]
 pub fn CityCalendarPage() -> impl IntoView {
-    let data = crate::calendar::calendar_data(crate::calendar::Scope::City(slug_param()));
+    let data = crate::calendar::calendar_data(crate::calendar::Scope::City(untrack(slug_param())));
     view! {
         <CityFrame
             section=Section::Calendar
@@ -89,7 +81,7 @@ pub fn CityCalendarPage() -> impl IntoView {
 
 #[component]
 pub fn CityPactPage() -> impl IntoView {
-    let pact = crate::pact::pact_data(slug_param());
+    let pact = crate::pact::pact_data(untrack(slug_param()));
     view! {
         <CityFrame
             section=Section::Pact
@@ -105,9 +97,7 @@ where
     F: Fn(CityDetail) -> AnyView + Copy + Send + Sync + 'static,
 {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let slug = move || params.read().get("slug").unwrap_or_default();
-    let city = Resource::new(slug, get_city);
+    let city = Resource::new(slug_param(), get_city);
     view! {
         <Suspense fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
             {move || Suspend::new(async move {

@@ -239,8 +239,8 @@ impl From<db::DbError> for AppError {
         match e {
             db::DbError::NotFound => AppError::NotFound,
             db::DbError::Characters => Invalid::only(Invalid::FORM, Problem::Characters),
-            db::DbError::Conflict { constraint } => {
-                tracing::warn!(?constraint, "a write met a constraint no caller names");
+            db::DbError::Conflict { constraint, detail } => {
+                tracing::warn!(?constraint, %detail, "a write met a constraint no caller names");
                 AppError::Conflict
             }
             db::DbError::Unavailable(e) => {
@@ -265,7 +265,10 @@ impl axum::response::IntoResponse for AppError {
 }
 
 impl AppError {
-    /// The HTTP status a page or a server-function call showing this error is served with.
+    /// The HTTP status a page or a server-function call showing this error is served with. It
+    /// is set in two places, so that no server function can forget it: for a call, by the
+    /// server's `statuses::of_the_error` from the error the response carries; for a page, by
+    /// the view that shows the error (`ErrorContent`, a form's `FormAlert`).
     pub fn status(&self) -> http::StatusCode {
         use http::StatusCode;
         match self {
@@ -286,26 +289,6 @@ impl AppError {
             _ => None,
         }
     }
-}
-
-/// Gives a server function's failure its HTTP status. A plain form post (no JavaScript) is
-/// redirected back to its page instead, which then renders the error with this status.
-#[cfg(feature = "ssr")]
-pub(crate) fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(e) = &result {
-        let form_post = leptos::prelude::use_context::<http::request::Parts>()
-            .and_then(|p| {
-                p.headers
-                    .get(http::header::ACCEPT)
-                    .and_then(|v| v.to_str().ok())
-                    .map(|v| v.contains("text/html"))
-            })
-            .unwrap_or(false);
-        if !form_post {
-            crate::layout::set_status(e.status());
-        }
-    }
-    result
 }
 
 #[cfg(test)]

@@ -419,6 +419,15 @@ pub mod input {
         text
     }
 
+    /// Required free text: as [`optional_text`], and not empty.
+    pub fn required_text(invalid: &mut Invalid, field: &str, raw: &str, max: usize) -> String {
+        let text = optional_text(invalid, field, raw, max);
+        if text.is_empty() {
+            invalid.add(field, Problem::Required);
+        }
+        text
+    }
+
     /// A position from the `latitude` and `longitude` fields: both or neither (neither is a
     /// problem when `required`), each in range, and within [`domain::CITY_REACH_KM`] of `near`
     /// when given; else each field's problem.

@@ -2,9 +2,9 @@
 //! and the browser bundle (feature `hydrate`). One folder per capability.
 
 #![recursion_limit = "256"]
-// In the browser's build `#[server]` turns each server function into a client function with the
-// same arguments, and does not carry the function's own `allow` over to it.
-#![cfg_attr(feature = "hydrate", allow(clippy::too_many_arguments))]
+// Outside the server's build `#[server]` turns each server function into a client function with
+// the same arguments, and does not carry the function's own `allow` over to it.
+#![cfg_attr(not(feature = "ssr"), allow(clippy::too_many_arguments))]
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
@@ -38,8 +38,6 @@ mod network;
 pub mod pact;
 mod routes;
 
-#[cfg(feature = "ssr")]
-pub(crate) use error::respond;
 pub use error::{AppError, Invalid, KeptBounds, Problem};
 pub use forms::PROBLEMS_ID;
 #[cfg(feature = "ssr")]
@@ -97,12 +95,23 @@ impl TileLayer {
 
 /// The site's language named by `tag`, English for anything else.
 pub fn locale_of(tag: &str) -> i18n::Locale {
+    locale_named(tag).unwrap_or_default()
+}
+
+/// The site's language named exactly by `tag`, if it has one: the languages are those of
+/// app/locales, never a list written out in code.
+pub fn locale_named(tag: &str) -> Option<i18n::Locale> {
     use leptos_i18n::Locale as _;
     i18n::Locale::get_all()
         .iter()
         .copied()
         .find(|l| l.as_str() == tag)
-        .unwrap_or_default()
+}
+
+/// The tags of the site's languages ("en", "it"), for messages that list them.
+pub fn locale_tags() -> Vec<&'static str> {
+    use leptos_i18n::Locale as _;
+    i18n::Locale::get_all().iter().map(|l| l.as_str()).collect()
 }
 
 /// After a server function: go to `path` in the language of the page that called it (a plain

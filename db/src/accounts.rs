@@ -81,13 +81,17 @@ impl User {
     }
 }
 
-const USER_COLUMNS: &str = "id, email, name, locale, password_hash";
+macro_rules! user_columns {
+    () => {
+        "id, email, name, locale, password_hash"
+    };
+}
 
 impl Db {
     pub async fn user_by_email(&self, email: &Email) -> Result<Option<User>, DbError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+        let sql = concat!("SELECT ", user_columns!(), " FROM users WHERE email = $1");
         Ok(on_pool!(self, |pool| {
-            sqlx::query_as(&sql)
+            sqlx::query_as(sql)
                 .bind(email.as_str())
                 .fetch_optional(pool)
                 .await?
@@ -95,16 +99,16 @@ impl Db {
     }
 
     pub async fn user_by_id(&self, id: i64) -> Result<Option<User>, DbError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let sql = concat!("SELECT ", user_columns!(), " FROM users WHERE id = $1");
         Ok(on_pool!(self, |pool| {
-            sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?
+            sqlx::query_as(sql).bind(id).fetch_optional(pool).await?
         }))
     }
 
     pub async fn users(&self) -> Result<Vec<User>, DbError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY email");
+        let sql = concat!("SELECT ", user_columns!(), " FROM users ORDER BY email");
         Ok(on_pool!(self, |pool| {
-            sqlx::query_as(&sql).fetch_all(pool).await?
+            sqlx::query_as(sql).fetch_all(pool).await?
         }))
     }
 
@@ -220,9 +224,9 @@ impl Db {
 /// The account of an address, read inside a write transaction (never through the pool, whose
 /// connections may all be waiting for this transaction's lock).
 pub async fn user_by_email(tx: &mut Tx, email: &Email) -> Result<Option<User>, DbError> {
-    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+    let sql = concat!("SELECT ", user_columns!(), " FROM users WHERE email = $1");
     Ok(on_tx!(tx, |conn| {
-        sqlx::query_as(&sql)
+        sqlx::query_as(sql)
             .bind(email.as_str())
             .fetch_optional(conn)
             .await?
@@ -259,7 +263,7 @@ pub async fn set_password(
     password_hash: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    update_user(tx, user_id, "password_hash", password_hash, now).await
+    update_user(tx, user_id, UserField::PasswordHash, password_hash, now).await
 }
 
 pub async fn set_email(
@@ -268,7 +272,7 @@ pub async fn set_email(
     email: &Email,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    update_user(tx, user_id, "email", email.as_str(), now).await?;
+    update_user(tx, user_id, UserField::Email, email.as_str(), now).await?;
     // A reset link sent to the old address must not open the account any more.
     on_tx!(tx, |conn| {
         sqlx::query(
@@ -287,20 +291,38 @@ pub async fn set_name(
     name: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    update_user(tx, user_id, "name", name, now).await
+    update_user(tx, user_id, UserField::Name, name, now).await
 }
 
-/// Sets one text column of a user; `column` is always a literal from this module.
+/// The text columns of a user that change one at a time.
+#[derive(Clone, Copy)]
+enum UserField {
+    PasswordHash,
+    Email,
+    Name,
+}
+
+impl UserField {
+    fn update_sql(self) -> &'static str {
+        match self {
+            UserField::PasswordHash => {
+                "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1"
+            }
+            UserField::Email => "UPDATE users SET email = $2, updated_at = $3 WHERE id = $1",
+            UserField::Name => "UPDATE users SET name = $2, updated_at = $3 WHERE id = $1",
+        }
+    }
+}
+
 async fn update_user(
     tx: &mut Tx,
     user_id: i64,
-    column: &'static str,
+    field: UserField,
     value: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
-    let sql = format!("UPDATE users SET {column} = $2, updated_at = $3 WHERE id = $1");
     let n = on_tx!(tx, |conn| {
-        sqlx::query(&sql)
+        sqlx::query(field.update_sql())
             .bind(user_id)
             .bind(value)
             .bind(now)

@@ -4,10 +4,13 @@
 pub enum DbError {
     #[error("not found")]
     NotFound,
-    /// A UNIQUE, CHECK or foreign-key constraint refused the write; `constraint` names it when
-    /// the backend says which.
-    #[error("conflict on {constraint:?}")]
-    Conflict { constraint: Option<String> },
+    /// A UNIQUE, CHECK or foreign-key constraint refused the write: `constraint` when it is one
+    /// a caller answers for, and the backend's own words for the log.
+    #[error("conflict on {constraint:?} ({detail})")]
+    Conflict {
+        constraint: Option<Constraint>,
+        detail: String,
+    },
     #[error("database configuration: {0}")]
     Config(String),
     #[error(transparent)]
@@ -23,6 +26,78 @@ pub enum DbError {
     Unavailable(sqlx::Error),
     #[error(transparent)]
     Sqlx(sqlx::Error),
+}
+
+impl DbError {
+    /// A stored value the code cannot read (an unknown status, a row breaking an invariant):
+    /// the data's fault, reported like a column of the wrong type.
+    pub(crate) fn decode(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        DbError::Sqlx(sqlx::Error::Decode(e.into()))
+    }
+}
+
+/// The constraints callers answer for by name, as realworld's `on_constraint` does: each is
+/// something a person can be told ("this address already has an account"). Any other conflict
+/// is a write that raced another one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Constraint {
+    /// One account per e-mail address.
+    UserEmail,
+    /// A meeting's UID (what calendars know it by) is unique.
+    MeetingUid,
+    /// A site may embed a city's widgets once.
+    FrameOrigin,
+    /// A tax code is confirmed once per pact.
+    AdhesionTaxCode,
+    /// A sector's key is unique within its city.
+    SectorKey,
+    /// A commitment's key is unique within its pact.
+    CommitmentKey,
+    /// A partner's name is unique within its pact.
+    PartnerName,
+}
+
+impl Constraint {
+    /// Each constraint as PostgreSQL names it, and as SQLite describes it: SQLite reports no
+    /// name, only "UNIQUE constraint failed: " and the columns (or, for an index on an
+    /// expression, the index).
+    const NAMES: [(Constraint, &'static str, &'static str); 7] = [
+        (Constraint::UserEmail, "users_email_key", "users.email"),
+        (Constraint::MeetingUid, "meetings_uid_key", "meetings.uid"),
+        (
+            Constraint::FrameOrigin,
+            "frame_origins_unique",
+            "index 'frame_origins_unique'",
+        ),
+        (
+            Constraint::AdhesionTaxCode,
+            "adhesions_live_tax_code",
+            "adhesions.pact_id, adhesions.tax_code",
+        ),
+        (
+            Constraint::SectorKey,
+            "sectors_city_id_slug_key",
+            "sectors.city_id, sectors.slug",
+        ),
+        (
+            Constraint::CommitmentKey,
+            "pact_commitments_pact_id_slug_key",
+            "pact_commitments.pact_id, pact_commitments.slug",
+        ),
+        (
+            Constraint::PartnerName,
+            "pact_partners_pact_id_name_key",
+            "pact_partners.pact_id, pact_partners.name",
+        ),
+    ];
+
+    fn of(e: &dyn sqlx::error::DatabaseError) -> Option<Constraint> {
+        if let Some(name) = e.constraint() {
+            return Self::NAMES.iter().find(|c| c.1 == name).map(|c| c.0);
+        }
+        let failed = e.message().split_once("constraint failed: ")?.1;
+        Self::NAMES.iter().find(|c| c.2 == failed).map(|c| c.0)
+    }
 }
 
 /// SQLSTATEs of a server that is going away, refusing connections or overloaded (PostgreSQL's
@@ -44,7 +119,8 @@ impl From<sqlx::Error> for DbError {
                     || dbe.is_foreign_key_violation() =>
             {
                 DbError::Conflict {
-                    constraint: dbe.constraint().map(str::to_owned),
+                    constraint: Constraint::of(dbe.as_ref()),
+                    detail: dbe.constraint().unwrap_or(dbe.message()).to_owned(),
                 }
             }
             // character_not_in_repertoire: in a UTF-8 database only a NUL can be one.

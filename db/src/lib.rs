@@ -22,7 +22,7 @@ pub mod practices;
 pub mod roster;
 pub mod timing;
 
-pub use error::DbError;
+pub use error::{Constraint, DbError};
 pub use tx::Tx;
 pub use version::DataVersion;
 

@@ -67,23 +67,29 @@ impl Db {
         lease: Duration,
         limit: i64,
     ) -> Result<Vec<Claimed>, DbError> {
-        let lock = match self {
+        macro_rules! claim_sql {
+            ($lock:literal) => {
+                concat!(
+                    "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 \
+                     WHERE id IN (SELECT id FROM outbox \
+                                  WHERE sent_at IS NULL AND gave_up_at IS NULL \
+                                    AND next_attempt_at <= $1 \
+                                    AND (locked_until IS NULL OR locked_until < $1) \
+                                  ORDER BY id LIMIT $3",
+                    $lock,
+                    ") RETURNING id, sender, recipient, message, attempts"
+                )
+            };
+        }
+        let sql = match self {
             // SKIP LOCKED lets each instance take different rows instead of queueing behind
             // one another; the lease column keeps a row taken after the statement commits.
-            Db::Postgres(_) => "FOR UPDATE SKIP LOCKED",
+            Db::Postgres(_) => claim_sql!(" FOR UPDATE SKIP LOCKED"),
             // SQLite has one writer at a time, so a plain UPDATE is already exclusive.
-            Db::Sqlite(_) => "",
+            Db::Sqlite(_) => claim_sql!(""),
         };
-        let sql = format!(
-            "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM outbox \
-                          WHERE sent_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= $1 \
-                            AND (locked_until IS NULL OR locked_until < $1) \
-                          ORDER BY id LIMIT $3 {lock}) \
-             RETURNING id, sender, recipient, message, attempts"
-        );
         Ok(on_pool!(self, |pool| {
-            sqlx::query_as(&sql)
+            sqlx::query_as(sql)
                 .bind(now)
                 .bind(now + lease)
                 .bind(limit)

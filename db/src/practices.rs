@@ -39,10 +39,13 @@ impl From<PracticeRow> for Practice {
     }
 }
 
-const SELECT: &str =
-    "SELECT p.id, p.cluster_id, p.city_id, c.slug, c.name_en, c.name_it, c.country, p.title, \
+macro_rules! practice_select {
+    () => {
+        "SELECT p.id, p.cluster_id, p.city_id, c.slug, c.name_en, c.name_it, c.country, p.title, \
      p.summary, p.link, p.language, p.tags, p.posted_at \
-     FROM practices p JOIN cities c ON c.id = p.city_id";
+     FROM practices p JOIN cities c ON c.id = p.city_id"
+    };
+}
 
 /// A practice with the ids its permissions are checked against.
 pub struct Stored {
@@ -70,11 +73,12 @@ impl Db {
         cluster_id: i64,
         limit: Option<i64>,
     ) -> Result<Vec<Practice>, DbError> {
-        let sql = format!(
-            "{SELECT} WHERE p.cluster_id = $1 ORDER BY p.posted_at DESC, p.id DESC LIMIT $2"
+        let sql = concat!(
+            practice_select!(),
+            " WHERE p.cluster_id = $1 ORDER BY p.posted_at DESC, p.id DESC LIMIT $2"
         );
         let rows: Vec<PracticeRow> = on_pool!(self, |pool| {
-            sqlx::query_as(&sql)
+            sqlx::query_as(sql)
                 .bind(cluster_id)
                 .bind(limit.unwrap_or(i64::MAX))
                 .fetch_all(pool)
@@ -97,8 +101,8 @@ impl Db {
     }
 
     pub async fn practice(&self, id: i64) -> Result<Stored, DbError> {
-        let sql = format!("{SELECT} WHERE p.id = $1");
-        let row: PracticeRow = on_pool!(self, |pool| sqlx::query_as(&sql)
+        let sql = concat!(practice_select!(), " WHERE p.id = $1");
+        let row: PracticeRow = on_pool!(self, |pool| sqlx::query_as(sql)
             .bind(id)
             .fetch_one(pool)
             .await?);

@@ -138,15 +138,6 @@ async fn listen_once(
 }
 
 impl Db {
-    /// Counts a commit made on the pool's own transaction rather than through [`crate::Tx`]
-    /// (a bulk import), so that this process's next request sees it without waiting for the
-    /// notification.
-    pub(crate) fn count_commit(&self) {
-        if let Db::Postgres(pool) = self {
-            local_commits(pool).fetch_add(1, Ordering::SeqCst);
-        }
-    }
-
     /// Watches the data version of this database (see [`DataVersion`]).
     pub fn data_version(&self) -> DataVersion {
         DataVersion::watch(self)

@@ -178,43 +178,13 @@ pub fn parse(input: &[u8]) -> Result<Vec<RosterCity>, Vec<RowError>> {
         .trim(csv::Trim::All)
         .flexible(false)
         .from_reader(input);
-    let header_line = lines.of_record(0);
-    let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(str::to_ascii_lowercase).collect(),
-        Err(e) => {
-            let (_, message) = unreadable(&e, &[]);
-            return Err(vec![RowError {
-                line: header_line,
-                field: "header".into(),
-                message,
-            }]);
-        }
-    };
+    let header = read_header(&mut reader, lines.of_record(0))?;
+    let index: HashMap<&str, usize> = header
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (name.as_str(), i))
+        .collect();
     let mut errors = Vec::new();
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    for (i, name) in header.iter().enumerate() {
-        let known = COLUMNS.contains(&name.as_str());
-        if index.insert(name, i).is_some() && known {
-            errors.push(RowError {
-                line: header_line,
-                field: name.clone(),
-                message: "column appears twice in the header".into(),
-            });
-        }
-    }
-    for required in REQUIRED {
-        if !index.contains_key(required) {
-            errors.push(RowError {
-                line: header_line,
-                field: required.into(),
-                message: "column is missing from the header".into(),
-            });
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-
     let mut cities = Vec::new();
     let mut seen = HashSet::new();
     for record in reader.records() {
@@ -231,109 +201,203 @@ pub fn parse(input: &[u8]) -> Result<Vec<RosterCity>, Vec<RowError>> {
                 continue;
             }
         };
-        let line = lines.of_record(record.position().map_or(0, |p| p.byte()));
-        let get = |col: &str| -> &str { index.get(col).and_then(|&i| record.get(i)).unwrap_or("") };
-        let mut err = |field: &str, message: String| {
+        let mut row = Row {
+            line: lines.of_record(record.position().map_or(0, |p| p.byte())),
+            record: &record,
+            index: &index,
+            errors: &mut errors,
+        };
+        if let Some(city) = row.city(&mut seen) {
+            cities.push(city);
+        }
+    }
+    if errors.is_empty() {
+        Ok(cities)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The header's column names (lower-cased), or why it cannot be used: unreadable, a known
+/// column twice, a required one missing.
+fn read_header(reader: &mut csv::Reader<&[u8]>, line: u64) -> Result<Vec<String>, Vec<RowError>> {
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(str::to_ascii_lowercase).collect(),
+        Err(e) => {
+            let (_, message) = unreadable(&e, &[]);
+            return Err(vec![RowError {
+                line,
+                field: "header".into(),
+                message,
+            }]);
+        }
+    };
+    let mut errors = Vec::new();
+    let mut seen = HashSet::new();
+    for name in &header {
+        if !seen.insert(name.as_str()) && COLUMNS.contains(&name.as_str()) {
             errors.push(RowError {
                 line,
-                field: field.into(),
-                message,
-            })
-        };
+                field: name.clone(),
+                message: "column appears twice in the header".into(),
+            });
+        }
+    }
+    for required in REQUIRED {
+        if !seen.contains(required) {
+            errors.push(RowError {
+                line,
+                field: required.into(),
+                message: "column is missing from the header".into(),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(header)
+    } else {
+        Err(errors)
+    }
+}
 
-        let slug = Slug::parse(get("slug"))
-            .map_err(|e| err("slug", describe(e).into()))
+/// One record being read, with the report its problems go to.
+struct Row<'a> {
+    line: u64,
+    record: &'a csv::StringRecord,
+    index: &'a HashMap<&'a str, usize>,
+    errors: &'a mut Vec<RowError>,
+}
+
+impl<'a> Row<'a> {
+    fn get(&self, column: &str) -> &'a str {
+        self.index
+            .get(column)
+            .and_then(|&i| self.record.get(i))
+            .unwrap_or("")
+    }
+
+    fn err(&mut self, field: &str, message: String) {
+        self.errors.push(RowError {
+            line: self.line,
+            field: field.into(),
+            message,
+        });
+    }
+
+    /// A required name, or an optional one (`fallback` when empty).
+    fn name(&mut self, column: &str, fallback: Option<&Option<Name>>) -> Option<Name> {
+        match (self.get(column), fallback) {
+            ("", Some(fallback)) => fallback.clone(),
+            (raw, _) => Name::parse(raw)
+                .map_err(|e| self.err(column, describe(e).into()))
+                .ok(),
+        }
+    }
+
+    /// The city on this line, or `None` when any of its fields was refused (each is reported).
+    fn city(&mut self, seen: &mut HashSet<Slug>) -> Option<RosterCity> {
+        let slug = Slug::parse(self.get("slug"))
+            .map_err(|e| self.err("slug", describe(e).into()))
             .ok();
         if let Some(s) = &slug {
             if !seen.insert(s.clone()) {
-                err("slug", format!("'{s}' appears twice in the file"));
+                self.err("slug", format!("'{s}' appears twice in the file"));
             }
         }
-        let name_en = Name::parse(get("name_en"))
-            .map_err(|e| err("name_en", describe(e).into()))
+        let name_en = self.name("name_en", None);
+        let name_it = self.name("name_it", Some(&name_en));
+        let country = CountryCode::parse(self.get("country"))
+            .map_err(|e| self.err("country", format!("{} (two-letter ISO code)", describe(e))))
             .ok();
-        let name_it = match get("name_it") {
-            "" => name_en.clone(),
-            raw => Name::parse(raw)
-                .map_err(|e| err("name_it", describe(e).into()))
-                .ok(),
-        };
-        let country = CountryCode::parse(get("country"))
-            .map_err(|e| err("country", format!("{} (two-letter ISO code)", describe(e))))
-            .ok();
-        let country_en = Name::parse(get("country_en"))
-            .map_err(|e| err("country_en", describe(e).into()))
-            .ok();
-        let country_it = match get("country_it") {
-            "" => country_en.clone(),
-            raw => Name::parse(raw)
-                .map_err(|e| err("country_it", describe(e).into()))
-                .ok(),
-        };
-        let position = Coordinates::parse(get("latitude"), get("longitude"))
+        let country_en = self.name("country_en", None);
+        let country_it = self.name("country_it", Some(&country_en));
+        let position = self.position();
+        let timezone = self.timezone();
+        let joined = self.optional_number(
+            "joined",
+            |y: i32| JOINED.contains(&y),
+            "a year from 2013 on",
+        );
+        let geonames_id = self.optional_number("geonames_id", |id: i64| id > 0, "a GeoNames id");
+        let clusters = self.clusters();
+        Some(RosterCity {
+            line: self.line,
+            slug: slug?,
+            name_en: name_en?,
+            name_it: name_it?,
+            country: country?,
+            country_en: country_en?,
+            country_it: country_it?,
+            position: position?,
+            timezone: timezone?,
+            joined: joined?,
+            clusters: clusters?,
+            geonames_id: geonames_id?,
+        })
+    }
+
+    fn position(&mut self) -> Option<Coordinates> {
+        Coordinates::parse(self.get("latitude"), self.get("longitude"))
             .map_err(|(field, e)| {
                 let field = match field {
                     CoordinateField::Latitude => "latitude",
                     CoordinateField::Longitude => "longitude",
                 };
-                err(field, describe(e).into())
+                self.err(field, describe(e).into())
             })
-            .ok();
-        let timezone = Zone::parse(get("timezone"))
-            .map(|z| z.tz())
-            .map_err(|_| {
-                err(
-                    "timezone",
-                    format!(
-                        "{} is not an IANA time zone such as Europe/Rome",
-                        quoted(get("timezone"))
-                    ),
-                )
-            })
-            .ok();
-        let joined = match get("joined") {
+            .ok()
+    }
+
+    fn timezone(&mut self) -> Option<chrono_tz::Tz> {
+        match Zone::parse(self.get("timezone")) {
+            Ok(z) => Some(z.tz()),
+            Err(_) => {
+                let message = format!(
+                    "{} is not an IANA time zone such as Europe/Rome",
+                    quoted(self.get("timezone"))
+                );
+                self.err("timezone", message);
+                None
+            }
+        }
+    }
+
+    /// `Some(None)` for an empty cell, `Some(Some(n))` for a number `valid` accepts, `None`
+    /// (reported as not being `what`) for anything else.
+    fn optional_number<N: std::str::FromStr + Copy>(
+        &mut self,
+        column: &str,
+        valid: impl Fn(N) -> bool,
+        what: &str,
+    ) -> Option<Option<N>> {
+        match self.get(column) {
             "" => Some(None),
-            raw => match raw.parse::<i32>() {
-                Ok(y) if JOINED.contains(&y) => Some(Some(y)),
+            raw => match raw.parse::<N>() {
+                Ok(n) if valid(n) => Some(Some(n)),
                 _ => {
-                    err(
-                        "joined",
-                        format!("{} is not a year from 2013 on", quoted(raw)),
-                    );
+                    let message = format!("{} is not {what}", quoted(raw));
+                    self.err(column, message);
                     None
                 }
             },
-        };
-        let geonames_id = match get("geonames_id") {
-            "" => Some(None),
-            raw => match raw.parse::<i64>() {
-                Ok(id) if id > 0 => Some(Some(id)),
-                _ => {
-                    err(
-                        "geonames_id",
-                        format!("{} is not a GeoNames id", quoted(raw)),
-                    );
-                    None
-                }
-            },
-        };
+        }
+    }
+
+    /// The clusters cell: `slug[:lead|:member]` separated by `;`.
+    fn clusters(&mut self) -> Option<Vec<(Slug, bool)>> {
+        let cell = self.get("clusters");
         let mut clusters: Vec<(Slug, bool)> = Vec::new();
-        let mut clusters_ok = true;
-        for part in get("clusters")
-            .split(';')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
+        let mut ok = true;
+        for part in cell.split(';').map(str::trim).filter(|p| !p.is_empty()) {
             let (slug_raw, lead) = match part.split_once(':').map(|(s, r)| (s.trim(), r.trim())) {
                 None => (part, false),
                 Some((s, "lead")) => (s, true),
                 Some((s, "member")) => (s, false),
                 Some((_, role)) => {
-                    err(
+                    self.err(
                         "clusters",
                         format!("unknown role {} (lead or member)", quoted(role)),
                     );
-                    clusters_ok = false;
+                    ok = false;
                     continue;
                 }
             };
@@ -341,62 +405,17 @@ pub fn parse(input: &[u8]) -> Result<Vec<RosterCity>, Vec<RowError>> {
                 // A city is in a cluster once: a second listing would be a second membership
                 // row, which the database refuses after the whole file was accepted.
                 Ok(s) if clusters.iter().any(|(c, _)| *c == s) => {
-                    err("clusters", format!("'{s}' is listed twice"));
-                    clusters_ok = false;
+                    self.err("clusters", format!("'{s}' is listed twice"));
+                    ok = false;
                 }
                 Ok(s) => clusters.push((s, lead)),
                 Err(e) => {
-                    err("clusters", format!("{} {}", quoted(slug_raw), describe(e)));
-                    clusters_ok = false;
+                    self.err("clusters", format!("{} {}", quoted(slug_raw), describe(e)));
+                    ok = false;
                 }
             }
         }
-
-        if let (
-            Some(slug),
-            Some(name_en),
-            Some(name_it),
-            Some(country),
-            Some(country_en),
-            Some(country_it),
-            Some(position),
-            Some(timezone),
-            Some(joined),
-            Some(geonames_id),
-            true,
-        ) = (
-            slug,
-            name_en,
-            name_it,
-            country,
-            country_en,
-            country_it,
-            position,
-            timezone,
-            joined,
-            geonames_id,
-            clusters_ok,
-        ) {
-            cities.push(RosterCity {
-                line,
-                slug,
-                name_en,
-                name_it,
-                country,
-                country_en,
-                country_it,
-                position,
-                timezone,
-                joined,
-                clusters,
-                geonames_id,
-            });
-        }
-    }
-    if errors.is_empty() {
-        Ok(cities)
-    } else {
-        Err(errors)
+        ok.then_some(clusters)
     }
 }
 

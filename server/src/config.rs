@@ -5,6 +5,7 @@ use leptos::config::LeptosOptions;
 use secrecy::{ExposeSecret, SecretString};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 use url::Url;
 
 /// `no-reply@` the public host; a bare IP address (a local demo) is not a mail domain.
@@ -111,7 +112,8 @@ impl Config {
 
     /// Reads settings through `get`, so tests can pass their own environment.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+        let env = Env(get);
+        let get = |k: &str| env.get(k);
 
         let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
         if db::backend_of(&database_url).is_none() {
@@ -133,144 +135,38 @@ impl Config {
             None => Url::parse(&format!("http://{site_addr}/"))
                 .map_err(|e| ConfigError::new("PUBLIC_URL", e.to_string()))?,
         };
-
-        let smtp_url = match get("SMTP_URL") {
-            None => None,
-            Some(raw) => {
-                let url = Url::parse(&raw).map_err(|_| {
-                    ConfigError::new("SMTP_URL", "must be a URL like smtp://user:pass@host:587")
-                })?;
-                if !matches!(url.scheme(), "smtp" | "smtps") || url.host_str().is_none() {
-                    return Err(ConfigError::new(
-                        "SMTP_URL",
-                        "must be a URL like smtp://user:pass@host:587 (scheme smtp or smtps)",
-                    ));
-                }
-                // Plain smtp:// sends the password and every personal link in clear text; only
-                // a relay on the same machine or network may be trusted with that, and saying
-                // so is the operator's decision.
-                let tls = url
-                    .query_pairs()
-                    .any(|(k, v)| k == "tls" && matches!(v.as_ref(), "required" | "wrapper"));
-                let plaintext_allowed = get("SMTP_ALLOW_PLAINTEXT")
-                    .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
-                if url.scheme() == "smtp" && !tls && !plaintext_allowed {
-                    return Err(ConfigError::new(
-                        "SMTP_URL",
-                        "sends mail without TLS: use smtps:// or ?tls=required, or set \
-                         SMTP_ALLOW_PLAINTEXT=true for a relay on a trusted network",
-                    ));
-                }
-                Some(SecretString::from(raw))
-            }
-        };
-
+        let smtp_url = smtp_url(&env)?;
         let outbox_dir =
             PathBuf::from(get("OUTBOX_DIR").unwrap_or_else(|| "data/outbox".to_owned()));
-
-        let mail_from = match get("MAIL_FROM") {
-            Some(raw) => raw,
-            None => default_mail_from(&public_url),
-        };
-        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err(ConfigError::new(
-                "MAIL_FROM",
-                "must be a mailbox like Learning City <no-reply@example.org>",
-            ));
-        }
+        let mail_from = mail_from(&env, &public_url)?;
 
         let load_demo_data = match get("LOAD_DEMO_DATA").as_deref() {
             None | Some("true") | Some("1") => true,
             Some("false") | Some("0") => false,
             Some(_) => return Err(ConfigError::new("LOAD_DEMO_DATA", "must be true or false")),
         };
-
         let log_format = match get("LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
             Some(_) => return Err(ConfigError::new("LOG_FORMAT", "must be text or json")),
         };
-
-        let number = |var: &'static str, default: u32| -> Result<u32, ConfigError> {
-            match get(var) {
-                None => Ok(default),
-                Some(raw) => raw
-                    .trim()
-                    .parse()
-                    .map_err(|_| ConfigError::new(var, "must be a whole number")),
-            }
-        };
         let public_writes = Limit {
-            per_minute: number("RATE_LIMIT_PER_MINUTE", 6)?,
-            burst: number("RATE_LIMIT_BURST", 20)?,
+            per_minute: env.number("RATE_LIMIT_PER_MINUTE", 6)?,
+            burst: env.number("RATE_LIMIT_BURST", 20)?,
         };
-
-        let seconds = |var: &'static str, default: u32| -> Result<_, ConfigError> {
-            match number(var, default)? {
-                0 => Err(ConfigError::new(var, "must be at least 1")),
-                n => Ok(std::time::Duration::from_secs(n.into())),
-            }
-        };
-        let header_read_timeout = seconds("HEADER_READ_TIMEOUT_SECONDS", 10)?;
-        let request_timeout = seconds("REQUEST_TIMEOUT_SECONDS", 120)?;
-        let trusted_proxies = get("TRUSTED_PROXIES")
-            .unwrap_or_default()
-            .split(',')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                p.parse().map_err(|_| {
-                    ConfigError::new(
-                        "TRUSTED_PROXIES",
-                        "must be IP addresses separated by commas, like 10.0.0.2,10.0.0.3",
-                    )
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-
-        let link_key =
-            match get("LINK_KEY") {
-                Some(k) if k.trim().len() < 32 => return Err(ConfigError::new(
-                    "LINK_KEY",
-                    "must be at least 32 characters (e.g. the output of openssl rand -base64 32)",
-                )),
-                other => other.map(|k| SecretString::from(k.trim().to_owned())),
-            };
+        let header_read_timeout = env.seconds("HEADER_READ_TIMEOUT_SECONDS", 10)?;
+        let request_timeout = env.seconds("REQUEST_TIMEOUT_SECONDS", 120)?;
+        let trusted_proxies = trusted_proxies(&env)?;
+        let link_key = link_key(&env)?;
         let retention = Retention {
-            pact_days: number("PACT_RETENTION_DAYS", 90)?,
-            unconfirmed_registration_days: number("UNCONFIRMED_REGISTRATION_DAYS", 7)?,
-            registration_days: number("REGISTRATION_RETENTION_DAYS", 30)?,
-            mail_days: number("MAIL_RETENTION_DAYS", 30)?,
+            pact_days: env.number("PACT_RETENTION_DAYS", 90)?,
+            unconfirmed_registration_days: env.number("UNCONFIRMED_REGISTRATION_DAYS", 7)?,
+            registration_days: env.number("REGISTRATION_RETENTION_DAYS", 30)?,
+            mail_days: env.number("MAIL_RETENTION_DAYS", 30)?,
         };
-        let feed_cache_seconds = number("FEED_CACHE_SECONDS", 60)?;
-        let page_cache_seconds = number("PAGE_CACHE_SECONDS", 60)?;
-
-        let tiles = match get("MAP_TILE_URL") {
-            None => None,
-            Some(url) => {
-                let url = url.trim().to_owned();
-                let placeholders = ["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p));
-                let layer = app::TileLayer {
-                    url: url.clone(),
-                    attribution: get("MAP_TILE_ATTRIBUTION").unwrap_or_default(),
-                };
-                if !placeholders || layer.origin().is_none() {
-                    return Err(ConfigError::new(
-                        "MAP_TILE_URL",
-                        "must be an https:// URL with {z}, {x} and {y}, \
-                         like https://tile.example.org/{z}/{x}/{y}.png",
-                    ));
-                }
-                if layer.attribution.trim().is_empty() {
-                    return Err(ConfigError::new(
-                        "MAP_TILE_ATTRIBUTION",
-                        "must credit the tiles' source when MAP_TILE_URL is set",
-                    ));
-                }
-                Some(layer)
-            }
-        };
-
+        let feed_cache_seconds = env.number("FEED_CACHE_SECONDS", 60)?;
+        let page_cache_seconds = env.number("PAGE_CACHE_SECONDS", 60)?;
+        let tiles = tiles(&env)?;
         let leptos = leptos_options(&get, site_addr)?;
 
         Ok(Self {
@@ -323,6 +219,141 @@ fn parse_public_url(raw: &str) -> Result<Url, ConfigError> {
 
 /// cargo-leptos passes the site layout through `LEPTOS_*` variables; a binary started on its
 /// own gets the same layout from these defaults, so `target/release/learning-city` just works.
+/// The variables as the configuration reads them: one set to blanks counts as unset.
+struct Env<F>(F);
+
+impl<F: Fn(&str) -> Option<String>> Env<F> {
+    fn get(&self, var: &str) -> Option<String> {
+        (self.0)(var).filter(|v| !v.trim().is_empty())
+    }
+
+    fn number(&self, var: &'static str, default: u32) -> Result<u32, ConfigError> {
+        match self.get(var) {
+            None => Ok(default),
+            Some(raw) => raw
+                .trim()
+                .parse()
+                .map_err(|_| ConfigError::new(var, "must be a whole number")),
+        }
+    }
+
+    fn seconds(&self, var: &'static str, default: u32) -> Result<Duration, ConfigError> {
+        match self.number(var, default)? {
+            0 => Err(ConfigError::new(var, "must be at least 1")),
+            n => Ok(Duration::from_secs(n.into())),
+        }
+    }
+}
+
+fn smtp_url(
+    env: &Env<impl Fn(&str) -> Option<String>>,
+) -> Result<Option<SecretString>, ConfigError> {
+    let Some(raw) = env.get("SMTP_URL") else {
+        return Ok(None);
+    };
+    let url = Url::parse(&raw).map_err(|_| {
+        ConfigError::new("SMTP_URL", "must be a URL like smtp://user:pass@host:587")
+    })?;
+    if !matches!(url.scheme(), "smtp" | "smtps") || url.host_str().is_none() {
+        return Err(ConfigError::new(
+            "SMTP_URL",
+            "must be a URL like smtp://user:pass@host:587 (scheme smtp or smtps)",
+        ));
+    }
+    // Plain smtp:// sends the password and every personal link in clear text; only a relay on
+    // the same machine or network may be trusted with that, and saying so is the operator's
+    // decision.
+    let tls = url
+        .query_pairs()
+        .any(|(k, v)| k == "tls" && matches!(v.as_ref(), "required" | "wrapper"));
+    let plaintext_allowed = env
+        .get("SMTP_ALLOW_PLAINTEXT")
+        .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
+    if url.scheme() == "smtp" && !tls && !plaintext_allowed {
+        return Err(ConfigError::new(
+            "SMTP_URL",
+            "sends mail without TLS: use smtps:// or ?tls=required, or set \
+             SMTP_ALLOW_PLAINTEXT=true for a relay on a trusted network",
+        ));
+    }
+    Ok(Some(SecretString::from(raw)))
+}
+
+fn mail_from(
+    env: &Env<impl Fn(&str) -> Option<String>>,
+    public_url: &Url,
+) -> Result<String, ConfigError> {
+    let mail_from = env
+        .get("MAIL_FROM")
+        .unwrap_or_else(|| default_mail_from(public_url));
+    if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+        return Err(ConfigError::new(
+            "MAIL_FROM",
+            "must be a mailbox like Learning City <no-reply@example.org>",
+        ));
+    }
+    Ok(mail_from)
+}
+
+fn trusted_proxies(
+    env: &Env<impl Fn(&str) -> Option<String>>,
+) -> Result<Vec<std::net::IpAddr>, ConfigError> {
+    env.get("TRUSTED_PROXIES")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse().map_err(|_| {
+                ConfigError::new(
+                    "TRUSTED_PROXIES",
+                    "must be IP addresses separated by commas, like 10.0.0.2,10.0.0.3",
+                )
+            })
+        })
+        .collect()
+}
+
+fn link_key(
+    env: &Env<impl Fn(&str) -> Option<String>>,
+) -> Result<Option<SecretString>, ConfigError> {
+    match env.get("LINK_KEY") {
+        Some(k) if k.trim().len() < 32 => Err(ConfigError::new(
+            "LINK_KEY",
+            "must be at least 32 characters (e.g. the output of openssl rand -base64 32)",
+        )),
+        other => Ok(other.map(|k| SecretString::from(k.trim().to_owned()))),
+    }
+}
+
+fn tiles(
+    env: &Env<impl Fn(&str) -> Option<String>>,
+) -> Result<Option<app::TileLayer>, ConfigError> {
+    let Some(url) = env.get("MAP_TILE_URL") else {
+        return Ok(None);
+    };
+    let url = url.trim().to_owned();
+    let placeholders = ["{z}", "{x}", "{y}"].iter().all(|p| url.contains(p));
+    let layer = app::TileLayer {
+        url: url.clone(),
+        attribution: env.get("MAP_TILE_ATTRIBUTION").unwrap_or_default(),
+    };
+    if !placeholders || layer.origin().is_none() {
+        return Err(ConfigError::new(
+            "MAP_TILE_URL",
+            "must be an https:// URL with {z}, {x} and {y}, \
+             like https://tile.example.org/{z}/{x}/{y}.png",
+        ));
+    }
+    if layer.attribution.trim().is_empty() {
+        return Err(ConfigError::new(
+            "MAP_TILE_ATTRIBUTION",
+            "must credit the tiles' source when MAP_TILE_URL is set",
+        ));
+    }
+    Ok(Some(layer))
+}
+
 fn leptos_options(
     get: &impl Fn(&str) -> Option<String>,
     site_addr: SocketAddr,

@@ -48,33 +48,35 @@ pub fn router(state: AppState) -> Router {
     let routes = routes();
     db::timing::set_finder(leptos::prelude::use_context::<db::timing::Clock>);
     let context = context(&state);
-    let https = state.site.public_url.starts_with("https://");
-    let hsts = https.then(|| HeaderValue::from_static("max-age=63072000; includeSubDomains"));
-    let sessions = tower_sessions::SessionManagerLayer::new(state.sessions.clone())
-        .with_name(SESSION_COOKIE)
-        .with_http_only(true)
-        .with_secure(https)
-        .with_same_site(tower_sessions::cookie::SameSite::Lax)
-        .with_expiry(tower_sessions::Expiry::OnInactivity(SESSION_IDLE));
-    let auth = axum_login::AuthManagerLayerBuilder::new(
-        Backend::new(state.db.clone(), state.passwords.clone()),
-        sessions,
-    )
-    .build();
-    let policies = Arc::new(Policies::new(&state));
+    let app = documents()
+        // Server functions only (no routes): pages have their own handler.
+        .leptos_routes_with_context(&state, Vec::new(), context, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .leptos_routes_with_handler(routes, get(crate::pages::page))
+        .fallback(crate::pages::file_or_not_found);
     let request_timeout = state.request_timeout;
-    let origin = Arc::new(
-        url::Url::parse(&state.site.public_url)
-            .map(|u| u.origin().ascii_serialization())
-            .unwrap_or_default(),
-    );
+    with_response_layers(with_request_guards(app, &state), &state)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(middleware::from_fn(move |req, next| {
+            crate::statuses::chunked_within(MAX_BODY, request_timeout, req, next)
+        }))
+        .layer(middleware::from_fn(run_to_completion))
+        .with_state(state)
+}
 
+/// What is served outside the Leptos router: probes, feeds, exports, maps and pact documents.
+fn documents() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/feeds/calendar.ics", get(crate::feeds::calendar_ics))
         .route("/feeds/calendar.json", get(crate::feeds::calendar_json))
-        .route("/feeds/registration.ics", get(crate::feeds::registration_ics))
+        .route(
+            "/feeds/registration.ics",
+            get(crate::feeds::registration_ics),
+        )
         .route("/feeds/meetings/{file}", get(crate::feeds::occurrence_ics))
         .route(
             "/coordinate/occurrences/{id}/registrations.csv",
@@ -90,14 +92,30 @@ pub fn router(state: AppState) -> Router {
             "/coordinate/pacts/{slug}/adhesions.csv",
             get(crate::exports::adhesions_csv),
         )
-        // Server functions only (no routes): pages have their own handler.
-        .leptos_routes_with_context(&state, Vec::new(), context, {
-            let options = state.leptos_options.clone();
-            move || shell(options.clone())
-        })
-        .leptos_routes_with_handler(routes, get(crate::pages::page))
-        .fallback(crate::pages::file_or_not_found)
-        .layer(middleware::from_fn(crate::statuses::of_the_error))
+}
+
+/// What a request passes before it reaches a handler, innermost first: the error's status,
+/// the session and sign-in, the multipart guard, the public writes' limit, the form values kept
+/// out of URLs, the client's address, the same-origin check and the canonical path.
+fn with_request_guards(app: Router<AppState>, state: &AppState) -> Router<AppState> {
+    let https = state.site.public_url.starts_with("https://");
+    let sessions = tower_sessions::SessionManagerLayer::new(state.sessions.clone())
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_secure(https)
+        .with_same_site(tower_sessions::cookie::SameSite::Lax)
+        .with_expiry(tower_sessions::Expiry::OnInactivity(SESSION_IDLE));
+    let auth = axum_login::AuthManagerLayerBuilder::new(
+        Backend::new(state.db.clone(), state.passwords.clone()),
+        sessions,
+    )
+    .build();
+    let origin = Arc::new(
+        url::Url::parse(&state.site.public_url)
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_default(),
+    );
+    app.layer(middleware::from_fn(crate::statuses::of_the_error))
         .layer(middleware::from_fn(mark_signed_in))
         .layer(auth)
         .layer(middleware::from_fn(crate::pacts::multipart_only))
@@ -118,69 +136,71 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn_with_state(origin, same_origin))
         .layer(middleware::from_fn(without_trailing_slash))
-        .layer(
-            ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(X_REQUEST_ID.clone(), MakeRequestUuid))
-                .layer(
-                    TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                        let id = req
-                            .headers()
-                            .get(&X_REQUEST_ID)
-                            .and_then(|v| v.to_str().ok())
-                            .unwrap_or("-");
-                        let uri = redacted(req.uri());
-                        tracing::info_span!("request", request_id = %id, method = %req.method(), uri = %uri)
-                    }),
-                )
-                .layer(PropagateRequestIdLayer::new(X_REQUEST_ID.clone()))
-                // A request that takes longer, its upload included, ends with 408.
-                .layer(TimeoutLayer::with_status_code(
-                    StatusCode::REQUEST_TIMEOUT,
-                    state.request_timeout,
-                ))
-                .layer(middleware::from_fn_with_state(
-                    state.pages.clone(),
-                    crate::page_cache::serve,
-                ))
-                .layer(middleware::from_fn(server_timing))
-                .layer(CompressionLayer::new())
-                .layer(middleware::from_fn(cache_control))
-                .layer(middleware::from_fn(redirect_status))
-                .layer(middleware::from_fn_with_state(
-                    policies,
-                    content_security_policy,
-                ))
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::X_CONTENT_TYPE_OPTIONS,
-                    HeaderValue::from_static("nosniff"),
-                ))
-                // same-origin keeps the Referer that no-JS form posts are redirected back to,
-                // and sends nothing to other sites.
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::REFERRER_POLICY,
-                    HeaderValue::from_static("same-origin"),
-                ))
-                .layer(SetResponseHeaderLayer::overriding(
-                    HeaderName::from_static("permissions-policy"),
-                    HeaderValue::from_static(
-                        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
-                    ),
-                ))
-                .layer(SetResponseHeaderLayer::overriding(
-                    HeaderName::from_static("cross-origin-opener-policy"),
-                    HeaderValue::from_static("same-origin"),
-                ))
-                .layer(SetResponseHeaderLayer::if_not_present(
-                    header::STRICT_TRANSPORT_SECURITY,
-                    move |_: &Response| hsts.clone(),
-                )),
-        )
-        .layer(RequestBodyLimitLayer::new(MAX_BODY))
-        .layer(middleware::from_fn(move |req, next| {
-            crate::statuses::chunked_within(MAX_BODY, request_timeout, req, next)
-        }))
-        .layer(middleware::from_fn(run_to_completion))
-        .with_state(state)
+}
+
+/// What every response passes through: request id and tracing, the time limit, the page cache,
+/// timing, compression, and the cache and security headers.
+fn with_response_layers(app: Router<AppState>, state: &AppState) -> Router<AppState> {
+    let https = state.site.public_url.starts_with("https://");
+    let hsts = https.then(|| HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+    let policies = Arc::new(Policies::new(state));
+    app.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(X_REQUEST_ID.clone(), MakeRequestUuid))
+            .layer(
+                TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                    let id = req
+                        .headers()
+                        .get(&X_REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    let uri = redacted(req.uri());
+                    tracing::info_span!("request", request_id = %id, method = %req.method(), uri = %uri)
+                }),
+            )
+            .layer(PropagateRequestIdLayer::new(X_REQUEST_ID.clone()))
+            // A request that takes longer, its upload included, ends with 408.
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::REQUEST_TIMEOUT,
+                state.request_timeout,
+            ))
+            .layer(middleware::from_fn_with_state(
+                state.pages.clone(),
+                crate::page_cache::serve,
+            ))
+            .layer(middleware::from_fn(server_timing))
+            .layer(CompressionLayer::new())
+            .layer(middleware::from_fn(cache_control))
+            .layer(middleware::from_fn(redirect_status))
+            .layer(middleware::from_fn_with_state(
+                policies,
+                content_security_policy,
+            ))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ))
+            // same-origin keeps the Referer that no-JS form posts are redirected back to,
+            // and sends nothing to other sites.
+            .layer(SetResponseHeaderLayer::overriding(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("same-origin"),
+            ))
+            .layer(SetResponseHeaderLayer::overriding(
+                HeaderName::from_static("permissions-policy"),
+                HeaderValue::from_static(
+                    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+                ),
+            ))
+            .layer(SetResponseHeaderLayer::overriding(
+                HeaderName::from_static("cross-origin-opener-policy"),
+                HeaderValue::from_static("same-origin"),
+            ))
+            .layer(SetResponseHeaderLayer::if_not_present(
+                header::STRICT_TRANSPORT_SECURITY,
+                move |_: &Response| hsts.clone(),
+            )),
+    )
 }
 
 /// Says how long a page took, in the database and the rest (`Server-Timing`), so that each

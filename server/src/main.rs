@@ -146,8 +146,8 @@ async fn create_admin(config: Config, email: &str, name: &str, locale: &str) -> 
     use anyhow::{bail, Context};
     let email =
         domain::Email::parse(email).map_err(|e| anyhow::anyhow!("--email {email:?}: {e}"))?;
-    if !["en", "it"].contains(&locale) {
-        bail!("--locale must be en or it");
+    if app::locale_named(locale).is_none() {
+        bail!("--locale must be one of {}", app::locale_tags().join(", "));
     }
     let password = domain::Password::parse(&read_password()?).map_err(|e| {
         anyhow::anyhow!(
@@ -168,7 +168,10 @@ async fn create_admin(config: Config, email: &str, name: &str, locale: &str) -> 
     let id = match db::accounts::create_user(&mut tx, &email, name.trim(), locale, Some(&hash), now)
         .await
     {
-        Err(db::DbError::Conflict { .. }) => bail!("an account for {email} already exists"),
+        Err(db::DbError::Conflict {
+            constraint: Some(db::Constraint::UserEmail),
+            ..
+        }) => bail!("an account for {email} already exists"),
         other => other?,
     };
     db::accounts::add_role(&mut tx, id, domain::Role::Admin, None, now).await?;

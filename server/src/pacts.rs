@@ -7,9 +7,14 @@ use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use leptos::server_fn::ServerFn;
 
 /// The server functions that take multipart bodies.
-const MULTIPART: [&str; 3] = ["/api/pact_join", "/api/pact_update", "/api/pact_edit"];
+const MULTIPART: [&str; 3] = [
+    <app::pact::JoinPact as ServerFn>::PATH,
+    <app::pact::UpdateAdhesion as ServerFn>::PATH,
+    <app::pact::manage::EditAdhesion as ServerFn>::PATH,
+];
 
 fn id_of(file: &str, extension: &str) -> Option<i64> {
     file.strip_suffix(extension)?.parse().ok()

@@ -16,6 +16,7 @@ mod zone;
 pub use pages::*;
 
 use crate::{AppError, Invalid};
+use chrono::NaiveDate;
 use domain::{CalendarQuery, Localized, MeetingDetail, MeetingSummary, RegistrationView};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -28,10 +29,10 @@ pub struct CalendarData {
     pub meetings: Vec<MeetingSummary>,
     /// Whether the agenda has a next page.
     pub more: bool,
-    /// First and last day covered (ISO dates).
-    pub first: String,
-    pub last: Option<String>,
-    pub today: String,
+    /// First and last day covered.
+    pub first: NaiveDate,
+    pub last: Option<NaiveDate>,
+    pub today: NaiveDate,
     pub options: FilterOptions,
     /// The site's public origin, for subscription links.
     pub public_url: String,
@@ -39,9 +40,16 @@ pub struct CalendarData {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FilterOptions {
-    pub cities: Vec<(String, Localized)>,
-    pub clusters: Vec<(String, Localized)>,
-    pub sectors: Vec<(String, Localized)>,
+    pub cities: Vec<Named>,
+    pub clusters: Vec<Named>,
+    pub sectors: Vec<Named>,
+}
+
+/// A city, cluster or sector as a form offers it: the slug it sends, the name it shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Named {
+    pub slug: String,
+    pub name: Localized,
 }
 
 /// How a registration form ended, for the page to say so.
@@ -55,12 +63,12 @@ pub enum Registration {
 
 #[server(endpoint = "calendar")]
 pub async fn get_calendar(lang: String, query: String) -> Result<CalendarData, AppError> {
-    crate::respond(read::calendar(&lang, &query).await)
+    read::calendar(&lang, &query).await
 }
 
 #[server(endpoint = "meeting")]
 pub async fn get_meeting(lang: String, id: i64) -> Result<MeetingDetail, AppError> {
-    crate::respond(read::meeting(&lang, id).await)
+    read::meeting(&lang, id).await
 }
 
 #[server(endpoint = "register")]
@@ -76,43 +84,41 @@ pub async fn register(
     // A field people never see: bots fill it in.
     #[server(default)] website: String,
 ) -> Result<Registration, AppError> {
-    crate::respond(
-        ops::register(
-            &lang,
-            occurrence,
-            ops::Form {
-                name,
-                email,
-                organisation,
-                needs,
-                consent: consent.is_some(),
-                honeypot: website,
-            },
-        )
-        .await,
+    ops::register(
+        &lang,
+        occurrence,
+        ops::Form {
+            name,
+            email,
+            organisation,
+            needs,
+            consent: consent.is_some(),
+            honeypot: website,
+        },
     )
+    .await
 }
 
 #[server(endpoint = "registration")]
 pub async fn get_registration(lang: String, token: String) -> Result<RegistrationView, AppError> {
-    crate::respond(ops::registration(&lang, &token).await)
+    ops::registration(&lang, &token).await
 }
 
 #[server(endpoint = "confirm_registration")]
 pub async fn confirm_registration(lang: String, token: String) -> Result<(), AppError> {
-    crate::respond(ops::confirm(&lang, &token).await)
+    ops::confirm(&lang, &token).await
 }
 
 #[server(endpoint = "cancel_registration")]
 pub async fn cancel_registration(lang: String, token: String) -> Result<(), AppError> {
-    crate::respond(ops::cancel(&lang, &token).await)
+    ops::cancel(&lang, &token).await
 }
 
 /// Gives a registration a new personal link, sent to its address; the one used here stops
 /// working (for a link that was forwarded or shared by mistake).
 #[server(endpoint = "replace_registration_link")]
 pub async fn replace_registration_link(lang: String, token: String) -> Result<(), AppError> {
-    crate::respond(ops::replace_link(&lang, &token).await)
+    ops::replace_link(&lang, &token).await
 }
 
 /// The field names of the registration form, for its problems.

@@ -2,7 +2,7 @@
 //! structured data, and the pieces every page and mail shares (the organiser, moments in a
 //! zone, a date's summary and address).
 
-use super::{CalendarData, FilterOptions};
+use super::{CalendarData, FilterOptions, Named};
 use crate::i18n::Locale;
 use crate::markdown::{plain_text, render_markdown};
 use crate::AppError;
@@ -47,9 +47,9 @@ pub async fn calendar(lang: &str, raw_query: &str) -> Result<CalendarData, AppEr
         query,
         meetings,
         more,
-        first: first.to_string(),
-        last: last.map(|d| d.to_string()),
-        today: today.to_string(),
+        first,
+        last,
+        today,
         public_url: site.public_url,
     })
 }
@@ -74,20 +74,27 @@ pub fn filter_of(q: &CalendarQuery, first: NaiveDate, last: Option<NaiveDate>) -
 
 pub(super) async fn filter_options() -> Result<FilterOptions, AppError> {
     let reference = crate::catalog::reference().await?;
+    let named = |slug: &String, name: &Localized| Named {
+        slug: slug.clone(),
+        name: name.clone(),
+    };
     let cities = reference
         .cities
         .iter()
-        .map(|c| (c.slug.clone(), c.name.clone()))
+        .map(|c| named(&c.slug, &c.name))
         .collect();
     let clusters = reference
         .clusters
         .iter()
-        .map(|c| (c.slug.clone(), c.name.clone()))
+        .map(|c| named(&c.slug, &c.name))
         .collect();
     let sectors = reference
         .sectors
         .iter()
-        .map(|(slug, en, it)| (slug.clone(), Localized::new(en.clone(), it.clone())))
+        .map(|(slug, en, it)| Named {
+            slug: slug.clone(),
+            name: Localized::new(en.clone(), it.clone()),
+        })
         .collect();
     Ok(FilterOptions {
         cities,

@@ -64,17 +64,17 @@ pub struct PracticeForm {
 
 #[server(endpoint = "cluster_page")]
 pub async fn get_cluster_page(lang: String, slug: String) -> Result<ClusterPageData, AppError> {
-    crate::respond(ops::page(&lang, &slug).await)
+    ops::page(&lang, &slug).await
 }
 
 #[server(endpoint = "practices")]
 pub async fn get_library(slug: String) -> Result<Library, AppError> {
-    crate::respond(ops::library(&slug).await)
+    ops::library(&slug).await
 }
 
 #[server(endpoint = "practice_form")]
 pub async fn get_practice_form(slug: String, id: Option<i64>) -> Result<PracticeForm, AppError> {
-    crate::respond(ops::form(&slug, id).await)
+    ops::form(&slug, id).await
 }
 
 /// Shares a practice (`id` empty) or rewrites one.
@@ -99,7 +99,7 @@ pub async fn save_practice(
         language,
         tags,
     };
-    crate::respond(ops::save(&lang, &slug, &id, fields).await)
+    ops::save(&lang, &slug, &id, fields).await
 }
 
 #[server(endpoint = "delete_practice")]
@@ -109,7 +109,7 @@ pub async fn delete_practice(
     id: i64,
     #[server(default)] confirm: String,
 ) -> Result<(), AppError> {
-    crate::respond(ops::delete(&lang, &slug, id, confirm == "yes").await)
+    ops::delete(&lang, &slug, id, confirm == "yes").await
 }
 
 #[cfg(feature = "ssr")]

@@ -110,9 +110,17 @@ async fn postable_cities(
     Ok(out)
 }
 
-/// A coordinator who may share practices in the cluster `slug`, with the cluster's id and
-/// the cities they may share for; 401, 404 or 403 otherwise.
-async fn sharer(slug: &str) -> Result<(Db, SessionUser, i64, Vec<(i64, CityRef)>), AppError> {
+/// A coordinator who may share practices in a cluster, with what the checks found.
+struct Sharer {
+    db: Db,
+    user: SessionUser,
+    cluster_id: i64,
+    /// The member cities they may share for, with their ids.
+    allowed: Vec<(i64, CityRef)>,
+}
+
+/// A coordinator who may share practices in the cluster `slug`; 401, 404 or 403 otherwise.
+async fn sharer(slug: &str) -> Result<Sharer, AppError> {
     let db = crate::db()?;
     let user = require_user()?;
     let cluster_id = db.cluster_id(slug).await?;
@@ -120,18 +128,27 @@ async fn sharer(slug: &str) -> Result<(Db, SessionUser, i64, Vec<(i64, CityRef)>
     if allowed.is_empty() {
         return Err(AppError::Forbidden);
     }
-    Ok((db, user, cluster_id, allowed))
+    Ok(Sharer {
+        db,
+        user,
+        cluster_id,
+        allowed,
+    })
 }
 
 pub async fn form(slug: &str, id: Option<i64>) -> Result<PracticeForm, AppError> {
-    let (db, _, cluster_id, allowed) = sharer(slug).await?;
+    let s = sharer(slug).await?;
     let practice = match id {
-        Some(id) => Some(editable(&db, &allowed, cluster_id, id).await?.practice),
+        Some(id) => Some(
+            editable(&s.db, &s.allowed, s.cluster_id, id)
+                .await?
+                .practice,
+        ),
         None => None,
     };
     Ok(PracticeForm {
-        cluster: db.cluster(slug).await?.cluster,
-        cities: allowed.into_iter().map(|(_, c)| c).collect(),
+        cluster: s.db.cluster(slug).await?.cluster,
+        cities: s.allowed.into_iter().map(|(_, c)| c).collect(),
         practice,
     })
 }
@@ -163,14 +180,37 @@ pub struct Fields {
 }
 
 pub async fn save(lang: &str, slug: &str, id: &str, f: Fields) -> Result<(), AppError> {
-    let (db, user, cluster_id, allowed) = sharer(slug).await?;
+    let s = sharer(slug).await?;
     let existing = match id.trim() {
         "" => None,
         raw => {
             let id = raw.parse::<i64>().map_err(|_| AppError::NotFound)?;
-            Some((id, editable(&db, &allowed, cluster_id, id).await?.practice))
+            Some((
+                id,
+                editable(&s.db, &s.allowed, s.cluster_id, id)
+                    .await?
+                    .practice,
+            ))
         }
     };
+    let checked = check(&f, &s.allowed)?;
+    write(&s, existing, &f.city, &checked).await?;
+    crate::redirect_to(lang, &format!("clusters/{slug}/practices?done=saved"));
+    Ok(())
+}
+
+/// A practice's fields once every one of them is right.
+struct Checked {
+    city_id: i64,
+    title: domain::Name,
+    summary: String,
+    link: String,
+    language: String,
+    tags: Tags,
+}
+
+/// The form's fields, each checked, or every problem found with the values typed.
+fn check(f: &Fields, allowed: &[(i64, CityRef)]) -> Result<Checked, AppError> {
     let mut invalid = Invalid::default();
     for (k, v) in [
         ("city", &f.city),
@@ -208,20 +248,38 @@ pub async fn save(lang: &str, slug: &str, id: &str, f: Fields) -> Result<(), App
     let (Some(city_id), Some(title), Some(link), Some(tags)) = (city_id, title, link, tags) else {
         return Err(AppError::Internal);
     };
-    let new = NewPractice {
-        cluster_id,
+    Ok(Checked {
         city_id,
-        title: title.as_str(),
-        summary: &summary,
-        link: &link,
-        language: &f.language,
-        tags: &tags,
+        title,
+        summary,
+        link,
+        language: f.language.clone(),
+        tags,
+    })
+}
+
+/// Stores a new practice, or rewrites `existing` (its id and what it said), with its audit
+/// entry; `city` is the slug the form named.
+async fn write(
+    s: &Sharer,
+    existing: Option<(i64, Practice)>,
+    city: &str,
+    c: &Checked,
+) -> Result<(), AppError> {
+    let new = NewPractice {
+        cluster_id: s.cluster_id,
+        city_id: c.city_id,
+        title: c.title.as_str(),
+        summary: &c.summary,
+        link: &c.link,
+        language: &c.language,
+        tags: &c.tags,
     };
     let now = chrono::Utc::now();
-    let mut tx = db.begin_write().await?;
+    let mut tx = s.db.begin_write().await?;
     let (action, practice_id, before) = match &existing {
         None => {
-            let id = db::practices::create(&mut tx, &new, user.user.id, now.timestamp()).await?;
+            let id = db::practices::create(&mut tx, &new, s.user.user.id, now.timestamp()).await?;
             (audit::Action::PracticeCreate, id, serde_json::Value::Null)
         }
         Some((id, before)) => {
@@ -230,16 +288,16 @@ pub async fn save(lang: &str, slug: &str, id: &str, f: Fields) -> Result<(), App
         }
     };
     let after = serde_json::json!({
-        "city": f.city, "title": new.title, "summary": new.summary, "link": new.link,
-        "language": new.language, "tags": tags.as_slice(),
+        "city": city, "title": new.title, "summary": new.summary, "link": new.link,
+        "language": new.language, "tags": c.tags.as_slice(),
     });
     audit::record(
         &mut tx,
-        user.actor(),
+        s.user.actor(),
         action,
         audit::Target::new(
             practice_id,
-            audit::Scope::city_in_cluster(city_id, cluster_id),
+            audit::Scope::city_in_cluster(c.city_id, s.cluster_id),
         ),
         Some(before),
         Some(after),
@@ -247,12 +305,16 @@ pub async fn save(lang: &str, slug: &str, id: &str, f: Fields) -> Result<(), App
     )
     .await?;
     tx.commit().await?;
-    crate::redirect_to(lang, &format!("clusters/{slug}/practices?done=saved"));
     Ok(())
 }
 
 pub async fn delete(lang: &str, slug: &str, id: i64, confirmed: bool) -> Result<(), AppError> {
-    let (db, user, cluster_id, allowed) = sharer(slug).await?;
+    let Sharer {
+        db,
+        user,
+        cluster_id,
+        allowed,
+    } = sharer(slug).await?;
     let stored = editable(&db, &allowed, cluster_id, id).await?;
     if !confirmed {
         return Err(Invalid::only("confirm", Problem::Confirm));

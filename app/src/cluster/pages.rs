@@ -6,10 +6,10 @@ use crate::accounts::Notice;
 use crate::calendar::{language_label, Agenda};
 use crate::forms::{error_of, Check, Field, FilterSelect, FormAlert, Kind, LangInput, Select};
 use crate::i18n::*;
-use crate::layout::{in_lang, link_to, slug_param, ErrorContent, PageMeta};
+use crate::layout::{in_lang, link_to, slug_param, ErrorContent, I18n, PageMeta};
 use crate::map::{map_of, MapFilter, NetworkMap, Sort, WorldMap};
 use crate::AppError;
-use domain::{Practice, MEETING_LANGUAGES};
+use domain::{CityRef, Practice, MEETING_LANGUAGES};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Meta;
@@ -186,38 +186,69 @@ fn LibraryView(l: Library) -> impl IntoView {
         move || format!("{} — {}", t_string!(i18n, practices_title), cluster_name())
     };
     let lang = i18n.get_locale_untracked();
-    let mut cities: Vec<(String, String)> = l
-        .cities
-        .iter()
-        .map(|c| (c.slug.clone(), c.name.get(lang.as_str()).to_owned()))
-        .collect();
-    cities.sort_by(|a, b| crate::directory::compare(lang.as_str(), &a.1, &b.1));
-    let languages: Vec<(String, String)> = l
-        .languages
-        .iter()
-        .map(|code| (code.clone(), language_label(i18n, code)))
-        .collect();
-    let tags: Vec<(String, String)> = l.tags.iter().map(|t| (t.clone(), t.clone())).collect();
+    let choices = LibraryChoices {
+        cities: city_options(lang.as_str(), &l.cities),
+        languages: l
+            .languages
+            .iter()
+            .map(|code| (code.clone(), language_label(i18n, code)))
+            .collect(),
+        tags: l.tags.iter().map(|t| (t.clone(), t.clone())).collect(),
+    };
     let (cluster_path, library_path, new_path) = (
         format!("clusters/{slug}"),
         format!("clusters/{slug}/practices"),
         format!("clusters/{slug}/practices/new"),
     );
-    let practices = StoredValue::new(l.practices);
-    let shown = move || {
-        let f = filter.get();
-        practices.with_value(|all| {
-            all.iter()
-                .filter(|p| f.keeps(p))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-    };
-    let editable = StoredValue::new(l.editable);
-    let form = move || {
+    view! {
+        <PageMeta title=Signal::derive(title.clone()) description=Signal::derive(title.clone()) />
+        <h1>{t!(i18n, practices_title)}</h1>
+        <p class="lead">
+            <a href=link_to(i18n, cluster_path)>{cluster_name}</a>
+        </p>
+        <p>{t!(i18n, practices_intro)}</p>
+        <Notice />
+        {l.can_share.then(|| view! {
+            <p><a class="button" href=link_to(i18n, new_path)>{t!(i18n, practice_share)}</a></p>
+        })}
+        {library_filters(i18n, filter, library_path, choices)}
+        {library_list(i18n, filter, slug, l.practices, l.editable)}
+    }
+}
+
+/// The member cities as a select offers them: slug and name, in the reader's language's order.
+fn city_options(lang: &str, cities: &[CityRef]) -> Vec<(String, String)> {
+    let mut options: Vec<(String, String)> = cities
+        .iter()
+        .map(|c| (c.slug.clone(), c.name.get(lang).to_owned()))
+        .collect();
+    options.sort_by(|a, b| crate::directory::compare(lang, &a.1, &b.1));
+    options
+}
+
+/// What the library's filters offer, as value and label of each option.
+#[derive(Clone)]
+struct LibraryChoices {
+    cities: Vec<(String, String)>,
+    languages: Vec<(String, String)>,
+    tags: Vec<(String, String)>,
+}
+
+/// The library's filters as a plain GET form, redrawn when the address changes.
+fn library_filters(
+    i18n: I18n,
+    filter: Memo<LibraryFilter>,
+    library_path: String,
+    choices: LibraryChoices,
+) -> impl IntoView {
+    move || {
         let f = filter.get();
         let library_path = library_path.clone();
-        let (cities, languages, tags) = (cities.clone(), languages.clone(), tags.clone());
+        let LibraryChoices {
+            cities,
+            languages,
+            tags,
+        } = choices.clone();
         view! {
             <Form method="GET" action="" attr:class="filters">
                 <FilterSelect name="city" label=move || t_string!(i18n, calendar_filter_city).to_owned() all=move || t_string!(i18n, calendar_any).to_owned() chosen=f.city.clone() options=cities />
@@ -241,29 +272,34 @@ fn LibraryView(l: Library) -> impl IntoView {
                 </div>
             </Form>
         }
-    };
-    view! {
-        <PageMeta title=Signal::derive(title.clone()) description=Signal::derive(title.clone()) />
-        <h1>{t!(i18n, practices_title)}</h1>
-        <p class="lead">
-            <a href=link_to(i18n, cluster_path)>{cluster_name}</a>
-        </p>
-        <p>{t!(i18n, practices_intro)}</p>
-        <Notice />
-        {l.can_share.then(|| view! {
-            <p><a class="button" href=link_to(i18n, new_path)>{t!(i18n, practice_share)}</a></p>
-        })}
-        {form}
-        {move || {
-            let list = shown();
-            let count = list.len();
-            view! {
-                // The list's heading: each practice's title is a level below it.
-                <h2 class="visually-hidden">{t!(i18n, practices_list)}</h2>
-                <p role="status" class="muted">{t!(i18n, practices_count, count = move || count)}</p>
-                <PracticeList slug=slug.clone() practices=list editable=editable.get_value() />
-            }
-        }}
+    }
+}
+
+/// The practices the filter keeps, with their count.
+fn library_list(
+    i18n: I18n,
+    filter: Memo<LibraryFilter>,
+    slug: String,
+    practices: Vec<Practice>,
+    editable: Vec<i64>,
+) -> impl IntoView {
+    let practices = StoredValue::new(practices);
+    let editable = StoredValue::new(editable);
+    move || {
+        let f = filter.get();
+        let list = practices.with_value(|all| {
+            all.iter()
+                .filter(|p| f.keeps(p))
+                .cloned()
+                .collect::<Vec<_>>()
+        });
+        let count = list.len();
+        view! {
+            // The list's heading: each practice's title is a level below it.
+            <h2 class="visually-hidden">{t!(i18n, practices_list)}</h2>
+            <p role="status" class="muted">{t!(i18n, practices_count, count = move || count)}</p>
+            <PracticeList slug=slug.clone() practices=list editable=editable.get_value() />
+        }
     }
 }
 
@@ -316,20 +352,41 @@ fn PracticeFormView(form: PracticeForm) -> impl IntoView {
     let slug = form.cluster.slug.clone();
     let delete_slug = slug.clone();
     let editing = form.practice.clone();
+    let deletable = editing.as_ref().map(|p| p.id);
     let heading = if editing.is_some() {
         t_string!(i18n, practice_edit_title)
     } else {
         t_string!(i18n, practice_share)
     };
-    let p = editing.clone();
-    let value = move |get: fn(&Practice) -> String| p.as_ref().map(get).unwrap_or_default();
-    let lang = i18n.get_locale_untracked();
-    let mut cities: Vec<(String, String)> = form
-        .cities
-        .iter()
-        .map(|c| (c.slug.clone(), c.name.get(lang.as_str()).to_owned()))
-        .collect();
-    cities.sort_by(|a, b| crate::directory::compare(lang.as_str(), &a.1, &b.1));
+    let cities = city_options(i18n.get_locale_untracked().as_str(), &form.cities);
+    let cluster_name = in_lang(i18n, form.cluster.name.clone());
+    let library_path = format!("clusters/{slug}/practices");
+    let id = deletable.map(|id| id.to_string()).unwrap_or_default();
+    view! {
+        <PageMeta title=Signal::stored(heading.to_owned()) description=Signal::stored(heading.to_owned()) />
+        <h1>{heading}</h1>
+        <p class="lead"><a href=link_to(i18n, library_path)>{cluster_name}</a></p>
+        <ActionForm action=save attr:class="form" attr:novalidate=true>
+            <LangInput />
+            <input type="hidden" name="slug" value=slug.clone() />
+            <input type="hidden" name="id" value=id />
+            <FormAlert error />
+            <PracticeFields practice=editing cities error />
+            <button type="submit" class="button">{t!(i18n, save)}</button>
+        </ActionForm>
+        {deletable.map(|id| view! { <PracticeDeleteForm remove slug=delete_slug.clone() id /> })}
+    }
+}
+
+/// The fields of a practice, filled with `practice` when it is being rewritten.
+#[component]
+fn PracticeFields(
+    practice: Option<Practice>,
+    cities: Vec<(String, String)>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let value = move |get: fn(&Practice) -> String| practice.as_ref().map(get).unwrap_or_default();
     // One member city: nothing to choose, but the select still says which.
     let city = value(|p| p.city.slug.clone());
     let city = if city.is_empty() && cities.len() == 1 {
@@ -347,78 +404,72 @@ fn PracticeFormView(form: PracticeForm) -> impl IntoView {
     } else {
         language
     };
-    let cluster_name = in_lang(i18n, form.cluster.name.clone());
-    let library_path = format!("clusters/{slug}/practices");
-    let id = editing
-        .as_ref()
-        .map(|p| p.id.to_string())
-        .unwrap_or_default();
     view! {
-        <PageMeta title=Signal::stored(heading.to_owned()) description=Signal::stored(heading.to_owned()) />
-        <h1>{heading}</h1>
-        <p class="lead"><a href=link_to(i18n, library_path)>{cluster_name}</a></p>
-        <ActionForm action=save attr:class="form" attr:novalidate=true>
+        <Select
+            name="city"
+            label=Signal::derive(move || t_string!(i18n, practice_city).to_owned())
+            options=Signal::stored(cities)
+            value=city
+            error
+        />
+        <Field name="title" label=Signal::derive(move || t_string!(i18n, practice_field_title).to_owned()) kind=Kind::Text value=value(|p| p.title.clone()) required=true error />
+        <Field
+            name="summary"
+            label=Signal::derive(move || t_string!(i18n, practice_summary).to_owned())
+            hint=Signal::derive(move || t_string!(i18n, practice_summary_hint).to_owned())
+            kind=Kind::TextArea
+            value=value(|p| p.summary.clone())
+            required=true
+            error
+        />
+        <Field
+            name="link"
+            label=Signal::derive(move || t_string!(i18n, practice_link).to_owned())
+            hint=Signal::derive(move || t_string!(i18n, practice_link_hint).to_owned())
+            kind=Kind::Url
+            value=value(|p| p.link.clone())
+            required=true
+            error
+        />
+        <Select
+            name="language"
+            label=Signal::derive(move || t_string!(i18n, practice_language).to_owned())
+            options=Signal::stored(languages)
+            value=language
+            error
+        />
+        <Field
+            name="tags"
+            label=Signal::derive(move || t_string!(i18n, practice_tags).to_owned())
+            hint=Signal::derive(move || t_string!(i18n, practice_tags_hint).to_owned())
+            kind=Kind::Text
+            value=value(|p| p.tags.join(", "))
+            error
+        />
+    }
+}
+
+/// Taking a practice out of the library, once the box says so.
+#[component]
+fn PracticeDeleteForm(
+    remove: ServerAction<DeletePractice>,
+    slug: String,
+    id: i64,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ActionForm action=remove attr:class="form" attr:novalidate=true>
             <LangInput />
-            <input type="hidden" name="slug" value=slug.clone() />
-            <input type="hidden" name="id" value=id />
-            <FormAlert error />
-            <Select
-                name="city"
-                label=Signal::derive(move || t_string!(i18n, practice_city).to_owned())
-                options=Signal::stored(cities)
-                value=city
-                error
+            <FormAlert error=error_of(remove) />
+            <input type="hidden" name="slug" value=slug />
+            <input type="hidden" name="id" value=id.to_string() />
+            <Check
+                name="confirm"
+                label=Signal::derive(move || t_string!(i18n, practice_delete_confirm).to_owned())
+                checked=false
+                error=error_of(remove)
             />
-            <Field name="title" label=Signal::derive(move || t_string!(i18n, practice_field_title).to_owned()) kind=Kind::Text value=value(|p| p.title.clone()) required=true error />
-            <Field
-                name="summary"
-                label=Signal::derive(move || t_string!(i18n, practice_summary).to_owned())
-                hint=Signal::derive(move || t_string!(i18n, practice_summary_hint).to_owned())
-                kind=Kind::TextArea
-                value=value(|p| p.summary.clone())
-                required=true
-                error
-            />
-            <Field
-                name="link"
-                label=Signal::derive(move || t_string!(i18n, practice_link).to_owned())
-                hint=Signal::derive(move || t_string!(i18n, practice_link_hint).to_owned())
-                kind=Kind::Url
-                value=value(|p| p.link.clone())
-                required=true
-                error
-            />
-            <Select
-                name="language"
-                label=Signal::derive(move || t_string!(i18n, practice_language).to_owned())
-                options=Signal::stored(languages)
-                value=language
-                error
-            />
-            <Field
-                name="tags"
-                label=Signal::derive(move || t_string!(i18n, practice_tags).to_owned())
-                hint=Signal::derive(move || t_string!(i18n, practice_tags_hint).to_owned())
-                kind=Kind::Text
-                value=value(|p| p.tags.join(", "))
-                error
-            />
-            <button type="submit" class="button">{t!(i18n, save)}</button>
+            <button type="submit" class="button button--danger">{t!(i18n, practice_delete)}</button>
         </ActionForm>
-        {editing.map(|p| view! {
-            <ActionForm action=remove attr:class="form" attr:novalidate=true>
-                <LangInput />
-                <FormAlert error=error_of(remove) />
-                <input type="hidden" name="slug" value=delete_slug.clone() />
-                <input type="hidden" name="id" value=p.id.to_string() />
-                <Check
-                    name="confirm"
-                    label=Signal::derive(move || t_string!(i18n, practice_delete_confirm).to_owned())
-                    checked=false
-                    error=error_of(remove)
-                />
-                <button type="submit" class="button button--danger">{t!(i18n, practice_delete)}</button>
-            </ActionForm>
-        })}
     }
 }

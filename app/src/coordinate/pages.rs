@@ -63,32 +63,13 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
     };
     let nothing = d.cities.is_empty() && d.clusters.is_empty() && !d.admin;
     let can_audit = d.admin || !d.cities.is_empty();
-    let many_cities = d.cities.len() > 12;
     let has_cities = !d.cities.is_empty();
     let has_clusters = !d.clusters.is_empty();
-    let cities = d
-        .cities
-        .into_iter()
-        .map(|c| {
-            let name = in_lang(i18n, c.name);
-            view! {
-                <li>
-                    <a href=link_to(i18n, format!("coordinate/cities/{}", c.slug))>{name}</a>
-                    " "<span class="muted">{c.country}</span>
-                    " · "<a href=link_to(i18n, format!("coordinate/pacts/{}", c.slug))>{t!(i18n, dashboard_pact)}</a>
-                </li>
-            }
-        })
-        .collect_view();
-    let clusters = d
-        .clusters
-        .into_iter()
-        .map(|c| {
-            let name = in_lang(i18n, c.name);
-            view! { <li><a href=link_to(i18n, format!("coordinate/clusters/{}", c.slug))>{name}</a></li> }
-        })
-        .collect_view();
-    let city_list = view! { <ul class="link-list">{cities}</ul> };
+    let pending = (d.admin || !d.adhesions_pending.is_empty()).then(|| DashboardPending {
+        adhesions: d.adhesions_pending,
+        outbox: d.admin.then(|| d.outbox_pending.unwrap_or(0)),
+        invitations: d.invitations_pending.unwrap_or(0),
+    });
     view! {
         <h1>{t!(i18n, dashboard_title)}</h1>
         <p>{td_string!(i18n.get_locale(), dashboard_welcome, name = who.clone())}</p>
@@ -105,31 +86,84 @@ fn DashboardView(d: Dashboard) -> impl IntoView {
             </ul>
         </nav>
         <SignOutForm />
-        {(d.admin || !d.adhesions_pending.is_empty()).then(|| view! {
-            <section aria-labelledby="pending-heading">
-                <h2 id="pending-heading">{t!(i18n, pending_title)}</h2>
-                <ul>
-                    {d.adhesions_pending.iter().cloned().map(|(city, n)| view! {
-                        <li>
-                            <a href=link_to(i18n, format!("coordinate/pacts/{}", city.slug))>
-                                {in_lang(i18n, city.name)} ": " {td_string!(i18n.get_locale(), pending_adhesions, count = n)}
-                            </a>
-                        </li>
-                    }).collect_view()}
-                    {d.admin.then(|| view! {
-                        <li>{td_string!(i18n.get_locale(), pending_outbox, count = d.outbox_pending.unwrap_or(0))}</li>
-                        <li>{td_string!(i18n.get_locale(), pending_invitations, count = d.invitations_pending.unwrap_or(0))}</li>
-                    })}
-                </ul>
-            </section>
-        })}
+        {pending.map(|p| view! { <PendingWork p /> })}
         {nothing.then(|| view! { <p>{t!(i18n, dashboard_nothing)}</p> })}
-        {has_clusters.then(|| view! {
-            <section aria-labelledby="clusters-heading">
-                <h2 id="clusters-heading">{t!(i18n, dashboard_clusters)}</h2>
-                <ul class="link-list">{clusters}</ul>
-            </section>
-        })}
+        {has_clusters.then(|| view! { <DashboardClusters clusters=d.clusters /> })}
+        <DashboardCities cities=d.cities />
+    }
+}
+
+/// What waits for someone on the dashboard: adhesions by city and, for administrators, mail
+/// and invitations (`outbox` is theirs alone).
+pub struct DashboardPending {
+    pub adhesions: Vec<PendingAdhesions>,
+    pub outbox: Option<i64>,
+    pub invitations: i64,
+}
+
+#[component]
+fn PendingWork(p: DashboardPending) -> impl IntoView {
+    let i18n = use_i18n();
+    let invitations = p.invitations;
+    view! {
+        <section aria-labelledby="pending-heading">
+            <h2 id="pending-heading">{t!(i18n, pending_title)}</h2>
+            <ul>
+                {p.adhesions.into_iter().map(|PendingAdhesions { city, count }| view! {
+                    <li>
+                        <a href=link_to(i18n, format!("coordinate/pacts/{}", city.slug))>
+                            {in_lang(i18n, city.name)} ": " {td_string!(i18n.get_locale(), pending_adhesions, count = count)}
+                        </a>
+                    </li>
+                }).collect_view()}
+                {p.outbox.map(|outbox| view! {
+                    <li>{td_string!(i18n.get_locale(), pending_outbox, count = outbox)}</li>
+                    <li>{td_string!(i18n.get_locale(), pending_invitations, count = invitations)}</li>
+                })}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn DashboardClusters(clusters: Vec<Named>) -> impl IntoView {
+    let i18n = use_i18n();
+    let clusters = clusters
+        .into_iter()
+        .map(|c| {
+            let name = in_lang(i18n, c.name);
+            view! { <li><a href=link_to(i18n, format!("coordinate/clusters/{}", c.slug))>{name}</a></li> }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="clusters-heading">
+            <h2 id="clusters-heading">{t!(i18n, dashboard_clusters)}</h2>
+            <ul class="link-list">{clusters}</ul>
+        </section>
+    }
+}
+
+/// The cities one coordinates, folded away when there are many; hidden when there are none.
+#[component]
+fn DashboardCities(cities: Vec<CityRef>) -> impl IntoView {
+    let i18n = use_i18n();
+    let many_cities = cities.len() > 12;
+    let has_cities = !cities.is_empty();
+    let cities = cities
+        .into_iter()
+        .map(|c| {
+            let name = in_lang(i18n, c.name);
+            view! {
+                <li>
+                    <a href=link_to(i18n, format!("coordinate/cities/{}", c.slug))>{name}</a>
+                    " "<span class="muted">{c.country}</span>
+                    " · "<a href=link_to(i18n, format!("coordinate/pacts/{}", c.slug))>{t!(i18n, dashboard_pact)}</a>
+                </li>
+            }
+        })
+        .collect_view();
+    let city_list = view! { <ul class="link-list">{cities}</ul> };
+    view! {
         <section aria-labelledby="cities-heading" hidden=!has_cities>
             <h2 id="cities-heading">{t!(i18n, dashboard_cities)}</h2>
             {if many_cities {
@@ -324,8 +358,7 @@ fn PeopleView(
             <div class="field">
                 <label for="field-locale">{t!(i18n, field_locale)}</label>
                 <select id="field-locale" name="locale">
-                    <option value="it">"Italiano"</option>
-                    <option value="en">"English"</option>
+                    {locale_options(i18n.get_locale_untracked())}
                 </select>
             </div>
             <div class="field">
@@ -361,10 +394,10 @@ fn RoleItem(user_id: i64, role: RoleView, revoke: ServerAction<RevokeRole>) -> i
                 .as_ref()
                 .map(|n| n.get(locale.as_str()).to_owned())
                 .unwrap_or_default();
-            match role.kind.as_str() {
-                "admin" => td_string!(locale, role_admin).to_string(),
-                "city" => format!("{}: {name}", td_string!(locale, role_city)),
-                _ => format!("{}: {name}", td_string!(locale, role_cluster)),
+            match role.kind {
+                RoleKind::Admin => td_string!(locale, role_admin).to_string(),
+                RoleKind::City => format!("{}: {name}", td_string!(locale, role_city)),
+                RoleKind::Cluster => format!("{}: {name}", td_string!(locale, role_cluster)),
             }
         }
     };
@@ -375,7 +408,7 @@ fn RoleItem(user_id: i64, role: RoleView, revoke: ServerAction<RevokeRole>) -> i
         <ActionForm action=revoke attr:class="inline-form">
             <LangInput />
             <input type="hidden" name="user_id" value=user_id.to_string() />
-            <input type="hidden" name="kind" value=role.kind.clone() />
+            <input type="hidden" name="kind" value=role.kind.as_str() />
             <input type="hidden" name="target" value=role.slug.clone().unwrap_or_default() />
             <button
                 type="submit"
@@ -465,11 +498,11 @@ fn OutboxList(messages: Vec<OutboxView>) -> impl IntoView {
         .into_iter()
         .map(|m| {
             let status = {
-                let s = m.status.clone();
-                move || match s.as_str() {
-                    "sent" => t_string!(i18n, outbox_sent).to_owned(),
-                    "failed" => t_string!(i18n, outbox_failed).to_owned(),
-                    _ => t_string!(i18n, outbox_waiting).to_owned(),
+                let s = m.status;
+                move || match s {
+                    MailStatus::Sent => t_string!(i18n, outbox_sent).to_owned(),
+                    MailStatus::Failed => t_string!(i18n, outbox_failed).to_owned(),
+                    MailStatus::Waiting => t_string!(i18n, outbox_waiting).to_owned(),
                 }
             };
             view! {
@@ -498,4 +531,19 @@ fn OutboxList(messages: Vec<OutboxView>) -> impl IntoView {
         <ul class="outbox">{rows}</ul>
         <p><a href=link_to(i18n, "coordinate")>{t!(i18n, back_to_dashboard)}</a></p>
     }
+}
+
+/// The site's languages as options, `chosen` selected: whoever invites in a language most
+/// often invites someone who reads it.
+fn locale_options(chosen: Locale) -> impl IntoView {
+    Locale::get_all()
+        .iter()
+        .map(|&l| {
+            view! {
+                <option value=l.as_str() selected=l == chosen>
+                    {td_string!(l, language_name)}
+                </option>
+            }
+        })
+        .collect_view()
 }

@@ -18,47 +18,91 @@ use serde::{Deserialize, Serialize};
 pub struct Placing {
     pub name: Localized,
     pub facts: CityFacts,
-    /// Every cluster with this city's role in it: `""`, `member` or `lead`.
-    pub memberships: Vec<(String, Localized, String)>,
+    /// Every cluster with this city's role in it.
+    pub memberships: Vec<Membership>,
     /// Whether the visitor may change the memberships.
     pub admin: bool,
 }
 
+/// A cluster, and the city's role in it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Membership {
+    pub cluster: String,
+    pub name: Localized,
+    pub role: ClusterRole,
+}
+
+/// A city's role in a cluster, as its form posts it: `""` (not a member), `member` or `lead`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClusterRole {
+    #[serde(rename = "")]
+    Outside,
+    Member,
+    Lead,
+}
+
+impl ClusterRole {
+    /// In the order the form offers them.
+    pub const ALL: [ClusterRole; 3] =
+        [ClusterRole::Outside, ClusterRole::Member, ClusterRole::Lead];
+
+    /// The word the form posts for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClusterRole::Outside => "",
+            ClusterRole::Member => "member",
+            ClusterRole::Lead => "lead",
+        }
+    }
+
+    /// The city's role in the cluster `slug`, from the clusters it belongs to.
+    #[cfg(feature = "ssr")]
+    pub fn in_cluster(clusters: &[domain::ClusterRole], slug: &str) -> Self {
+        match clusters.iter().find(|r| r.slug == slug) {
+            Some(r) if r.lead => ClusterRole::Lead,
+            Some(_) => ClusterRole::Member,
+            None => ClusterRole::Outside,
+        }
+    }
+}
+
 #[server(endpoint = "city_placing")]
 pub async fn get_placing(slug: String) -> Result<Placing, AppError> {
-    crate::respond(
-        async {
-            let db = crate::db()?;
-            let (me, _) = crate::accounts::session::require_city(&db, &slug).await?;
-            let city = db.city(&slug).await?.city;
-            let memberships = db
-                .clusters()
-                .await?
-                .into_iter()
-                .map(|k| {
-                    let role = match city.clusters.iter().find(|r| r.slug == k.slug) {
-                        Some(r) if r.lead => "lead",
-                        Some(_) => "member",
-                        None => "",
-                    };
-                    (k.slug, k.name, role.to_owned())
-                })
-                .collect();
-            Ok(Placing {
-                facts: CityFacts {
-                    name_en: city.name.en.clone(),
-                    name_it: city.name.it.clone(),
-                    latitude: city.latitude,
-                    longitude: city.longitude,
-                    joined: city.joined,
-                },
-                name: city.name,
-                memberships,
-                admin: me.roles.is_admin(),
+    async {
+        let db = crate::db()?;
+        let (me, _) = crate::accounts::session::require_city(&db, &slug).await?;
+        let city = db.city(&slug).await?.city;
+        let memberships = db
+            .clusters()
+            .await?
+            .into_iter()
+            .map(|k| Membership {
+                role: ClusterRole::in_cluster(&city.clusters, &k.slug),
+                cluster: k.slug,
+                name: k.name,
             })
-        }
-        .await,
-    )
+            .collect();
+        Ok(Placing {
+            facts: facts_of(&city),
+            name: city.name,
+            memberships,
+            admin: me.roles.is_admin(),
+        })
+    }
+    .await
+}
+
+/// What the form shows of a city, and what the audit log keeps of it before a change.
+#[cfg(feature = "ssr")]
+fn facts_of(city: &domain::CitySummary) -> CityFacts {
+    CityFacts {
+        name_en: city.name.en.clone(),
+        name_it: city.name.it.clone(),
+        latitude: city.latitude,
+        longitude: city.longitude,
+        joined: city.joined,
+    }
 }
 
 #[server(endpoint = "update_city_facts")]
@@ -71,133 +115,147 @@ pub async fn update_city_facts(
     longitude: String,
     joined: String,
 ) -> Result<(), AppError> {
-    crate::respond(
-        async {
-            use crate::forms::input::name_field;
-            use crate::{Invalid, Problem};
-            let db = crate::db()?;
-            let (me, id) = crate::accounts::session::require_city(&db, &slug).await?;
-            let mut invalid = Invalid::default();
-            for (k, v) in [
-                ("name_en", &name_en),
-                ("name_it", &name_it),
-                ("latitude", &latitude),
-                ("longitude", &longitude),
-                ("joined", &joined),
-            ] {
-                invalid.keep(k, v);
-            }
-            let en = name_field(&mut invalid, "name_en", &name_en);
-            let it = name_field(&mut invalid, "name_it", &name_it);
-            let at = crate::forms::input::position(&mut invalid, &latitude, &longitude, None, true);
-            // The network began in 2013; a year to come is a typing mistake.
-            let this_year = chrono::Datelike::year(&chrono::Utc::now());
-            let joined = match joined.trim() {
-                "" => None,
-                raw => match raw.parse::<i32>() {
-                    Ok(y) if (2013..=this_year).contains(&y) => Some(y),
-                    Ok(_) => {
-                        invalid.add("joined", Problem::OutOfRange);
-                        None
-                    }
-                    Err(_) => {
-                        invalid.add("joined", Problem::Number);
-                        None
-                    }
-                },
-            };
-            invalid.into_result()?;
-            let (Some(en), Some(it), Some((latitude, longitude))) = (en, it, at) else {
-                return Err(AppError::Internal);
-            };
-            let facts = CityFacts {
-                name_en: en.as_str().to_owned(),
-                name_it: it.as_str().to_owned(),
-                latitude,
-                longitude,
-                joined,
-            };
-            let city = db.city(&slug).await?.city;
-            let before = CityFacts {
-                name_en: city.name.en,
-                name_it: city.name.it,
-                latitude: city.latitude,
-                longitude: city.longitude,
-                joined: city.joined,
-            };
-            let now = chrono::Utc::now();
-            let mut tx = db.begin_write().await?;
-            db::network::update_city_facts(&mut tx, id, &facts).await?;
-            crate::audit::record(
-                &mut tx,
-                me.actor(),
-                crate::audit::Action::CityFacts,
-                crate::audit::Target::new(&slug, crate::audit::Scope::city(id)),
-                Some(crate::audit::json(&before)?),
-                Some(crate::audit::json(&facts)?),
-                now,
-            )
-            .await?;
-            tx.commit().await?;
-            crate::redirect_to(&lang, &format!("coordinate/cities/{slug}/map?done=saved"));
-            Ok(())
-        }
-        .await,
-    )
+    async {
+        let db = crate::db()?;
+        let (me, id) = crate::accounts::session::require_city(&db, &slug).await?;
+        let form = FactsForm {
+            name_en: &name_en,
+            name_it: &name_it,
+            latitude: &latitude,
+            longitude: &longitude,
+            joined: &joined,
+        };
+        let facts = checked_facts(form)?;
+        let before = facts_of(&db.city(&slug).await?.city);
+        let now = chrono::Utc::now();
+        let mut tx = db.begin_write().await?;
+        db::network::update_city_facts(&mut tx, id, &facts).await?;
+        crate::audit::record(
+            &mut tx,
+            me.actor(),
+            crate::audit::Action::CityFacts,
+            crate::audit::Target::new(&slug, crate::audit::Scope::city(id)),
+            Some(crate::audit::json(&before)?),
+            Some(crate::audit::json(&facts)?),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        crate::redirect_to(&lang, &format!("coordinate/cities/{slug}/map?done=saved"));
+        Ok(())
+    }
+    .await
 }
 
-/// Sets the city's role in one cluster: `""` (not a member), `member` or `lead`.
+/// The facts form as posted.
+#[cfg(feature = "ssr")]
+struct FactsForm<'a> {
+    name_en: &'a str,
+    name_it: &'a str,
+    latitude: &'a str,
+    longitude: &'a str,
+    joined: &'a str,
+}
+
+/// The facts form, each field checked, or every problem found with the values typed.
+#[cfg(feature = "ssr")]
+fn checked_facts(form: FactsForm<'_>) -> Result<CityFacts, AppError> {
+    use crate::forms::input::name_field;
+    use crate::Invalid;
+    let mut invalid = Invalid::default();
+    for (k, v) in [
+        ("name_en", form.name_en),
+        ("name_it", form.name_it),
+        ("latitude", form.latitude),
+        ("longitude", form.longitude),
+        ("joined", form.joined),
+    ] {
+        invalid.keep(k, v);
+    }
+    let en = name_field(&mut invalid, "name_en", form.name_en);
+    let it = name_field(&mut invalid, "name_it", form.name_it);
+    let at = crate::forms::input::position(&mut invalid, form.latitude, form.longitude, None, true);
+    let joined = joined_year(&mut invalid, form.joined);
+    invalid.into_result()?;
+    let (Some(en), Some(it), Some((latitude, longitude))) = (en, it, at) else {
+        return Err(AppError::Internal);
+    };
+    Ok(CityFacts {
+        name_en: en.as_str().to_owned(),
+        name_it: it.as_str().to_owned(),
+        latitude,
+        longitude,
+        joined,
+    })
+}
+
+/// The year a city joined, if given: the network began in 2013, and a year to come is a typing
+/// mistake.
+#[cfg(feature = "ssr")]
+fn joined_year(invalid: &mut crate::Invalid, raw: &str) -> Option<i32> {
+    use crate::Problem;
+    let this_year = chrono::Datelike::year(&chrono::Utc::now());
+    match raw.trim() {
+        "" => None,
+        raw => match raw.parse::<i32>() {
+            Ok(y) if (2013..=this_year).contains(&y) => Some(y),
+            Ok(_) => {
+                invalid.add("joined", Problem::OutOfRange);
+                None
+            }
+            Err(_) => {
+                invalid.add("joined", Problem::Number);
+                None
+            }
+        },
+    }
+}
+
+/// Sets the city's role in one cluster.
 #[server(endpoint = "set_cluster_role")]
 pub async fn set_cluster_role(
     lang: String,
     slug: String,
     cluster: String,
-    role: String,
+    role: ClusterRole,
 ) -> Result<(), AppError> {
-    crate::respond(
-        async {
-            use crate::{Invalid, Problem};
-            let me = crate::accounts::session::require_admin()?;
-            let db = crate::db()?;
-            let city_id = db.city_id(&slug).await?;
-            let cluster_id = db.cluster_id(&cluster).await.map_err(|e| match e {
-                db::DbError::NotFound => Invalid::only("cluster", Problem::UnknownRecord),
-                other => other.into(),
-            })?;
-            let lead = match role.as_str() {
-                "" => None,
-                "member" => Some(false),
-                "lead" => Some(true),
-                _ => return Err(Invalid::only("role", Problem::Choice)),
-            };
-            let city = db.city(&slug).await?.city;
-            let before = match city.clusters.iter().find(|r| r.slug == cluster) {
-                Some(r) if r.lead => "lead",
-                Some(_) => "member",
-                None => "",
-            };
-            let now = chrono::Utc::now();
-            let mut tx = db.begin_write().await?;
-            db::network::set_cluster_role(&mut tx, city_id, cluster_id, lead).await?;
-            crate::audit::record(
-                &mut tx,
-                me.actor(),
-                crate::audit::Action::CityClusterRole,
-                crate::audit::Target::new(
-                    &slug,
-                    crate::audit::Scope::city_in_cluster(city_id, cluster_id),
-                ),
-                Some(serde_json::json!({ "cluster": cluster, "role": before })),
-                Some(serde_json::json!({ "cluster": cluster, "role": role })),
-                now,
-            )
-            .await?;
-            tx.commit().await?;
-            crate::redirect_to(&lang, &format!("coordinate/cities/{slug}/map?done=saved"));
-            Ok(())
-        }
-        .await,
-    )
+    async {
+        use crate::{Invalid, Problem};
+        let me = crate::accounts::session::require_admin()?;
+        let db = crate::db()?;
+        let city_id = db.city_id(&slug).await?;
+        let cluster_id = db.cluster_id(&cluster).await.map_err(|e| match e {
+            db::DbError::NotFound => Invalid::only("cluster", Problem::UnknownRecord),
+            other => other.into(),
+        })?;
+        let lead = match role {
+            ClusterRole::Outside => None,
+            ClusterRole::Member => Some(false),
+            ClusterRole::Lead => Some(true),
+        };
+        let city = db.city(&slug).await?.city;
+        let before = ClusterRole::in_cluster(&city.clusters, &cluster);
+        let now = chrono::Utc::now();
+        let mut tx = db.begin_write().await?;
+        db::network::set_cluster_role(&mut tx, city_id, cluster_id, lead).await?;
+        crate::audit::record(
+            &mut tx,
+            me.actor(),
+            crate::audit::Action::CityClusterRole,
+            crate::audit::Target::new(
+                &slug,
+                crate::audit::Scope::city_in_cluster(city_id, cluster_id),
+            ),
+            Some(serde_json::json!({ "cluster": cluster, "role": before.as_str() })),
+            Some(serde_json::json!({ "cluster": cluster, "role": role.as_str() })),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        crate::redirect_to(&lang, &format!("coordinate/cities/{slug}/map?done=saved"));
+        Ok(())
+    }
+    .await
 }
 
 #[component]
@@ -261,7 +319,7 @@ fn PlacingForms(slug: String, p: Placing) -> impl IntoView {
 
 /// One small form per cluster, so that each change is one audited step and needs no script.
 #[component]
-fn Memberships(slug: String, memberships: Vec<(String, Localized, String)>) -> impl IntoView {
+fn Memberships(slug: String, memberships: Vec<Membership>) -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SetClusterRole>::new();
     let error = error_of(action);
@@ -270,10 +328,9 @@ fn Memberships(slug: String, memberships: Vec<(String, Localized, String)>) -> i
             <h2 id="memberships-heading">{t!(i18n, placing_clusters)}</h2>
             <FormAlert error />
             <ul class="memberships">
-                {memberships.into_iter().map(|(cluster, name, role)| {
+                {memberships.into_iter().map(|Membership { cluster, name, role }| {
                     let slug = slug.clone();
                     let id = format!("role-{cluster}");
-                    let options = [("", "placing_role_none"), ("member", "placing_role_member"), ("lead", "placing_role_lead")];
                     view! {
                         <li>
                             <ActionForm action attr:class="inline-form">
@@ -282,13 +339,13 @@ fn Memberships(slug: String, memberships: Vec<(String, Localized, String)>) -> i
                                 <input type="hidden" name="cluster" value=cluster.clone() />
                                 <label for=id.clone()>{in_lang(i18n, name.clone())}</label>
                                 <select id=id name="role">
-                                    {options.into_iter().map(|(value, key)| {
-                                        let selected = value == role;
+                                    {ClusterRole::ALL.into_iter().map(|option| {
+                                        let selected = option == role;
                                         view! {
-                                            <option value=value selected=selected>{move || match key {
-                                                "placing_role_member" => t_string!(i18n, placing_role_member),
-                                                "placing_role_lead" => t_string!(i18n, placing_role_lead),
-                                                _ => t_string!(i18n, placing_role_none),
+                                            <option value=option.as_str() selected=selected>{move || match option {
+                                                ClusterRole::Member => t_string!(i18n, placing_role_member),
+                                                ClusterRole::Lead => t_string!(i18n, placing_role_lead),
+                                                ClusterRole::Outside => t_string!(i18n, placing_role_none),
                                             }}</option>
                                         }
                                     }).collect_view()}

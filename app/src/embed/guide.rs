@@ -3,7 +3,7 @@
 
 use super::builder::{Choice, Widget};
 use crate::i18n::*;
-use crate::layout::{link_to, PageMeta};
+use crate::layout::{link_to, I18n, PageMeta};
 use leptos::prelude::*;
 
 /// An example of each widget, as Lucca's site would embed it.
@@ -23,6 +23,68 @@ fn example(widget: Widget, lang: &str) -> Choice {
     }
 }
 
+/// A widget's name and what it does.
+fn about(i18n: I18n, w: Widget) -> (String, String) {
+    let (title, text) = match w {
+        Widget::Calendar => (
+            t_string!(i18n, embed_widget_calendar),
+            t_string!(i18n, embed_about_calendar),
+        ),
+        Widget::Meeting => (
+            t_string!(i18n, embed_widget_meeting),
+            t_string!(i18n, embed_about_meeting),
+        ),
+        Widget::Map => (
+            t_string!(i18n, embed_widget_map),
+            t_string!(i18n, embed_about_map),
+        ),
+        Widget::Pact => (
+            t_string!(i18n, embed_widget_pact),
+            t_string!(i18n, embed_about_pact),
+        ),
+        Widget::Adherents => (
+            t_string!(i18n, embed_widget_adherents),
+            t_string!(i18n, embed_about_adherents),
+        ),
+        Widget::Badge => (
+            t_string!(i18n, embed_widget_badge),
+            t_string!(i18n, embed_about_badge),
+        ),
+    };
+    (title.to_owned(), text.to_owned())
+}
+
+/// One widget: what it does, and its snippets in both languages.
+#[component]
+fn WidgetGuide(widget: Widget, base: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let (title, text) = about(i18n, widget);
+    let id = format!("widget-{}", widget.as_str());
+    let heading = id.clone();
+    let snippets = Locale::get_all()
+        .iter()
+        .map(|&locale| {
+            let lang = locale.as_str();
+            let c = example(widget, lang);
+            let label = td_string!(locale, language_name);
+            let script = c.script(&base).unwrap_or_default();
+            let iframe = c.iframe(&base, &title).unwrap_or_default();
+            view! {
+                <h4 lang=lang>{label}</h4>
+                <pre class="code"><code>{script}</code></pre>
+                <pre class="code"><code>{iframe}</code></pre>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby=heading>
+            <h3 id=id>{title}</h3>
+            <p>{text}</p>
+            {snippets}
+        </section>
+    }
+}
+
 #[component]
 pub fn EmbedGuidePage() -> impl IntoView {
     let i18n = use_i18n();
@@ -31,60 +93,7 @@ pub fn EmbedGuidePage() -> impl IntoView {
         .unwrap_or_default();
     let widgets = Widget::ALL
         .into_iter()
-        .map(|w| {
-            let (title, text) = match w {
-                Widget::Calendar => (
-                    t_string!(i18n, embed_widget_calendar),
-                    t_string!(i18n, embed_about_calendar),
-                ),
-                Widget::Meeting => (
-                    t_string!(i18n, embed_widget_meeting),
-                    t_string!(i18n, embed_about_meeting),
-                ),
-                Widget::Map => (
-                    t_string!(i18n, embed_widget_map),
-                    t_string!(i18n, embed_about_map),
-                ),
-                Widget::Pact => (
-                    t_string!(i18n, embed_widget_pact),
-                    t_string!(i18n, embed_about_pact),
-                ),
-                Widget::Adherents => (
-                    t_string!(i18n, embed_widget_adherents),
-                    t_string!(i18n, embed_about_adherents),
-                ),
-                Widget::Badge => (
-                    t_string!(i18n, embed_widget_badge),
-                    t_string!(i18n, embed_about_badge),
-                ),
-            };
-            let id = format!("widget-{}", w.as_str());
-            let heading = id.clone();
-            let snippets = ["it", "en"]
-                .into_iter()
-                .map(|lang| {
-                    let c = example(w, lang);
-                    let label = match lang {
-                        "it" => "Italiano",
-                        _ => "English",
-                    };
-                    let script = c.script(&base).unwrap_or_default();
-                    let iframe = c.iframe(&base, title).unwrap_or_default();
-                    view! {
-                        <h4 lang=lang>{label}</h4>
-                        <pre class="code"><code>{script}</code></pre>
-                        <pre class="code"><code>{iframe}</code></pre>
-                    }
-                })
-                .collect_view();
-            view! {
-                <section aria-labelledby=heading>
-                    <h3 id=id>{title}</h3>
-                    <p>{text}</p>
-                    {snippets}
-                </section>
-            }
-        })
+        .map(|widget| view! { <WidgetGuide widget base=base.clone() /> })
         .collect_view();
     view! {
         <PageMeta

@@ -45,24 +45,33 @@ pub struct Builder {
     /// no city is chosen.
     pub origins: Vec<OriginView>,
     /// The chosen city's sectors, for the calendar's filter.
-    pub sectors: Vec<(String, domain::Localized)>,
-    /// The chosen city's next dates, for the meeting widget: id and title.
-    pub meetings: Vec<(i64, String)>,
+    pub sectors: Vec<crate::calendar::Named>,
+    /// The chosen city's next dates, for the meeting widget.
+    pub meetings: Vec<MeetingOption>,
     /// The site's own address, for the snippets.
     pub public_url: String,
 }
 
+/// A date the meeting widget may show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingOption {
+    /// The date's id, as the widget's address names it.
+    pub id: i64,
+    /// Its local start and its title: "2021-01-19 17:30 · Reading circle".
+    pub label: String,
+}
+
 #[server(endpoint = "embed_builder")]
 pub async fn get_builder(lang: String, city: String) -> Result<Builder, AppError> {
-    crate::respond(ops::builder(&lang, &city).await)
+    ops::builder(&lang, &city).await
 }
 
 #[server(endpoint = "allow_origin")]
 pub async fn allow_origin(lang: String, city: String, origin: String) -> Result<(), AppError> {
-    crate::respond(ops::allow(&lang, &city, &origin).await)
+    ops::allow(&lang, &city, &origin).await
 }
 
 #[server(endpoint = "forbid_origin")]
 pub async fn forbid_origin(lang: String, city: String, id: i64) -> Result<(), AppError> {
-    crate::respond(ops::forbid(&lang, &city, id).await)
+    ops::forbid(&lang, &city, id).await
 }

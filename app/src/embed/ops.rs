@@ -1,6 +1,6 @@
 //! Who may frame a widget, and the coordinators' edits of that.
 
-use super::{has_form, Builder, OriginView, PREFIX};
+use super::{has_form, Builder, MeetingOption, OriginView, PREFIX};
 use crate::accounts::session::{require_admin, require_user, SessionUser};
 use crate::audit::{record, Action, Scope, Target};
 use crate::forms::input::problem_of;
@@ -100,11 +100,9 @@ pub async fn builder(lang: &str, city: &str) -> Result<Builder, AppError> {
             let meetings = calendar
                 .meetings
                 .into_iter()
-                .map(|m| {
-                    (
-                        m.id,
-                        format!("{} · {}", m.starts.local.replace('T', " "), m.title),
-                    )
+                .map(|m| MeetingOption {
+                    id: m.id,
+                    label: format!("{} · {}", m.starts.local.replace('T', " "), m.title),
                 })
                 .collect();
             (meetings, calendar.options.sectors)
@@ -167,7 +165,10 @@ pub async fn allow(lang: &str, city: &str, origin: &str) -> Result<(), AppError>
         .await
     {
         Ok(id) => id,
-        Err(db::DbError::Conflict { .. }) => {
+        Err(db::DbError::Conflict {
+            constraint: Some(db::Constraint::FrameOrigin),
+            ..
+        }) => {
             invalid.add("origin", Problem::Duplicate);
             return Err(AppError::Invalid(invalid));
         }

@@ -27,24 +27,54 @@ pub enum PlaceKind {
     Venue,
 }
 
+/// A point on the Earth, in degrees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Position {
+    pub latitude: f64,
+    pub longitude: f64,
+}
+
+impl Position {
+    /// Latitude and longitude, as [`mercator`] takes them.
+    pub fn pair(self) -> (f64, f64) {
+        (self.latitude, self.longitude)
+    }
+}
+
+impl From<(f64, f64)> for Position {
+    fn from((latitude, longitude): (f64, f64)) -> Self {
+        Position {
+            latitude,
+            longitude,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Place {
     pub kind: PlaceKind,
     pub name: String,
     pub address: String,
-    pub at: (f64, f64),
+    pub at: Position,
     pub sector: Option<Localized>,
     /// Where the marker leads, without the language: an adherent's certificate, a venue's next
     /// (or last) meeting.
     pub path: String,
-    /// A venue's meetings: title and path of the date each links to.
-    pub meetings: Vec<(String, String)>,
+    /// A venue's meetings.
+    pub meetings: Vec<PlaceMeeting>,
+}
+
+/// A meeting at a venue: its title and the path of the date it links to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceMeeting {
+    pub title: String,
+    pub path: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CityPlaces {
-    pub centre: (f64, f64),
-    pub sectors: Vec<(String, Localized)>,
+    pub centre: Position,
+    pub sectors: Vec<domain::Sector>,
     /// The sector in the address, or empty.
     pub sector: String,
     pub places: Vec<Place>,
@@ -53,7 +83,7 @@ pub struct CityPlaces {
 
 #[server(endpoint = "city_places")]
 pub async fn get_city_places(slug: String, sector: String) -> Result<CityPlaces, AppError> {
-    crate::respond(ops::city_places(&slug, &sector).await)
+    ops::city_places(&slug, &sector).await
 }
 
 #[cfg(feature = "ssr")]
@@ -77,7 +107,10 @@ mod ops {
                     .id,
             ),
         };
-        let centre = (city.latitude, city.longitude);
+        let centre = Position {
+            latitude: city.latitude,
+            longitude: city.longitude,
+        };
         let city_id = city.id;
         let mut places: Vec<Place> = crate::pact::ops::placed_adherents(&db, city, sector_id)
             .await?
@@ -85,7 +118,7 @@ mod ops {
             .filter_map(|a| {
                 Some(Place {
                     kind: PlaceKind::Adherent,
-                    at: a.position?,
+                    at: a.position?.into(),
                     path: format!("cities/{slug}/pact/adherents/{}", a.id),
                     name: a.organisation,
                     address: a.address,
@@ -96,42 +129,59 @@ mod ops {
             .collect();
         let now = chrono::Utc::now().timestamp();
         for v in db.venues(city_id, sector_id, now).await? {
-            let path = format!("meetings/{}", v.occurrence_id);
-            let name = if v.place.is_empty() {
-                v.address.clone()
-            } else {
-                v.place.clone()
-            };
-            let at = (v.latitude, v.longitude);
-            match places
-                .iter_mut()
-                .find(|p| p.kind == PlaceKind::Venue && p.name == name && p.at == at)
-            {
-                Some(p) => p.meetings.push((v.title, path)),
-                None => places.push(Place {
-                    kind: PlaceKind::Venue,
-                    name,
-                    address: v.address,
-                    at,
-                    sector: v
-                        .sector_en
-                        .zip(v.sector_it)
-                        .map(|(en, it)| Localized::new(en, it)),
-                    path: path.clone(),
-                    meetings: vec![(v.title, path)],
-                }),
-            }
+            add_venue(&mut places, v);
         }
         Ok(CityPlaces {
             centre,
             sectors: sectors
                 .into_iter()
-                .map(|s| (s.slug, Localized::new(s.name_en, s.name_it)))
+                .map(|s| domain::Sector {
+                    slug: s.slug,
+                    name: Localized::new(s.name_en, s.name_it),
+                })
                 .collect(),
             sector: sector.to_owned(),
             places,
             tiles,
         })
+    }
+
+    /// A venue's meeting: on the venue's marker if it has one already, else on a new one.
+    fn add_venue(places: &mut Vec<Place>, v: db::meetings::VenueRow) {
+        let path = format!("meetings/{}", v.occurrence_id);
+        let name = if v.place.is_empty() {
+            v.address.clone()
+        } else {
+            v.place.clone()
+        };
+        let at = Position {
+            latitude: v.latitude,
+            longitude: v.longitude,
+        };
+        match places
+            .iter_mut()
+            .find(|p| p.kind == PlaceKind::Venue && p.name == name && p.at == at)
+        {
+            Some(p) => p.meetings.push(PlaceMeeting {
+                title: v.title,
+                path,
+            }),
+            None => places.push(Place {
+                kind: PlaceKind::Venue,
+                name,
+                address: v.address,
+                at,
+                sector: v
+                    .sector_en
+                    .zip(v.sector_it)
+                    .map(|(en, it)| Localized::new(en, it)),
+                path: path.clone(),
+                meetings: vec![PlaceMeeting {
+                    title: v.title,
+                    path,
+                }],
+            }),
+        }
     }
 }
 
@@ -260,15 +310,81 @@ fn kind_label(i18n: crate::layout::I18n, kind: PlaceKind) -> String {
 fn PlacesView(p: CityPlaces) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.get_locale_untracked();
-    let points: Vec<(f64, f64)> = p.places.iter().map(|x| x.at).collect();
-    let frame = Frame::around(p.centre, &points);
+    let points: Vec<(f64, f64)> = p.places.iter().map(|x| x.at.pair()).collect();
+    let frame = Frame::around(p.centre.pair(), &points);
     let count = p.places.len();
     let sectors = p
         .sectors
         .iter()
-        .map(|(slug, name)| (slug.clone(), name.get(lang.as_str()).to_owned()))
+        .map(|s| (s.slug.clone(), s.name.get(lang.as_str()).to_owned()))
         .collect::<Vec<_>>();
-    let tiles = p.tiles.clone().map(|layer| {
+    // Inside a widget the plot stands alone (its markers are links, each named): the list twin
+    // of a city with hundreds of places would outweigh the widget, and the full page has it.
+    let framed = crate::frame::frame();
+    let clear = match &framed {
+        Some(f) => {
+            let query = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(f.theme.pairs())
+                .finish();
+            format!("?{query}")
+        }
+        None => "?".to_owned(),
+    };
+    view! {
+        <section aria-labelledby="places-heading" id="places">
+            <h2 id="places-heading">{t!(i18n, places_title)}</h2>
+            <p>{t!(i18n, places_intro)}</p>
+            <SectorFilter sectors chosen=p.sector.clone() clear />
+            <p role="status" class="muted">{t!(i18n, places_count, count = move || count)}</p>
+            <PlacesPlot frame centre=p.centre places=p.places.clone() tiles=p.tiles.clone() />
+            {if p.places.is_empty() {
+                view! { <p class="empty-state">{t!(i18n, places_none)}</p> }.into_any()
+            } else if framed.is_some() {
+                ().into_any()
+            } else {
+                view! { <PlacesTable places=p.places /> }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The filter by sector, as a plain GET form that stays in a widget's frame; `clear` is the
+/// query that drops the sector (and keeps a widget's theme).
+#[component]
+fn SectorFilter(sectors: Vec<(String, String)>, chosen: String, clear: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let filtered = !chosen.is_empty();
+    view! {
+        <Form method="GET" action="" attr:class="filters" attr:target=crate::frame::stay()>
+            <crate::frame::ThemeInputs />
+            <FilterSelect
+                name="sector"
+                label=move || t_string!(i18n, calendar_filter_sector).to_owned()
+                all=move || t_string!(i18n, calendar_any).to_owned()
+                chosen
+                options=sectors
+            />
+            <div class="actions">
+                <button type="submit">{t!(i18n, filter_apply)}</button>
+                {filtered.then(|| view! { <a href=clear.clone() target=crate::frame::stay()>{t!(i18n, map_clear)}</a> })}
+            </div>
+        </Form>
+    }
+}
+
+/// The plot: tiles (when the deployment names a tile server), the city's centre, a marker per
+/// place, and the legend.
+#[component]
+fn PlacesPlot(
+    frame: Frame,
+    centre: Position,
+    places: Vec<Place>,
+    tiles: Option<TileLayer>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let count = places.len();
+    let attribution = tiles.as_ref().map(|t| t.attribution.clone());
+    let tiles = tiles.map(|layer| {
         frame
             .tiles()
             .into_iter()
@@ -280,13 +396,38 @@ fn PlacesView(p: CityPlaces) -> impl IntoView {
             })
             .collect_view()
     });
-    let attribution = p.tiles.as_ref().map(|t| t.attribution.clone());
-    let (cx, cy) = frame.plot(p.centre);
-    let markers = p
-        .places
+    let (cx, cy) = frame.plot(centre.pair());
+    let label = move || td_string!(i18n.get_locale(), places_plot_label, count = count).to_string();
+    view! {
+        <figure class="city-map">
+            <svg class="places-plot" viewBox=format!("0 0 {SIDE} {SIDE}") role="group" aria-label=label>
+                <rect class="places-ground" x="0" y="0" width=SIDE.to_string() height=SIDE.to_string() />
+                <g aria-hidden="true">{tiles}</g>
+                <g class="places-centre" aria-hidden="true">
+                    <line x1=format!("{:.1}", cx - 8.0) y1=format!("{cy:.1}") x2=format!("{:.1}", cx + 8.0) y2=format!("{cy:.1}") />
+                    <line x1=format!("{cx:.1}") y1=format!("{:.1}", cy - 8.0) x2=format!("{cx:.1}") y2=format!("{:.1}", cy + 8.0) />
+                </g>
+                <text class="places-north" x="12" y="24" aria-hidden="true">"N ↑"</text>
+                {place_markers(i18n, frame, &places)}
+            </svg>
+            <figcaption>
+                <ul class="legend">
+                    <li><svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><circle class="legend-adherent" cx="8" cy="8" r="6" /></svg> {t!(i18n, places_kind_adherent)}</li>
+                    <li><svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><rect class="legend-venue" x="2" y="2" width="12" height="12" /></svg> {t!(i18n, places_kind_venue)}</li>
+                </ul>
+                {attribution.map(|a| view! { <p class="muted">{t!(i18n, places_tiles)} ": " {a}</p> })}
+            </figcaption>
+        </figure>
+    }
+}
+
+/// A marker per place, each a link named by the place and its kind: a circle for an adherent,
+/// a square for a venue.
+fn place_markers(i18n: crate::layout::I18n, frame: Frame, places: &[Place]) -> impl IntoView {
+    places
         .iter()
         .map(|place| {
-            let (x, y) = frame.plot(place.at);
+            let (x, y) = frame.plot(place.at.pair());
             let label = format!("{} ({})", place.name, kind_label(i18n, place.kind));
             let shape = match place.kind {
                 PlaceKind::Adherent => view! { <circle cx=format!("{x:.1}") cy=format!("{y:.1}") r="7" /> }.into_any(),
@@ -305,68 +446,7 @@ fn PlacesView(p: CityPlaces) -> impl IntoView {
                 </a>
             }
         })
-        .collect_view();
-    let label = move || td_string!(i18n.get_locale(), places_plot_label, count = count).to_string();
-    let filtered = !p.sector.is_empty();
-    // Inside a widget the plot stands alone (its markers are links, each named): the list twin
-    // of a city with hundreds of places would outweigh the widget, and the full page has it.
-    let framed = crate::frame::frame();
-    let clear = match &framed {
-        Some(f) => {
-            let query = form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(f.theme.pairs())
-                .finish();
-            format!("?{query}")
-        }
-        None => "?".to_owned(),
-    };
-    view! {
-        <section aria-labelledby="places-heading" id="places">
-            <h2 id="places-heading">{t!(i18n, places_title)}</h2>
-            <p>{t!(i18n, places_intro)}</p>
-            <Form method="GET" action="" attr:class="filters" attr:target=crate::frame::stay()>
-                <crate::frame::ThemeInputs />
-                <FilterSelect
-                    name="sector"
-                    label=move || t_string!(i18n, calendar_filter_sector).to_owned()
-                    all=move || t_string!(i18n, calendar_any).to_owned()
-                    chosen=p.sector.clone()
-                    options=sectors
-                />
-                <div class="actions">
-                    <button type="submit">{t!(i18n, filter_apply)}</button>
-                    {filtered.then(|| view! { <a href=clear.clone() target=crate::frame::stay()>{t!(i18n, map_clear)}</a> })}
-                </div>
-            </Form>
-            <p role="status" class="muted">{t!(i18n, places_count, count = move || count)}</p>
-            <figure class="city-map">
-                <svg class="places-plot" viewBox=format!("0 0 {SIDE} {SIDE}") role="group" aria-label=label>
-                    <rect class="places-ground" x="0" y="0" width=SIDE.to_string() height=SIDE.to_string() />
-                    <g aria-hidden="true">{tiles}</g>
-                    <g class="places-centre" aria-hidden="true">
-                        <line x1=format!("{:.1}", cx - 8.0) y1=format!("{cy:.1}") x2=format!("{:.1}", cx + 8.0) y2=format!("{cy:.1}") />
-                        <line x1=format!("{cx:.1}") y1=format!("{:.1}", cy - 8.0) x2=format!("{cx:.1}") y2=format!("{:.1}", cy + 8.0) />
-                    </g>
-                    <text class="places-north" x="12" y="24" aria-hidden="true">"N ↑"</text>
-                    {markers}
-                </svg>
-                <figcaption>
-                    <ul class="legend">
-                        <li><svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><circle class="legend-adherent" cx="8" cy="8" r="6" /></svg> {t!(i18n, places_kind_adherent)}</li>
-                        <li><svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><rect class="legend-venue" x="2" y="2" width="12" height="12" /></svg> {t!(i18n, places_kind_venue)}</li>
-                    </ul>
-                    {attribution.map(|a| view! { <p class="muted">{t!(i18n, places_tiles)} ": " {a}</p> })}
-                </figcaption>
-            </figure>
-            {if p.places.is_empty() {
-                view! { <p class="empty-state">{t!(i18n, places_none)}</p> }.into_any()
-            } else if framed.is_some() {
-                ().into_any()
-            } else {
-                view! { <PlacesTable places=p.places /> }.into_any()
-            }}
-        </section>
-    }
+        .collect_view()
 }
 
 /// The plot's twin: every place with its kind, sector and address.
@@ -394,8 +474,8 @@ fn PlacesTable(places: Vec<Place>) -> impl IntoView {
                                     <a href=link_to(i18n, place.path.clone())>{place.name.clone()}</a>
                                     {(place.kind == PlaceKind::Venue).then(|| view! {
                                         <ul class="place-meetings">
-                                            {place.meetings.iter().map(|(title, path)| view! {
-                                                <li><a href=link_to(i18n, path.clone())>{title.clone()}</a></li>
+                                            {place.meetings.iter().map(|m| view! {
+                                                <li><a href=link_to(i18n, m.path.clone())>{m.title.clone()}</a></li>
                                             }).collect_view()}
                                         </ul>
                                     })}

@@ -173,22 +173,10 @@ fn decimal(halves: i64) -> String {
     }
 }
 
-/// The markers grouped at each zoom level, from 0 (the whole map about 512 pixels wide) to
-/// [`MAX_ZOOM`]: markers closer than about 24 pixels on screen at a level share one group.
-pub fn group_levels(points: &[(f64, f64)]) -> Vec<Vec<MapGroup>> {
+/// Groups of markers closer than 24 pixels, at zoom levels 0 to [`MAX_ZOOM`] of a square map.
+fn grouping_options() -> supercluster::SuperclusterOptions {
     use supercluster::{CoordinateSystem, DataRange, Supercluster};
-    let singles = |_: ()| -> Vec<Vec<MapGroup>> {
-        let one = points
-            .iter()
-            .enumerate()
-            .map(|(i, &(x, y))| MapGroup::new(x, y, vec![i as u32]))
-            .collect::<Vec<_>>();
-        vec![one; usize::from(MAX_ZOOM) + 1]
-    };
-    if points.len() < 2 {
-        return singles(());
-    }
-    let options = Supercluster::builder()
+    Supercluster::builder()
         .radius(24.0)
         .extent(512.0)
         .min_points(2)
@@ -204,8 +192,12 @@ pub fn group_levels(points: &[(f64, f64)]) -> Vec<Vec<MapGroup>> {
                 ..DataRange::default()
             },
         })
-        .build();
-    let features = points
+        .build()
+}
+
+/// The markers as the grouping reads them, each named `p` and its index.
+fn point_features(points: &[(f64, f64)]) -> Vec<geojson_next::Feature> {
+    points
         .iter()
         .enumerate()
         .map(|(i, &(x, y))| geojson_next::Feature {
@@ -217,9 +209,26 @@ pub fn group_levels(points: &[(f64, f64)]) -> Vec<Vec<MapGroup>> {
             properties: None,
             foreign_members: None,
         })
-        .collect();
-    let mut index = Supercluster::new(options);
-    if index.load(features).is_err() {
+        .collect()
+}
+
+/// The markers grouped at each zoom level, from 0 (the whole map about 512 pixels wide) to
+/// [`MAX_ZOOM`]: markers closer than about 24 pixels on screen at a level share one group.
+pub fn group_levels(points: &[(f64, f64)]) -> Vec<Vec<MapGroup>> {
+    use supercluster::Supercluster;
+    let singles = |_: ()| -> Vec<Vec<MapGroup>> {
+        let one = points
+            .iter()
+            .enumerate()
+            .map(|(i, &(x, y))| MapGroup::new(x, y, vec![i as u32]))
+            .collect::<Vec<_>>();
+        vec![one; usize::from(MAX_ZOOM) + 1]
+    };
+    if points.len() < 2 {
+        return singles(());
+    }
+    let mut index = Supercluster::new(grouping_options());
+    if index.load(point_features(points)).is_err() {
         return singles(());
     }
     let point_of = |f: &geojson_next::Feature| -> Option<u32> {
@@ -284,8 +293,7 @@ mod tests {
         // Equal Earth is pseudocylindrical: parallels are straight, meridians curve inwards.
         assert!((project(10.0, 43.8).1 - project(120.0, 43.8).1).abs() < 1e-9);
         assert!(project(180.0, 60.0).0 < project(180.0, 0.0).0);
-        // Lucca (43.84 N, 10.50 E) and Chengdu (30.66 N, 104.07 E): against PROJ's
-        // `echo 10.5 43.84 | proj +proj=eqearth +ellps=WGS84`, scaled to the map.
+        // Lucca (43.84 N, 10.50 E) and Chengdu (30.57 N, 104.07 E) where PROJ puts them.
         let lucca = project(10.5037, 43.8429);
         let chengdu = project(104.0665, 30.5723);
         assert!(lucca.0 > WIDTH / 2.0 && lucca.0 < chengdu.0);
@@ -294,6 +302,69 @@ mod tests {
         let a = project(0.0, 0.0).0;
         let b = project(90.0, 0.0).0;
         assert!((b - a - WIDTH / 4.0).abs() < 1e-6);
+    }
+
+    /// Two coordinates: degrees of longitude and latitude, metres east and north, or map units.
+    type Point = (f64, f64);
+
+    /// Metres east and north, from PROJ 9.5.1 (pyproj 3.7.2) with the definition the map uses:
+    /// `Transformer.from_crs(CRS.from_proj4("+proj=longlat +ellps=WGS84 +no_defs"),
+    /// CRS.from_proj4("+proj=eqearth +ellps=WGS84 +no_defs"), always_xy=True)`, the same as
+    /// `echo 10.5037 43.8429 | proj +proj=eqearth +ellps=WGS84`.
+    const PROJ: &[(Point, Point)] = &[
+        ((-180.0, 0.0), (-17_243_959.062_216_95, 0.0)),
+        ((180.0, 0.0), (17_243_959.062_216_95, 0.0)),
+        ((0.0, 84.0), (0.0, 8_324_478.230_693_76)),
+        ((0.0, -57.0), (0.0, -6_658_377.940_108_801)),
+        ((90.0, 0.0), (8_621_979.531_108_474, 0.0)),
+        (
+            (10.5037, 43.8429),
+            (870_262.941_686_778_8, 5_342_783.592_025_801),
+        ),
+        (
+            (104.0665, 30.5723),
+            (9_305_582.833_804_507, 3_832_495.927_216_141_5),
+        ),
+    ];
+
+    #[test]
+    fn the_projection_gives_projs_numbers() {
+        let p = &*PROJECTION;
+        for &((lon, lat), (east, north)) in PROJ {
+            let mut point = (f64::to_radians(lon), f64::to_radians(lat), 0.0);
+            proj4rs::transform::transform(&p.lonlat, &p.equal_earth, &mut point).unwrap();
+            // A millimetre: proj4rs is a port of PROJ's formulas, not an approximation of them.
+            assert!(
+                (point.0 - east).abs() < 1e-3,
+                "{lon} {lat}: x {} vs {east}",
+                point.0
+            );
+            assert!(
+                (point.1 - north).abs() < 1e-3,
+                "{lon} {lat}: y {} vs {north}",
+                point.1
+            );
+        }
+    }
+
+    #[test]
+    fn places_land_on_the_map_where_projs_numbers_put_them() {
+        // The map's frame from PROJ's numbers: the antimeridian at the equator left and right,
+        // 84° N at the top, 57° S at the bottom.
+        let (west, east) = (PROJ[0].1 .0, PROJ[1].1 .0);
+        let (top, bottom) = (PROJ[2].1 .1, PROJ[3].1 .1);
+        let scale = WIDTH / (east - west);
+        assert!(
+            (height() - (top - bottom) * scale).abs() < 1e-6,
+            "{}",
+            height()
+        );
+        for &((lon, lat), (east_m, north_m)) in PROJ {
+            let (x, y) = project(lon, lat);
+            let (want_x, want_y) = ((east_m - west) * scale, (top - north_m) * scale);
+            assert!((x - want_x).abs() < 1e-6, "{lon} {lat}: x {x} vs {want_x}");
+            assert!((y - want_y).abs() < 1e-6, "{lon} {lat}: y {y} vs {want_y}");
+        }
     }
 
     #[test]
@@ -315,9 +386,101 @@ mod tests {
             svg.matches('M').count()
         );
         assert!(svg.len() < 120_000, "basemap is {} bytes", svg.len());
-        // Nothing is drawn below the southern edge.
-        let parsed_ok = svg.contains("viewBox=\"0 0 1000 ");
-        assert!(parsed_ok);
+        assert!(svg.contains("viewBox=\"0 0 1000 "));
+    }
+
+    /// The points of an SVG path written by [`ring_path`], in absolute map units.
+    fn path_points(d: &str) -> Vec<Point> {
+        let mut points = Vec::new();
+        let (mut at, mut command) = ((0.0, 0.0), ' ');
+        let mut numbers = Vec::new();
+        let mut rest = d;
+        while let Some(c) = rest.chars().next() {
+            if matches!(c, 'M' | 'l' | 'z') {
+                command = c;
+                rest = &rest[1..];
+                continue;
+            }
+            if c == ' ' {
+                rest = &rest[1..];
+                continue;
+            }
+            let end = rest[1..]
+                .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .map_or(rest.len(), |i| i + 1);
+            numbers.push(rest[..end].parse::<f64>().expect("a number"));
+            rest = &rest[end..];
+            if let [dx, dy] = numbers[..] {
+                at = if command == 'M' {
+                    (dx, dy)
+                } else {
+                    (at.0 + dx, at.1 + dy)
+                };
+                points.push(at);
+                numbers.clear();
+            }
+        }
+        points
+    }
+
+    /// The land and the sea of the base map, as points.
+    fn basemap_paths() -> (Vec<Point>, Vec<Point>) {
+        let svg = basemap_svg();
+        let mut paths = svg.split(" d=\"").skip(1).map(|rest| {
+            let d = &rest[..rest.find('"').expect("a closed attribute")];
+            path_points(d)
+        });
+        let sea = paths.next().expect("the sea");
+        let land = paths.next().expect("the land");
+        (land, sea)
+    }
+
+    #[test]
+    fn path_points_reads_back_what_ring_path_writes() {
+        let mut out = String::new();
+        let ring = [(1.0, 1.0), (2.5, 0.5), (2.5, 2.0), (0.0, 3.5)];
+        ring_path(&mut out, ring.into_iter());
+        assert_eq!(path_points(&out), ring);
+    }
+
+    #[test]
+    fn no_point_of_the_base_map_lies_below_its_southern_edge() {
+        let (land, sea) = basemap_paths();
+        assert!(land.len() > 1_000, "{} land points", land.len());
+        // Half a unit of rounding either way.
+        for (x, y) in land.iter().chain(&sea) {
+            assert!((-0.5..=WIDTH + 0.5).contains(x), "x {x}");
+            assert!(
+                (-0.5..=height() + 0.5).contains(y),
+                "y {y} below {}",
+                height()
+            );
+        }
+    }
+
+    #[test]
+    fn antarctica_is_not_on_the_base_map() {
+        // The atlas has it, so leaving it off is the map's doing.
+        let atlas = String::from_utf8_lossy(COUNTRIES);
+        assert!(
+            atlas.contains("\"id\":\"010\""),
+            "Antarctica is in the atlas"
+        );
+        // All of Antarctica lies south of 60° S, below the map's edge: drawn, it would be
+        // clamped onto that edge. No land reaches it: the southernmost tips of the inhabited
+        // continents (Tierra del Fuego, 55.98° S) stay above it.
+        let (land, _) = basemap_paths();
+        let edge = height();
+        let lowest = land.iter().map(|p| p.1).fold(f64::MIN, f64::max);
+        assert!(
+            lowest < edge - 1.0,
+            "land at y {lowest}, the edge is {edge}"
+        );
+        let (_, cape_horn) = project(-67.27, -55.98);
+        assert!(
+            lowest <= cape_horn + 1.0,
+            "land at {lowest} below Cape Horn's {cape_horn}"
+        );
     }
 
     #[test]

@@ -130,10 +130,25 @@ pub struct MapCity {
     pub country: String,
     pub country_name: Localized,
     pub joined: Option<i32>,
-    /// Its clusters, as indexes into [`WorldMap::clusters`], and whether it leads each.
-    pub clusters: Vec<(u8, bool)>,
+    /// Its clusters and whether it leads each.
+    pub clusters: Vec<MapRole>,
     pub x: f64,
     pub y: f64,
+}
+
+/// A city's place in one cluster on the map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MapRole {
+    /// The cluster, as an index into [`WorldMap::clusters`].
+    pub cluster: u8,
+    pub lead: bool,
+}
+
+/// A country the country filter offers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Country {
+    pub code: String,
+    pub name: Localized,
 }
 
 impl MapCity {
@@ -141,28 +156,28 @@ impl MapCity {
     pub fn roles(&self, clusters: &[ClusterSummary]) -> Vec<(String, Localized, bool)> {
         self.clusters
             .iter()
-            .filter_map(|&(c, lead)| {
-                let k = clusters.get(usize::from(c))?;
-                Some((k.slug.clone(), k.name.clone(), lead))
+            .filter_map(|r| {
+                let k = clusters.get(usize::from(r.cluster))?;
+                Some((k.slug.clone(), k.name.clone(), r.lead))
             })
             .collect()
     }
 
     pub fn leads(&self) -> bool {
-        self.clusters.iter().any(|&(_, lead)| lead)
+        self.clusters.iter().any(|r| r.lead)
     }
 
     /// The cluster whose mark the city wears: the one the map is filtered by, else the first it
     /// leads, else its first; `None` for a city in no cluster yet.
     pub fn mark(&self, filtered: Option<u8>) -> Option<u8> {
-        if let Some(f) = filtered.filter(|f| self.clusters.iter().any(|(c, _)| c == f)) {
+        if let Some(f) = filtered.filter(|f| self.clusters.iter().any(|r| r.cluster == *f)) {
             return Some(f);
         }
         self.clusters
             .iter()
-            .find(|(_, lead)| *lead)
+            .find(|r| r.lead)
             .or(self.clusters.first())
-            .map(|(c, _)| *c)
+            .map(|r| r.cluster)
     }
 }
 
@@ -187,8 +202,8 @@ impl MapGroup {
 pub struct WorldMap {
     pub filter: MapFilter,
     pub clusters: Vec<ClusterSummary>,
-    /// The countries the region and cluster filters leave, by code, for the country filter.
-    pub countries: Vec<(String, Localized)>,
+    /// The countries the region and cluster filters leave, for the country filter.
+    pub countries: Vec<Country>,
     /// Every member city's name, for the search suggestions.
     pub names: Vec<Localized>,
     pub cities: Vec<MapCity>,
@@ -246,15 +261,9 @@ pub(crate) async fn world_map(
         })
         .filter(|c| region.is_none_or(|r| Region::of(&c.country) == Some(r)))
         .collect();
-    let mut countries: Vec<(String, Localized)> = Vec::new();
-    for c in &in_scope {
-        if !countries.iter().any(|(code, _)| code == &c.country) {
-            countries.push((c.country.clone(), c.country_name.clone()));
-        }
-    }
-    countries.sort_by(|a, b| a.1.en.cmp(&b.1.en));
+    let countries = countries_of(&in_scope);
     if let Some(code) = &filter.country {
-        if !countries.iter().any(|(c, _)| c == code) {
+        if !countries.iter().any(|c| &c.code == code) {
             return Err(AppError::NotFound);
         }
     }
@@ -267,26 +276,7 @@ pub(crate) async fn world_map(
                 .as_ref()
                 .is_none_or(|n| fold(&c.name.en).contains(n) || fold(&c.name.it).contains(n))
         })
-        .map(|c| {
-            let (x, y) = geo::project(c.longitude, c.latitude);
-            MapCity {
-                clusters: c
-                    .clusters
-                    .iter()
-                    .filter_map(|r| {
-                        let i = clusters.iter().position(|k| k.slug == r.slug)?;
-                        Some((i as u8, r.lead))
-                    })
-                    .collect(),
-                slug: c.slug,
-                name: c.name,
-                country: c.country,
-                country_name: c.country_name,
-                joined: c.joined,
-                x: round2(x),
-                y: round2(y),
-            }
-        })
+        .map(|c| map_city(c, &clusters))
         .collect();
     let points: Vec<(f64, f64)> = cities.iter().map(|c| (c.x, c.y)).collect();
     let full = ViewBox {
@@ -304,6 +294,48 @@ pub(crate) async fn world_map(
         cities,
         full,
     })
+}
+
+/// The countries of `cities`, each once, by English name.
+#[cfg(feature = "ssr")]
+fn countries_of(cities: &[domain::CitySummary]) -> Vec<Country> {
+    let mut countries: Vec<Country> = Vec::new();
+    for c in cities {
+        if !countries.iter().any(|k| k.code == c.country) {
+            countries.push(Country {
+                code: c.country.clone(),
+                name: c.country_name.clone(),
+            });
+        }
+    }
+    countries.sort_by(|a, b| a.name.en.cmp(&b.name.en));
+    countries
+}
+
+/// A member city placed on the map, its clusters as indexes into `clusters`.
+#[cfg(feature = "ssr")]
+fn map_city(c: domain::CitySummary, clusters: &[ClusterSummary]) -> MapCity {
+    let (x, y) = geo::project(c.longitude, c.latitude);
+    MapCity {
+        clusters: c
+            .clusters
+            .iter()
+            .filter_map(|r| {
+                let i = clusters.iter().position(|k| k.slug == r.slug)?;
+                Some(MapRole {
+                    cluster: i as u8,
+                    lead: r.lead,
+                })
+            })
+            .collect(),
+        slug: c.slug,
+        name: c.name,
+        country: c.country,
+        country_name: c.country_name,
+        joined: c.joined,
+        x: round2(x),
+        y: round2(y),
+    }
 }
 
 /// A city as the live map shows it, in one language: its marker and its card.
@@ -437,7 +469,16 @@ mod tests {
             country: "IT".into(),
             country_name: Localized::new("Italy", "Italia"),
             joined: Some(2016),
-            clusters: vec![(3, false), (5, true)],
+            clusters: vec![
+                MapRole {
+                    cluster: 3,
+                    lead: false,
+                },
+                MapRole {
+                    cluster: 5,
+                    lead: true,
+                },
+            ],
             x: 0.0,
             y: 0.0,
         };

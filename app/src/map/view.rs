@@ -126,7 +126,7 @@ fn MapFilters(m: Arc<WorldMap>, sort: Signal<Sort>) -> impl IntoView {
     let mut countries = m
         .countries
         .iter()
-        .map(|(code, name)| (code.clone(), name.get(lang).to_owned()))
+        .map(|c| (c.code.clone(), c.name.get(lang).to_owned()))
         .collect::<Vec<_>>();
     // In the reader's language's order: Italian puts "Emirati Arabi Uniti" among the E's.
     countries.sort_by(|a, b| crate::directory::compare(lang, &a.1, &b.1));
@@ -334,86 +334,6 @@ fn Legend(clusters: Vec<domain::Localized>) -> impl IntoView {
 fn MapTable(m: Arc<WorldMap>, sort: Signal<Sort>) -> impl IntoView {
     let i18n = use_i18n();
     let filter = m.filter.clone();
-    let header = move |column: Column, label: &'static str| {
-        let filter = filter.clone();
-        let link = move || {
-            let s = sort.get();
-            let descending = s.column == column && !s.descending;
-            let mut q = form_urlencoded::Serializer::new(String::new());
-            for (k, v) in filter.pairs() {
-                q.append_pair(k, &v);
-            }
-            for (k, v) in (Sort { column, descending }).pairs() {
-                q.append_pair(k, v);
-            }
-            format!("?{}#map-table", q.finish())
-        };
-        let state = move || {
-            let s = sort.get();
-            (s.column == column).then_some(if s.descending {
-                "descending"
-            } else {
-                "ascending"
-            })
-        };
-        view! {
-            <th scope="col" aria-sort=state>
-                <a href=link>{move || match label {
-                    "city" => t_string!(i18n, table_city),
-                    "country" => t_string!(i18n, table_country),
-                    _ => t_string!(i18n, table_joined),
-                }}</a>
-            </th>
-        }
-    };
-    let rows = {
-        let m = m.clone();
-        move || {
-            let lang = i18n.get_locale();
-            let lang = lang.as_str();
-            let s = sort.get();
-            let mut order: Vec<usize> = (0..m.cities.len()).collect();
-            order.sort_by(|&a, &b| {
-                let (a, b) = (&m.cities[a], &m.cities[b]);
-                let by_name = crate::directory::compare(lang, a.name.get(lang), b.name.get(lang));
-                let o = match s.column {
-                    Column::Name => by_name,
-                    Column::Country => crate::directory::compare(
-                        lang,
-                        a.country_name.get(lang),
-                        b.country_name.get(lang),
-                    )
-                    .then(by_name),
-                    Column::Joined => a.joined.cmp(&b.joined).then(by_name),
-                };
-                if s.descending {
-                    o.reverse()
-                } else {
-                    o
-                }
-            });
-            order
-                .into_iter()
-                .map(|i| {
-                    let c = m.cities[i].clone();
-                    let link = format!("cities/{}", c.slug);
-                    let roles = c
-                        .roles(&m.clusters)
-                        .into_iter()
-                        .map(|(_, name, lead)| (name, lead))
-                        .collect();
-                    view! {
-                        <tr>
-                            <th scope="row"><a href=link_to(i18n, link)>{in_lang(i18n, c.name)}</a></th>
-                            <td>{in_lang(i18n, c.country_name)}</td>
-                            <td><ClusterTags roles /></td>
-                            <td>{c.joined.map(|y| y.to_string())}</td>
-                        </tr>
-                    }
-                })
-                .collect_view()
-        }
-    };
     let empty = m.cities.is_empty();
     view! {
         <TableScroll labelledby="map-table-caption" id="map-table">
@@ -421,15 +341,98 @@ fn MapTable(m: Arc<WorldMap>, sort: Signal<Sort>) -> impl IntoView {
                 <caption id="map-table-caption">{t!(i18n, map_table_caption)}</caption>
                 <thead>
                     <tr>
-                        {header(Column::Name, "city")}
-                        {header(Column::Country, "country")}
+                        {sort_header(i18n, filter.clone(), sort, Column::Name)}
+                        {sort_header(i18n, filter.clone(), sort, Column::Country)}
                         <th scope="col">{t!(i18n, table_clusters)}</th>
-                        {header(Column::Joined, "joined")}
+                        {sort_header(i18n, filter, sort, Column::Joined)}
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody>{table_rows(i18n, m, sort)}</tbody>
             </table>
             {empty.then(|| view! { <p>{t!(i18n, map_no_cities)}</p> })}
         </TableScroll>
+    }
+}
+
+/// A column's heading: a link that sorts the table by it (or turns its order round), and says
+/// how the table is sorted.
+fn sort_header(i18n: I18n, filter: MapFilter, sort: Signal<Sort>, column: Column) -> impl IntoView {
+    let link = move || {
+        let s = sort.get();
+        let descending = s.column == column && !s.descending;
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in filter.pairs() {
+            q.append_pair(k, &v);
+        }
+        for (k, v) in (Sort { column, descending }).pairs() {
+            q.append_pair(k, v);
+        }
+        format!("?{}#map-table", q.finish())
+    };
+    let state = move || {
+        let s = sort.get();
+        (s.column == column).then_some(if s.descending {
+            "descending"
+        } else {
+            "ascending"
+        })
+    };
+    view! {
+        <th scope="col" aria-sort=state>
+            <a href=link>{move || match column {
+                Column::Name => t_string!(i18n, table_city),
+                Column::Country => t_string!(i18n, table_country),
+                Column::Joined => t_string!(i18n, table_joined),
+            }}</a>
+        </th>
+    }
+}
+
+/// The table's rows in the order `sort` asks for, names compared in the reader's language.
+fn table_rows(i18n: I18n, m: Arc<WorldMap>, sort: Signal<Sort>) -> impl IntoView {
+    move || {
+        let lang = i18n.get_locale();
+        let lang = lang.as_str();
+        let s = sort.get();
+        let mut order: Vec<usize> = (0..m.cities.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&m.cities[a], &m.cities[b]);
+            let by_name = crate::directory::compare(lang, a.name.get(lang), b.name.get(lang));
+            let o = match s.column {
+                Column::Name => by_name,
+                Column::Country => crate::directory::compare(
+                    lang,
+                    a.country_name.get(lang),
+                    b.country_name.get(lang),
+                )
+                .then(by_name),
+                Column::Joined => a.joined.cmp(&b.joined).then(by_name),
+            };
+            if s.descending {
+                o.reverse()
+            } else {
+                o
+            }
+        });
+        order
+            .into_iter()
+            .map(|i| {
+                let c = m.cities[i].clone();
+                let link = format!("cities/{}", c.slug);
+                let roles = c
+                    .roles(&m.clusters)
+                    .into_iter()
+                    .map(|(_, name, lead)| (name, lead))
+                    .collect();
+                view! {
+                    <tr>
+                        <th scope="row"><a href=link_to(i18n, link)>{in_lang(i18n, c.name)}</a></th>
+                        <td>{in_lang(i18n, c.country_name)}</td>
+                        <td><ClusterTags roles /></td>
+                        <td>{c.joined.map(|y| y.to_string())}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
     }
 }

@@ -13,7 +13,8 @@ pub mod upload;
 pub use pages::*;
 
 use crate::AppError;
-use domain::{AdhesionStatus, CityRef, Localized, PactPartner};
+use chrono::NaiveDate;
+use domain::{AdhesionStatus, CityRef, Localized, PactPartner, Sector};
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
@@ -31,8 +32,8 @@ pub use domain::filters::{url_pairs, PactQuery};
 pub struct PactView {
     pub city: CityRef,
     pub title: Localized,
-    /// ISO date on which the promoting partners signed.
-    pub signed_on: Option<String>,
+    /// The day on which the promoting partners signed.
+    pub signed_on: Option<NaiveDate>,
     /// The version shown (the current one unless another was asked for); `None` before any
     /// text is published.
     pub version: Option<VersionView>,
@@ -40,7 +41,7 @@ pub struct PactView {
     pub versions: Vec<VersionRef>,
     pub partners: Vec<PactPartner>,
     pub commitments: Vec<CommitmentView>,
-    pub sectors: Vec<(String, Localized)>,
+    pub sectors: Vec<Sector>,
     pub counts: Vec<SectorCount>,
     /// Approved adhesions, listed or not.
     pub approved: i64,
@@ -54,8 +55,8 @@ pub struct PactView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VersionView {
     pub number: i32,
-    /// ISO date.
-    pub published: String,
+    /// The day it was published, in the city's time zone.
+    pub published: NaiveDate,
     /// The text in the reader's language, sanitised HTML.
     pub html: String,
 }
@@ -63,7 +64,7 @@ pub struct VersionView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VersionRef {
     pub number: i32,
-    pub published: String,
+    pub published: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -92,8 +93,9 @@ pub struct AdherentView {
     pub commitments: Vec<Localized>,
     /// Where its logo is served, if it has one.
     pub logo: Option<String>,
-    /// ISO date of approval.
-    pub since: String,
+    /// The day of approval, else of confirmation; `None` when neither was recorded, which the
+    /// pages then leave unsaid rather than show a made-up day.
+    pub since: Option<NaiveDate>,
     pub version: i32,
 }
 
@@ -105,7 +107,7 @@ pub struct JoinForm {
     /// The version an adhesion now would sign; `None` while no text is published.
     pub version: Option<i32>,
     pub commitments: Vec<CommitmentView>,
-    pub sectors: Vec<(String, Localized)>,
+    pub sectors: Vec<Sector>,
 }
 
 /// The form's fields as text, to fill it in again (a coordinator's edit, the personal page).
@@ -159,10 +161,10 @@ pub struct AdhesionView {
     pub draft: Draft,
     pub has_logo: bool,
     pub form: JoinForm,
-    /// ISO dates.
-    pub submitted: String,
-    pub confirmed: Option<String>,
-    pub decided: Option<String>,
+    /// Days in the city's time zone.
+    pub submitted: NaiveDate,
+    pub confirmed: Option<NaiveDate>,
+    pub decided: Option<NaiveDate>,
 }
 
 /// A certificate of adhesion, public for approved adherents on the list.
@@ -184,14 +186,21 @@ pub struct InvitationView {
     pub contact_name: String,
     pub meeting_id: i64,
     pub title: String,
-    /// Upcoming dates: occurrence id and "Tuesday 19 January 2021, 17:30–19:00 (Europe/Rome)".
-    pub dates: Vec<(i64, String)>,
+    pub dates: Vec<InvitationDate>,
     pub accepted: bool,
+}
+
+/// An upcoming date an invitation registers for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InvitationDate {
+    pub occurrence: i64,
+    /// As the reader's language writes it: "Tuesday 19 January 2021, 17:30–19:00 (Europe/Rome)".
+    pub when: String,
 }
 
 #[server(endpoint = "pact")]
 pub async fn get_pact(lang: String, slug: String, query: String) -> Result<PactView, AppError> {
-    crate::respond(ops::pact_page(&lang, &slug, &query).await)
+    ops::pact_page(&lang, &slug, &query).await
 }
 
 #[server(endpoint = "pact_cities")]
@@ -201,7 +210,7 @@ pub async fn get_pact_cities() -> Result<Vec<CityRef>, AppError> {
 
 #[server(endpoint = "pact_form")]
 pub async fn get_join_form(lang: String, slug: String) -> Result<JoinForm, AppError> {
-    crate::respond(ops::join_form(&lang, &slug).await)
+    ops::join_form(&lang, &slug).await
 }
 
 /// Where the sign-up form is posted: `join_pact` below.
@@ -215,17 +224,17 @@ pub const UPDATE_PATH: &str = "/api/pact_update";
 #[cfg(feature = "ssr")]
 #[server(input = MultipartFormData, endpoint = "pact_join")]
 pub async fn join_pact(data: MultipartData) -> Result<(), AppError> {
-    crate::respond(ops::join(data).await)
+    ops::join(data).await
 }
 
 #[server(endpoint = "pact_confirmation")]
 pub async fn get_confirmation(lang: String, token: String) -> Result<Confirmation, AppError> {
-    crate::respond(ops::confirmation(&lang, &token).await)
+    ops::confirmation(&lang, &token).await
 }
 
 #[server(endpoint = "pact_confirm")]
 pub async fn confirm_adhesion(lang: String, token: String) -> Result<(), AppError> {
-    crate::respond(ops::confirm(&lang, &token).await)
+    ops::confirm(&lang, &token).await
 }
 
 /// Sends an organisation's links again: a new confirmation link to an adhesion not yet
@@ -233,19 +242,19 @@ pub async fn confirm_adhesion(lang: String, token: String) -> Result<(), AppErro
 /// is known.
 #[server(endpoint = "pact_resend")]
 pub async fn resend_links(lang: String, slug: String, email: String) -> Result<(), AppError> {
-    crate::respond(ops::resend(&lang, &slug, &email).await)
+    ops::resend(&lang, &slug, &email).await
 }
 
 #[server(endpoint = "pact_adhesion")]
 pub async fn get_adhesion(lang: String, token: String) -> Result<AdhesionView, AppError> {
-    crate::respond(ops::adhesion(&lang, &token).await)
+    ops::adhesion(&lang, &token).await
 }
 
 /// Changes an adhesion's details through the personal link (multipart: a new logo may come).
 #[cfg(feature = "ssr")]
 #[server(input = MultipartFormData, endpoint = "pact_update")]
 pub async fn update_adhesion(data: MultipartData) -> Result<(), AppError> {
-    crate::respond(ops::update(data).await)
+    ops::update(data).await
 }
 
 #[server(endpoint = "pact_withdraw")]
@@ -254,29 +263,29 @@ pub async fn withdraw_adhesion(
     token: String,
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
-    crate::respond(ops::withdraw(&lang, &token, confirm.is_some()).await)
+    ops::withdraw(&lang, &token, confirm.is_some()).await
 }
 
 /// Gives an adhesion a new personal link, sent to its contact address; the one used here stops
 /// working (for a link that was forwarded or shared by mistake).
 #[server(endpoint = "pact_replace_link")]
 pub async fn replace_adhesion_link(lang: String, token: String) -> Result<(), AppError> {
-    crate::respond(ops::replace_link(&lang, &token).await)
+    ops::replace_link(&lang, &token).await
 }
 
 #[server(endpoint = "pact_certificate")]
 pub async fn get_certificate(lang: String, slug: String, id: i64) -> Result<Certificate, AppError> {
-    crate::respond(ops::certificate(&lang, &slug, id).await)
+    ops::certificate(&lang, &slug, id).await
 }
 
 #[server(endpoint = "pact_invitation")]
 pub async fn get_invitation(lang: String, token: String) -> Result<InvitationView, AppError> {
-    crate::respond(ops::invitation(&lang, &token).await)
+    ops::invitation(&lang, &token).await
 }
 
 #[server(endpoint = "pact_accept")]
 pub async fn accept_invitation(lang: String, token: String) -> Result<(), AppError> {
-    crate::respond(ops::accept(&lang, &token).await)
+    ops::accept(&lang, &token).await
 }
 
 /// The sign-up form's fields, in the order they are checked and shown.

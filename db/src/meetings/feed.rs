@@ -2,7 +2,7 @@
 //! the last time it was asked for, whose text the caller keeps: it reads what says whether its
 //! copy is current (small rows) first, and whole meetings only for those it lacks.
 
-use super::{Filter, MeetingRow, Override, MAX_LIMIT, MEETING_COLUMNS};
+use super::{Filter, MeetingRow, Override, MAX_LIMIT};
 use crate::{on_pool, Db, DbError};
 
 /// A meeting a feed publishes, as much as tells whether a kept text of it is current, and the
@@ -59,8 +59,10 @@ impl Db {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(crate::IDS_PER_QUERY) {
             let rows: Vec<MeetingRow> = on_pool!(self, |pool| {
-                let mut qb = sqlx::QueryBuilder::new(format!(
-                    "SELECT {MEETING_COLUMNS} FROM meetings m WHERE m.id IN ("
+                let mut qb = sqlx::QueryBuilder::new(concat!(
+                    "SELECT ",
+                    meeting_columns!(),
+                    " FROM meetings m WHERE m.id IN ("
                 ));
                 crate::push_ids(&mut qb, chunk);
                 qb.build_query_as().fetch_all(pool).await?

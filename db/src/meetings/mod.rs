@@ -11,9 +11,11 @@ mod retention;
 
 pub use coordinate::*;
 pub use create::*;
+pub use descriptions::*;
 pub use feed::*;
 pub use registrations::*;
 pub use retention::*;
+pub use venues::*;
 
 use crate::{on_pool, on_tx, Db, DbError, Tx};
 use domain::schedule::{Schedule, Zone};
@@ -85,18 +87,28 @@ pub struct OccurrenceRow {
     pub sector_name_it: Option<String>,
 }
 
-const OCCURRENCE_COLUMNS: &str = "o.id, o.meeting_id, o.starts_at, o.ends_at, o.cancelled, \
+macro_rules! occurrence_columns {
+    () => {
+        "o.id, o.meeting_id, o.starts_at, o.ends_at, o.cancelled, \
      o.taken, o.sequence, m.title, m.timezone, m.mode, m.audience, m.language, m.place, m.capacity, \
      (m.rrule IS NOT NULL) AS recurring, \
      ci.slug AS city_slug, ci.name_en AS city_name_en, ci.name_it AS city_name_it, \
      ci.country AS city_country, \
      cl.slug AS cluster_slug, cl.name_en AS cluster_name_en, cl.name_it AS cluster_name_it, \
-     se.slug AS sector_slug, se.name_en AS sector_name_en, se.name_it AS sector_name_it";
+     se.slug AS sector_slug, se.name_en AS sector_name_en, se.name_it AS sector_name_it"
+    };
+}
+pub(crate) use occurrence_columns;
 
-const OCCURRENCE_JOINS: &str = "FROM occurrences o JOIN meetings m ON m.id = o.meeting_id \
+macro_rules! occurrence_joins {
+    () => {
+        "FROM occurrences o JOIN meetings m ON m.id = o.meeting_id \
      LEFT JOIN cities ci ON ci.id = m.city_id \
      LEFT JOIN clusters cl ON cl.id = m.cluster_id \
-     LEFT JOIN sectors se ON se.id = m.sector_id";
+     LEFT JOIN sectors se ON se.id = m.sector_id"
+    };
+}
+pub(crate) use occurrence_joins;
 
 /// The meeting behind an occurrence: what its page shows beyond the summary.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -139,14 +151,19 @@ pub struct MeetingRow {
     pub last_end: i64,
 }
 
-const MEETING_COLUMNS: &str = "m.id, m.uid, m.city_id, m.cluster_id, m.sector_id, m.title, \
+macro_rules! meeting_columns {
+    () => {
+        "m.id, m.uid, m.city_id, m.cluster_id, m.sector_id, m.title, \
      m.description, m.description_html, m.description_text, m.language, m.audience, m.mode, m.place, m.address, m.latitude, \
      m.longitude, m.timezone, \
      m.starts_local, m.ends_local, m.rrule, m.exdates, m.capacity, m.takes_registrations, \
      m.registration_opens_at, m.registration_closes_at, m.reminders, m.sequence, m.updated_at, \
      m.cancelled, \
      (SELECT MIN(f.starts_at) FROM occurrences f WHERE f.meeting_id = m.id) AS first_start, \
-     (SELECT MAX(l.ends_at) FROM occurrences l WHERE l.meeting_id = m.id) AS last_end";
+     (SELECT MAX(l.ends_at) FROM occurrences l WHERE l.meeting_id = m.id) AS last_end"
+    };
+}
+pub(crate) use meeting_columns;
 
 impl MeetingRow {
     /// Whose meeting it is. The schema holds exactly one of the two; a row with neither is
@@ -155,8 +172,9 @@ impl MeetingRow {
         match (self.city_id, self.cluster_id) {
             (Some(id), None) => Ok(Owner::City(id)),
             (None, Some(id)) => Ok(Owner::Cluster(id)),
-            _ => Err(DbError::Sqlx(sqlx::Error::Decode(
-                format!("meeting {} has no single owner", self.id).into(),
+            _ => Err(DbError::decode(format!(
+                "meeting {} has no single owner",
+                self.id
             ))),
         }
     }
@@ -274,8 +292,10 @@ macro_rules! push_filtered_meetings {
 
 // After the macros they use: `macro_rules!` are seen only below their definition.
 mod create;
+mod descriptions;
 mod feed;
 mod registrations;
+mod venues;
 
 /// A registration as its owner and the organisers see it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -294,12 +314,22 @@ pub struct RegistrationRow {
     pub attended: Option<bool>,
 }
 
-const REGISTRATION_COLUMNS: &str = "r.id, r.occurrence_id, r.email, r.name, r.organisation, \
-     r.needs, r.locale, r.status, r.created_at, r.queued_at, r.attended";
+macro_rules! registration_columns {
+    () => {
+        "r.id, r.occurrence_id, r.email, r.name, r.organisation, \
+     r.needs, r.locale, r.status, r.created_at, r.queued_at, r.attended"
+    };
+}
+pub(crate) use registration_columns;
 
 /// The same columns for RETURNING, which SQLite only accepts unqualified.
-const REGISTRATION_RETURNING: &str = "id, occurrence_id, email, name, organisation, needs, \
-     locale, status, created_at, queued_at, attended";
+macro_rules! registration_returning {
+    () => {
+        "id, occurrence_id, email, name, organisation, needs, \
+     locale, status, created_at, queued_at, attended"
+    };
+}
+pub(crate) use registration_returning;
 
 #[derive(Debug, Clone)]
 pub struct NewRegistration<'a> {
@@ -331,8 +361,12 @@ impl Db {
         offset: i64,
     ) -> Result<Vec<OccurrenceRow>, DbError> {
         Ok(on_pool!(self, |pool| {
-            let mut qb =
-                sqlx::QueryBuilder::new(format!("SELECT {OCCURRENCE_COLUMNS} {OCCURRENCE_JOINS}"));
+            let mut qb = sqlx::QueryBuilder::new(concat!(
+                "SELECT ",
+                occurrence_columns!(),
+                " ",
+                occurrence_joins!()
+            ));
             push_filter!(qb, f);
             qb.push(" ORDER BY o.starts_at, o.id LIMIT ")
                 .push_bind(limit.clamp(1, MAX_LIMIT))
@@ -343,17 +377,27 @@ impl Db {
     }
 
     pub async fn occurrence(&self, id: i64) -> Result<OccurrenceRow, DbError> {
-        let sql = format!("SELECT {OCCURRENCE_COLUMNS} {OCCURRENCE_JOINS} WHERE o.id = $1");
+        let sql = concat!(
+            "SELECT ",
+            occurrence_columns!(),
+            " ",
+            occurrence_joins!(),
+            " WHERE o.id = $1"
+        );
         on_pool!(self, |pool| {
-            sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?
+            sqlx::query_as(sql).bind(id).fetch_optional(pool).await?
         })
         .ok_or(DbError::NotFound)
     }
 
     pub async fn meeting(&self, id: i64) -> Result<MeetingRow, DbError> {
-        let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings m WHERE m.id = $1");
+        let sql = concat!(
+            "SELECT ",
+            meeting_columns!(),
+            " FROM meetings m WHERE m.id = $1"
+        );
         on_pool!(self, |pool| {
-            sqlx::query_as(&sql).bind(id).fetch_optional(pool).await?
+            sqlx::query_as(sql).bind(id).fetch_optional(pool).await?
         })
         .ok_or(DbError::NotFound)
     }
@@ -420,10 +464,13 @@ impl Db {
         &self,
         token_hash: &str,
     ) -> Result<RegistrationRow, DbError> {
-        let sql =
-            format!("SELECT {REGISTRATION_COLUMNS} FROM registrations r WHERE r.token_hash = $1");
+        let sql = concat!(
+            "SELECT ",
+            registration_columns!(),
+            " FROM registrations r WHERE r.token_hash = $1"
+        );
         on_pool!(self, |pool| {
-            sqlx::query_as(&sql)
+            sqlx::query_as(sql)
                 .bind(token_hash)
                 .fetch_optional(pool)
                 .await?
@@ -447,14 +494,16 @@ impl Db {
 
     /// Everyone registered for an occurrence, confirmed first, then the waitlist in order.
     pub async fn registrations(&self, occurrence_id: i64) -> Result<Vec<RegistrationRow>, DbError> {
-        let sql = format!(
-            "SELECT {REGISTRATION_COLUMNS} FROM registrations r WHERE r.occurrence_id = $1 \
+        let sql = concat!(
+            "SELECT ",
+            registration_columns!(),
+            " FROM registrations r WHERE r.occurrence_id = $1 \
              ORDER BY CASE r.status WHEN 'confirmed' THEN 0 WHEN 'waiting' THEN 1 \
                                     WHEN 'pending' THEN 2 ELSE 3 END, \
                       r.queued_at, r.created_at, r.id"
         );
         Ok(on_pool!(self, |pool| {
-            sqlx::query_as(&sql)
+            sqlx::query_as(sql)
                 .bind(occurrence_id)
                 .fetch_all(pool)
                 .await?
@@ -481,148 +530,6 @@ impl Db {
             )
             .bind(now)
             .bind(now + window)
-            .fetch_all(pool)
-            .await?
-        }))
-    }
-}
-
-/// A meeting of a city held at a known position, with the date its map links to: the next
-/// one to come, else the last one held.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct VenueRow {
-    pub title: String,
-    pub place: String,
-    pub address: String,
-    pub latitude: f64,
-    pub longitude: f64,
-    pub sector_slug: Option<String>,
-    pub sector_en: Option<String>,
-    pub sector_it: Option<String>,
-    pub occurrence_id: i64,
-    pub starts_at: i64,
-}
-
-impl Db {
-    /// The placed meetings of a city (of one sector, if given) that are not called off.
-    pub async fn venues(
-        &self,
-        city_id: i64,
-        sector_id: Option<i64>,
-        now: i64,
-    ) -> Result<Vec<VenueRow>, DbError> {
-        Ok(on_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT m.title, m.place, m.address, m.latitude, m.longitude, \
-                        se.slug AS sector_slug, se.name_en AS sector_en, se.name_it AS sector_it, \
-                        o.id AS occurrence_id, o.starts_at \
-                 FROM meetings m \
-                 LEFT JOIN sectors se ON se.id = m.sector_id \
-                 JOIN occurrences o ON o.id = COALESCE( \
-                     (SELECT n.id FROM occurrences n WHERE n.meeting_id = m.id \
-                        AND n.ends_at > $3 AND NOT n.cancelled ORDER BY n.starts_at LIMIT 1), \
-                     (SELECT p.id FROM occurrences p WHERE p.meeting_id = m.id \
-                        ORDER BY p.starts_at DESC LIMIT 1)) \
-                 WHERE m.city_id = $1 AND m.latitude IS NOT NULL AND m.longitude IS NOT NULL \
-                   AND m.mode <> 'online' AND NOT m.cancelled \
-                   AND ($2 IS NULL OR m.sector_id = $2) \
-                 ORDER BY m.place, o.starts_at",
-            )
-            .bind(city_id)
-            .bind(sector_id)
-            .bind(now)
-            .fetch_all(pool)
-            .await?
-        }))
-    }
-}
-
-/// Creates a meeting and all its occurrences.
-/// The columns a coordinator sets, bound as `$1` to `$21` by [`bind_details!`] in this order:
-/// creating and editing a meeting write the same fields the same way.
-pub(crate) const DETAIL_COLUMNS: [&str; 21] = [
-    "sector_id",
-    "title",
-    "description",
-    "language",
-    "audience",
-    "mode",
-    "place",
-    "address",
-    "online_link",
-    "timezone",
-    "starts_local",
-    "ends_local",
-    "rrule",
-    "exdates",
-    "capacity",
-    "takes_registrations",
-    "registration_opens_at",
-    "registration_closes_at",
-    "reminders",
-    "latitude",
-    "longitude",
-];
-
-macro_rules! bind_details {
-    ($query:expr, $m:expr) => {{
-        let m: &NewMeeting<'_> = $m;
-        let s = m.schedule;
-        $query
-            .bind(m.sector_id)
-            .bind(m.title)
-            .bind(m.description)
-            .bind(m.language)
-            .bind(m.audience.as_str())
-            .bind(m.mode.as_str())
-            .bind(m.place)
-            .bind(m.address)
-            .bind(m.online_link)
-            .bind(s.zone().name())
-            .bind(local_text(s.start()))
-            .bind(local_text(s.end()))
-            .bind(s.rule())
-            .bind(exdates_text(s))
-            .bind(m.capacity)
-            .bind(m.takes_registrations)
-            .bind(m.registration_opens_at)
-            .bind(m.registration_closes_at)
-            .bind(minutes_text(m.reminders))
-            .bind(m.position.map(|p| p.0))
-            .bind(m.position.map(|p| p.1))
-    }};
-}
-pub(crate) use bind_details;
-
-/// Stores a meeting's description as rendered from its Markdown (see [`MeetingRow`]).
-pub async fn set_rendered_description(
-    tx: &mut Tx,
-    id: i64,
-    html: &str,
-    text: &str,
-) -> Result<(), DbError> {
-    on_tx!(tx, |conn| {
-        sqlx::query(
-            "UPDATE meetings SET description_html = $1, description_text = $2 WHERE id = $3",
-        )
-        .bind(html)
-        .bind(text)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    });
-    Ok(())
-}
-
-impl Db {
-    /// Meetings whose description has not been rendered yet, with its Markdown.
-    pub async fn unrendered_descriptions(&self, limit: i64) -> Result<Vec<(i64, String)>, DbError> {
-        Ok(on_pool!(self, |pool| {
-            sqlx::query_as(
-                "SELECT id, description FROM meetings WHERE description_html IS NULL \
-                 ORDER BY id LIMIT $1",
-            )
-            .bind(limit)
             .fetch_all(pool)
             .await?
         }))

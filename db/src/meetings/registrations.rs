@@ -42,8 +42,7 @@ pub async fn register(
         .fetch_one(&mut *conn)
         .await?
     });
-    let status = RegistrationStatus::try_from(status)
-        .map_err(|e| DbError::Sqlx(sqlx::Error::Decode(Box::new(e))))?;
+    let status = RegistrationStatus::try_from(status).map_err(DbError::decode)?;
     Ok(Registered::Existing(id, status, name))
 }
 
@@ -93,12 +92,13 @@ pub async fn confirm(
     now: i64,
 ) -> Result<Option<(RegistrationRow, RegistrationStatus)>, DbError> {
     // Claiming the row first serialises two clicks on the same link.
-    let sql = format!(
+    let sql = concat!(
         "UPDATE registrations SET confirmed_at = $2 \
-         WHERE token_hash = $1 AND status = 'pending' RETURNING {REGISTRATION_RETURNING}"
+         WHERE token_hash = $1 AND status = 'pending' RETURNING ",
+        registration_returning!()
     );
     let row: Option<RegistrationRow> = on_tx!(tx, |conn| {
-        sqlx::query_as(&sql)
+        sqlx::query_as(sql)
             .bind(token_hash)
             .bind(now)
             .fetch_optional(&mut *conn)
@@ -151,12 +151,13 @@ pub async fn cancel(
     now: i64,
 ) -> Result<Option<Cancelled>, DbError> {
     // RETURNING gives the status before this statement, which leaves it unchanged.
-    let sql = format!(
+    let sql = concat!(
         "UPDATE registrations SET cancelled_at = $2 \
-         WHERE id = $1 AND status <> 'cancelled' RETURNING {REGISTRATION_RETURNING}"
+         WHERE id = $1 AND status <> 'cancelled' RETURNING ",
+        registration_returning!()
     );
     let row: Option<RegistrationRow> = on_tx!(tx, |conn| {
-        sqlx::query_as(&sql)
+        sqlx::query_as(sql)
             .bind(registration_id)
             .bind(now)
             .fetch_optional(&mut *conn)
@@ -208,10 +209,11 @@ pub(crate) async fn promote(
     occurrence_id: i64,
     now: i64,
 ) -> Result<Option<RegistrationRow>, DbError> {
-    let sql = format!(
+    let sql = concat!(
         "UPDATE registrations SET status = 'confirmed', confirmed_at = $3, queued_at = NULL \
          WHERE id = $2 AND status = 'waiting' AND occurrence_id = $1 \
-         RETURNING {REGISTRATION_RETURNING}"
+         RETURNING ",
+        registration_returning!()
     );
     // The candidate may cancel between our SELECT and UPDATE (PostgreSQL): then try the next.
     for _ in 0..16 {
@@ -231,7 +233,7 @@ pub(crate) async fn promote(
             return Ok(None);
         }
         let promoted: Option<RegistrationRow> = on_tx!(tx, |conn| {
-            sqlx::query_as(&sql)
+            sqlx::query_as(sql)
                 .bind(occurrence_id)
                 .bind(candidate)
                 .bind(now)
@@ -274,12 +276,14 @@ pub async fn mark_reminder(
 
 /// The confirmed registrants of an occurrence, to remind or notify.
 pub async fn confirmed(tx: &mut Tx, occurrence_id: i64) -> Result<Vec<RegistrationRow>, DbError> {
-    let sql = format!(
-        "SELECT {REGISTRATION_COLUMNS} FROM registrations r \
+    let sql = concat!(
+        "SELECT ",
+        registration_columns!(),
+        " FROM registrations r \
          WHERE r.occurrence_id = $1 AND r.status = 'confirmed' ORDER BY r.id"
     );
     Ok(on_tx!(tx, |conn| {
-        sqlx::query_as(&sql)
+        sqlx::query_as(sql)
             .bind(occurrence_id)
             .fetch_all(&mut *conn)
             .await?

@@ -108,9 +108,15 @@ pub async fn commitments_in(tx: &mut Tx, id: i64) -> Result<Vec<i64>, DbError> {
 }
 
 pub(super) async fn adhesion_in(tx: &mut Tx, id: i64) -> Result<AdhesionRow, DbError> {
-    let sql = format!("SELECT {ADHESION_COLUMNS} {ADHESION_JOINS} WHERE a.id = $1");
+    let sql = concat!(
+        "SELECT ",
+        adhesion_columns!(),
+        " ",
+        adhesion_joins!(),
+        " WHERE a.id = $1"
+    );
     Ok(on_tx!(tx, |conn| {
-        sqlx::query_as(&sql).bind(id).fetch_one(&mut *conn).await?
+        sqlx::query_as(sql).bind(id).fetch_one(&mut *conn).await?
     }))
 }
 
@@ -155,15 +161,24 @@ pub async fn confirm_adhesion(
     // Two adhesions with one tax code confirmed at the same moment: the check above saw
     // neither, the index lets only one through.
     let id = match updated.map_err(DbError::from) {
-        Err(DbError::Conflict { .. }) => return Ok(Confirmation::TaxCodeTaken),
+        Err(DbError::Conflict {
+            constraint: Some(crate::Constraint::AdhesionTaxCode),
+            ..
+        }) => return Ok(Confirmation::TaxCodeTaken),
         other => other?,
     };
     if let Some(id) = id {
         return Ok(Confirmation::Confirmed(adhesion_in(tx, id).await?));
     }
-    let sql = format!("SELECT {ADHESION_COLUMNS} {ADHESION_JOINS} WHERE a.confirm_hash = $1");
+    let sql = concat!(
+        "SELECT ",
+        adhesion_columns!(),
+        " ",
+        adhesion_joins!(),
+        " WHERE a.confirm_hash = $1"
+    );
     let row: Option<AdhesionRow> = on_tx!(tx, |conn| {
-        sqlx::query_as(&sql)
+        sqlx::query_as(sql)
             .bind(confirm_hash)
             .fetch_optional(&mut *conn)
             .await?
@@ -390,18 +405,21 @@ pub async fn decide(
     actor: Option<i64>,
     now: i64,
 ) -> Result<Option<AdhesionRow>, DbError> {
-    let from: &[&str] = match to {
-        AdhesionStatus::Approved => &["pending", "rejected"],
-        AdhesionStatus::Rejected => &["pending", "approved"],
+    // Only a decision that changes something is taken: approving an approved adhesion again
+    // (or one not yet confirmed, or withdrawn) changes no row.
+    let sql = match to {
+        AdhesionStatus::Approved => {
+            "UPDATE adhesions SET status = $2, reason = $3, decided_at = $4, decided_by = $5, \
+                updated_at = $4 WHERE id = $1 AND status IN ('pending', 'rejected')"
+        }
+        AdhesionStatus::Rejected => {
+            "UPDATE adhesions SET status = $2, reason = $3, decided_at = $4, decided_by = $5, \
+                updated_at = $4 WHERE id = $1 AND status IN ('pending', 'approved')"
+        }
         _ => return Ok(None),
     };
-    let sql = format!(
-        "UPDATE adhesions SET status = $2, reason = $3, decided_at = $4, decided_by = $5, \
-            updated_at = $4 WHERE id = $1 AND status IN ('{}')",
-        from.join("', '")
-    );
     let changed = on_tx!(tx, |conn| {
-        sqlx::query(&sql)
+        sqlx::query(sql)
             .bind(id)
             .bind(to.as_str())
             .bind(reason)

@@ -18,12 +18,16 @@ pub struct InvitationRow {
     pub meeting_title: String,
 }
 
-pub(super) const INVITATION_SELECT: &str =
-    "SELECT i.id, i.adhesion_id, i.meeting_id, i.created_at, \
+macro_rules! invitation_select {
+    () => {
+        "SELECT i.id, i.adhesion_id, i.meeting_id, i.created_at, \
      i.accepted_at, a.organisation, a.contact_name, a.email, a.locale, a.status, \
      m.title AS meeting_title \
      FROM pact_invitations i JOIN adhesions a ON a.id = i.adhesion_id \
-     JOIN meetings m ON m.id = i.meeting_id";
+     JOIN meetings m ON m.id = i.meeting_id"
+    };
+}
+pub(crate) use invitation_select;
 
 /// Records an invitation of the coordination table. `false` when this adhesion was already
 /// invited to this meeting (nothing is sent twice).

@@ -11,10 +11,12 @@ use domain::AdhesionStatus;
 
 mod adhesions;
 mod invitations;
+mod lists;
 mod text;
 
 pub use adhesions::*;
 pub use invitations::*;
+pub use lists::*;
 pub use text::*;
 
 /// The page size limit for any list of adhesions.
@@ -98,15 +100,25 @@ impl AdhesionRow {
     }
 }
 
-const ADHESION_COLUMNS: &str = "a.id, a.pact_id, p.city_id, v.number AS version_number, a.status, \
+macro_rules! adhesion_columns {
+    () => {
+        "a.id, a.pact_id, p.city_id, v.number AS version_number, a.status, \
      a.organisation, a.legal_form, a.sector_id, a.tax_code, a.address, a.latitude, a.longitude, \
      a.website, a.contact_name, a.email, a.phone, a.representative, a.listed, a.locale, \
      a.confirm_expires_at, a.created_at, a.updated_at, a.confirmed_at, a.decided_at, a.reason, \
      a.withdrawn_at, a.anonymised_at, \
-     (SELECT COUNT(*) FROM adhesion_logos l WHERE l.adhesion_id = a.id) AS logos";
+     (SELECT COUNT(*) FROM adhesion_logos l WHERE l.adhesion_id = a.id) AS logos"
+    };
+}
+pub(crate) use adhesion_columns;
 
-const ADHESION_JOINS: &str = "FROM adhesions a JOIN pacts p ON p.id = a.pact_id \
-     JOIN pact_versions v ON v.id = a.version_id";
+macro_rules! adhesion_joins {
+    () => {
+        "FROM adhesions a JOIN pacts p ON p.id = a.pact_id \
+     JOIN pact_versions v ON v.id = a.version_id"
+    };
+}
+pub(crate) use adhesion_joins;
 
 /// An adhesion to store, already validated.
 #[derive(Debug, Clone)]
@@ -178,56 +190,6 @@ pub struct PublicRow {
     pub logos: i64,
 }
 
-/// Which adhesions a list shows.
-#[derive(Debug, Clone, Default)]
-pub struct AdhesionFilter<'a> {
-    pub statuses: &'a [AdhesionStatus],
-    pub sector_id: Option<i64>,
-    /// Part of the organisation's name, any case.
-    pub search: Option<&'a str>,
-    /// Public lists: only those that consented to it.
-    pub listed_only: bool,
-}
-
-/// `%text%` for LIKE over folded names, with the pattern characters in the text taken
-/// literally. Folding happens here rather than in SQL: SQLite's LOWER() knows only ASCII.
-fn like_pattern(text: &str) -> String {
-    let escaped = domain::name_key(text)
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
-/// The WHERE clause of a filtered list, its placeholders numbered from `$2` (`$1` is the pact).
-fn filter_clause(f: &AdhesionFilter<'_>) -> (String, Vec<String>) {
-    let mut clause = String::from("a.pact_id = $1");
-    let mut texts = Vec::new();
-    if !f.statuses.is_empty() {
-        let list = f
-            .statuses
-            .iter()
-            .map(|s| format!("'{}'", s.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ");
-        clause.push_str(&format!(" AND a.status IN ({list})"));
-    }
-    if f.listed_only {
-        clause.push_str(" AND a.listed = TRUE");
-    }
-    if let Some(q) = f.search.map(str::trim).filter(|q| !q.is_empty()) {
-        texts.push(like_pattern(q));
-        clause.push_str(&format!(
-            " AND a.name_key LIKE ${} ESCAPE '\\'",
-            texts.len() + 1
-        ));
-    }
-    if f.sector_id.is_some() {
-        clause.push_str(&format!(" AND a.sector_id = ${}", texts.len() + 2));
-    }
-    (clause, texts)
-}
-
 impl Db {
     pub async fn pact_of_city(&self, city_id: i64) -> Result<Option<PactRow>, DbError> {
         Ok(on_pool!(self, |pool| {
@@ -289,24 +251,42 @@ impl Db {
     }
 
     pub async fn adhesion(&self, id: i64) -> Result<AdhesionRow, DbError> {
-        let sql = format!("SELECT {ADHESION_COLUMNS} {ADHESION_JOINS} WHERE a.id = $1");
+        let sql = concat!(
+            "SELECT ",
+            adhesion_columns!(),
+            " ",
+            adhesion_joins!(),
+            " WHERE a.id = $1"
+        );
         Ok(on_pool!(self, |pool| {
-            sqlx::query_as(&sql).bind(id).fetch_one(pool).await?
+            sqlx::query_as(sql).bind(id).fetch_one(pool).await?
         }))
     }
 
     /// The adhesion a personal link belongs to.
     pub async fn adhesion_by_manage_hash(&self, hash: &str) -> Result<AdhesionRow, DbError> {
-        let sql = format!("SELECT {ADHESION_COLUMNS} {ADHESION_JOINS} WHERE a.manage_hash = $1");
+        let sql = concat!(
+            "SELECT ",
+            adhesion_columns!(),
+            " ",
+            adhesion_joins!(),
+            " WHERE a.manage_hash = $1"
+        );
         Ok(on_pool!(self, |pool| {
-            sqlx::query_as(&sql).bind(hash).fetch_one(pool).await?
+            sqlx::query_as(sql).bind(hash).fetch_one(pool).await?
         }))
     }
 
     pub async fn adhesion_by_confirm_hash(&self, hash: &str) -> Result<AdhesionRow, DbError> {
-        let sql = format!("SELECT {ADHESION_COLUMNS} {ADHESION_JOINS} WHERE a.confirm_hash = $1");
+        let sql = concat!(
+            "SELECT ",
+            adhesion_columns!(),
+            " ",
+            adhesion_joins!(),
+            " WHERE a.confirm_hash = $1"
+        );
         Ok(on_pool!(self, |pool| {
-            sqlx::query_as(&sql).bind(hash).fetch_one(pool).await?
+            sqlx::query_as(sql).bind(hash).fetch_one(pool).await?
         }))
     }
 
@@ -316,12 +296,16 @@ impl Db {
         pact_id: i64,
         email: &str,
     ) -> Result<Vec<AdhesionRow>, DbError> {
-        let sql = format!(
-            "SELECT {ADHESION_COLUMNS} {ADHESION_JOINS} WHERE a.pact_id = $1 AND a.email = $2 \
+        let sql = concat!(
+            "SELECT ",
+            adhesion_columns!(),
+            " ",
+            adhesion_joins!(),
+            " WHERE a.pact_id = $1 AND a.email = $2 \
              AND a.status IN ('unconfirmed', 'pending', 'approved') ORDER BY a.id"
         );
         Ok(on_pool!(self, |pool| {
-            sqlx::query_as(&sql)
+            sqlx::query_as(sql)
                 .bind(pact_id)
                 .bind(email)
                 .fetch_all(pool)
@@ -376,50 +360,6 @@ impl Db {
         Ok(out)
     }
 
-    /// The public list: approved adhesions that consented to it, by name.
-    pub async fn public_adherents(
-        &self,
-        pact_id: i64,
-        sector_id: Option<i64>,
-        search: Option<&str>,
-        limit: i64,
-        offset: i64,
-    ) -> Result<(Vec<PublicRow>, i64), DbError> {
-        let filter = AdhesionFilter {
-            statuses: &[AdhesionStatus::Approved],
-            sector_id,
-            search,
-            listed_only: true,
-        };
-        let (clause, texts) = filter_clause(&filter);
-        let n = texts.len() + sector_id.map_or(0, |_| 1);
-        let sql = format!(
-            "SELECT a.id, a.organisation, a.legal_form, a.sector_id, a.address, a.latitude, \
-                a.longitude, a.website, a.decided_at, a.confirmed_at, v.number AS version_number, \
-                (SELECT COUNT(*) FROM adhesion_logos l WHERE l.adhesion_id = a.id) AS logos \
-             FROM adhesions a JOIN pact_versions v ON v.id = a.version_id WHERE {clause} \
-             ORDER BY a.name_key, a.id LIMIT ${} OFFSET ${}",
-            n + 2,
-            n + 3
-        );
-        let count_sql = format!("SELECT COUNT(*) FROM adhesions a WHERE {clause}");
-        let limit = limit.clamp(1, MAX_LIMIT);
-        Ok(on_pool!(self, |pool| {
-            let mut q = sqlx::query_as::<_, PublicRow>(&sql).bind(pact_id);
-            let mut c = sqlx::query_scalar::<_, i64>(&count_sql).bind(pact_id);
-            for t in &texts {
-                q = q.bind(t);
-                c = c.bind(t);
-            }
-            if let Some(s) = sector_id {
-                q = q.bind(s);
-                c = c.bind(s);
-            }
-            let rows = q.bind(limit).bind(offset.max(0)).fetch_all(pool).await?;
-            (rows, c.fetch_one(pool).await?)
-        }))
-    }
-
     /// One adherent of the public list (approved and consenting), for its certificate.
     pub async fn public_adherent(&self, id: i64) -> Result<(PublicRow, i64), DbError> {
         Ok(on_pool!(self, |pool| {
@@ -454,40 +394,6 @@ impl Db {
             .bind(pact_id)
             .fetch_all(pool)
             .await?
-        }))
-    }
-
-    /// Adhesions for the coordinators, newest first.
-    pub async fn adhesions(
-        &self,
-        pact_id: i64,
-        filter: &AdhesionFilter<'_>,
-        limit: i64,
-        offset: i64,
-    ) -> Result<(Vec<AdhesionRow>, i64), DbError> {
-        let (clause, texts) = filter_clause(filter);
-        let n = texts.len() + filter.sector_id.map_or(0, |_| 1);
-        let sql = format!(
-            "SELECT {ADHESION_COLUMNS} {ADHESION_JOINS} WHERE {clause} \
-             ORDER BY a.created_at DESC, a.id DESC LIMIT ${} OFFSET ${}",
-            n + 2,
-            n + 3
-        );
-        let count_sql = format!("SELECT COUNT(*) FROM adhesions a WHERE {clause}");
-        let limit = limit.clamp(1, MAX_LIMIT);
-        Ok(on_pool!(self, |pool| {
-            let mut q = sqlx::query_as::<_, AdhesionRow>(&sql).bind(pact_id);
-            let mut c = sqlx::query_scalar::<_, i64>(&count_sql).bind(pact_id);
-            for t in &texts {
-                q = q.bind(t);
-                c = c.bind(t);
-            }
-            if let Some(s) = filter.sector_id {
-                q = q.bind(s);
-                c = c.bind(s);
-            }
-            let rows = q.bind(limit).bind(offset.max(0)).fetch_all(pool).await?;
-            (rows, c.fetch_one(pool).await?)
         }))
     }
 
@@ -537,12 +443,16 @@ impl Db {
         pact_id: i64,
         sector_ids: &[i64],
     ) -> Result<Vec<AdhesionRow>, DbError> {
-        let sql = format!(
-            "SELECT {ADHESION_COLUMNS} {ADHESION_JOINS} \
+        let sql = concat!(
+            "SELECT ",
+            adhesion_columns!(),
+            " ",
+            adhesion_joins!(),
+            " \
              WHERE a.pact_id = $1 AND a.status = 'approved' ORDER BY a.id"
         );
         let rows: Vec<AdhesionRow> = on_pool!(self, |pool| {
-            sqlx::query_as(&sql).bind(pact_id).fetch_all(pool).await?
+            sqlx::query_as(sql).bind(pact_id).fetch_all(pool).await?
         });
         Ok(rows
             .into_iter()
@@ -553,48 +463,20 @@ impl Db {
     }
 
     pub async fn invitation_by_hash(&self, hash: &str) -> Result<InvitationRow, DbError> {
-        let sql = format!("{INVITATION_SELECT} WHERE i.token_hash = $1");
+        let sql = concat!(invitation_select!(), " WHERE i.token_hash = $1");
         Ok(on_pool!(self, |pool| {
-            sqlx::query_as(&sql).bind(hash).fetch_one(pool).await?
+            sqlx::query_as(sql).bind(hash).fetch_one(pool).await?
         }))
     }
 
     /// The invitations sent for a pact's adherents, newest first.
     pub async fn pact_invitations(&self, pact_id: i64) -> Result<Vec<InvitationRow>, DbError> {
-        let sql = format!(
-            "{INVITATION_SELECT} WHERE a.pact_id = $1 ORDER BY i.created_at DESC, i.id DESC LIMIT 1000"
+        let sql = concat!(
+            invitation_select!(),
+            " WHERE a.pact_id = $1 ORDER BY i.created_at DESC, i.id DESC LIMIT 1000"
         );
         Ok(on_pool!(self, |pool| {
-            sqlx::query_as(&sql).bind(pact_id).fetch_all(pool).await?
+            sqlx::query_as(sql).bind(pact_id).fetch_all(pool).await?
         }))
-    }
-}
-
-// Pact administration.
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn searches_take_pattern_characters_literally() {
-        assert_eq!(like_pattern("50%_Off\\"), "%50\\%\\_off\\\\%");
-    }
-
-    #[test]
-    fn filters_number_their_placeholders_after_the_pact() {
-        let f = AdhesionFilter {
-            statuses: &[AdhesionStatus::Pending, AdhesionStatus::Approved],
-            sector_id: Some(3),
-            search: Some("museo"),
-            listed_only: true,
-        };
-        let (clause, texts) = filter_clause(&f);
-        assert_eq!(
-            clause,
-            "a.pact_id = $1 AND a.status IN ('pending', 'approved') AND a.listed = TRUE \
-             AND a.name_key LIKE $2 ESCAPE '\\' AND a.sector_id = $3"
-        );
-        assert_eq!(texts, vec!["%museo%".to_owned()]);
     }
 }

@@ -9,6 +9,7 @@ mod pages;
 pub use pages::*;
 
 use crate::AppError;
+use chrono::NaiveDateTime;
 use domain::{Localized, Moment, Organiser, RegistrationStatus};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -35,7 +36,7 @@ pub struct ManagedItem {
     pub title: String,
     pub organiser: Organiser,
     /// The next date (or the last, for a past meeting).
-    pub date: Option<(i64, Moment)>,
+    pub date: Option<DateRef>,
     pub recurring: bool,
     pub cancelled: bool,
     pub dates: i64,
@@ -79,7 +80,7 @@ pub struct DraftPage {
     pub meeting_id: Option<i64>,
     pub owner: OwnerOption,
     pub draft: Draft,
-    pub sectors: Vec<(String, Localized)>,
+    pub sectors: Vec<crate::calendar::Named>,
     pub zones: Vec<String>,
     pub cancelled: bool,
     pub dates: Vec<DateAdmin>,
@@ -116,7 +117,14 @@ pub struct Attendees {
     pub past: bool,
     pub people: Vec<Attendee>,
     /// Other upcoming dates of the same meeting, to move someone to.
-    pub other_dates: Vec<(i64, Moment)>,
+    pub other_dates: Vec<DateRef>,
+}
+
+/// A date of a meeting, named by when it starts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DateRef {
+    pub occurrence: i64,
+    pub starts: Moment,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -129,8 +137,33 @@ pub struct Attendee {
     pub status: RegistrationStatus,
     pub position: Option<i64>,
     pub attended: Option<bool>,
-    /// When they registered, as "2021-01-15 10:02" in the meeting's zone.
-    pub registered: String,
+    /// When they registered, in the meeting's zone.
+    pub registered: NaiveDateTime,
+}
+
+/// What a coordinator does to one registration, as its forms' `action` field names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationAction {
+    /// A waiting person gets a free seat out of turn.
+    Seat,
+    Remove,
+    Present,
+    Absent,
+    /// To another date, the form's `target`.
+    Move,
+}
+
+impl RegistrationAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegistrationAction::Seat => "seat",
+            RegistrationAction::Remove => "remove",
+            RegistrationAction::Present => "present",
+            RegistrationAction::Absent => "absent",
+            RegistrationAction::Move => "move",
+        }
+    }
 }
 
 #[server(endpoint = "managed_meetings")]
@@ -139,7 +172,7 @@ pub async fn get_managed_meetings(
     past: bool,
     page: u32,
 ) -> Result<ManagedList, AppError> {
-    crate::respond(ops::managed(&lang, past, page).await)
+    ops::managed(&lang, past, page).await
 }
 
 #[server(endpoint = "meeting_draft")]
@@ -149,7 +182,7 @@ pub async fn get_meeting_draft(
     owner: Option<String>,
     copy: Option<i64>,
 ) -> Result<DraftPage, AppError> {
-    crate::respond(ops::draft_page(&lang, id, owner, copy).await)
+    ops::draft_page(&lang, id, owner, copy).await
 }
 
 /// Creates (without `id`) or changes a meeting; people registered for a date whose time
@@ -211,12 +244,12 @@ pub async fn save_meeting(
         closes,
         reminders,
     };
-    crate::respond(ops::save(&lang, id, &owner, draft).await)
+    ops::save(&lang, id, &owner, draft).await
 }
 
 #[server(endpoint = "cancel_meeting")]
 pub async fn cancel_meeting(lang: String, id: i64) -> Result<(), AppError> {
-    crate::respond(ops::cancel_meeting(&lang, id).await)
+    ops::cancel_meeting(&lang, id).await
 }
 
 /// Deletes a meeting for good; `confirm` must be ticked. Registrants of dates still ahead are
@@ -227,7 +260,7 @@ pub async fn delete_meeting(
     id: i64,
     #[server(default)] confirm: Option<String>,
 ) -> Result<(), AppError> {
-    crate::respond(ops::delete_meeting(&lang, id, confirm.is_some()).await)
+    ops::delete_meeting(&lang, id, confirm.is_some()).await
 }
 
 #[server(endpoint = "move_date")]
@@ -237,34 +270,33 @@ pub async fn move_date(
     start: String,
     end: String,
 ) -> Result<(), AppError> {
-    crate::respond(ops::move_date(&lang, occurrence, &start, &end).await)
+    ops::move_date(&lang, occurrence, &start, &end).await
 }
 
 #[server(endpoint = "cancel_date")]
 pub async fn cancel_date(lang: String, occurrence: i64) -> Result<(), AppError> {
-    crate::respond(ops::switch_date(&lang, occurrence, true).await)
+    ops::switch_date(&lang, occurrence, true).await
 }
 
 #[server(endpoint = "reinstate_date")]
 pub async fn reinstate_date(lang: String, occurrence: i64) -> Result<(), AppError> {
-    crate::respond(ops::switch_date(&lang, occurrence, false).await)
+    ops::switch_date(&lang, occurrence, false).await
 }
 
 #[server(endpoint = "attendees")]
 pub async fn get_attendees(lang: String, occurrence: i64) -> Result<Attendees, AppError> {
-    crate::respond(ops::attendees(&lang, occurrence).await)
+    ops::attendees(&lang, occurrence).await
 }
 
-/// What a coordinator does to one registration: `seat` (a waiting person gets a free seat out
-/// of turn), `remove`, `present`, `absent`, or `move` to `target`, another date.
+/// What a coordinator does to one registration; `target` is the date a `move` goes to.
 #[server(endpoint = "manage_registration")]
 pub async fn manage_registration(
     lang: String,
     registration: i64,
-    action: String,
+    action: RegistrationAction,
     #[server(default)] target: Option<i64>,
 ) -> Result<(), AppError> {
-    crate::respond(ops::manage_registration(&lang, registration, &action, target).await)
+    ops::manage_registration(&lang, registration, action, target).await
 }
 
 /// Mails everyone with a seat (and, if asked, the waitlist) of one date.
@@ -276,7 +308,5 @@ pub async fn message_registrants(
     body: String,
     #[server(default)] waitlist: Option<String>,
 ) -> Result<(), AppError> {
-    crate::respond(
-        ops::message_registrants(&lang, occurrence, &subject, &body, waitlist.is_some()).await,
-    )
+    ops::message_registrants(&lang, occurrence, &subject, &body, waitlist.is_some()).await
 }

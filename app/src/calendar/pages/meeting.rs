@@ -39,19 +39,6 @@ pub(super) fn MeetingView(detail: MeetingDetail) -> impl IntoView {
     } else {
         detail.description_text.chars().take(200).collect()
     };
-    let organiser_link = match &s.organiser {
-        Organiser::City(c) => format!("cities/{}/calendar", c.slug),
-        Organiser::Cluster { slug, .. } => format!("clusters/{slug}/calendar"),
-    };
-    let organiser = organiser_name(i18n, s.organiser.clone());
-    let mode = s.mode;
-    let language = s.language.clone();
-    let audience = s.audience;
-    let place = [s.place.clone(), detail.address.clone()]
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ");
     let ics = move || {
         format!(
             "/feeds/meetings/{}.ics?lang={}",
@@ -61,9 +48,6 @@ pub(super) fn MeetingView(detail: MeetingDetail) -> impl IntoView {
     };
     let query = use_query_map();
     let done = move || query.read().get("done");
-    let seats = s.seats_left();
-    let capacity = s.capacity;
-    let waiting = detail.waiting;
     view! {
         <PageMeta
             title=Signal::derive(move || title.clone())
@@ -86,63 +70,7 @@ pub(super) fn MeetingView(detail: MeetingDetail) -> impl IntoView {
                     view! { <p class="notice">{text}</p> }
                 })}
             </div>
-            <dl class="facts">
-                <div>
-                    <dt>{t!(i18n, meeting_when)}</dt>
-                    <dd>
-                        <time datetime=format!("{}{}", s.starts.local, s.starts.offset)>{s.starts.date.clone()} ", " {s.starts.time.clone()}</time>
-                        "–"
-                        <time datetime=format!("{}{}", s.ends.local, s.ends.offset)>{s.ends.time.clone()}</time>
-                        " (" {zone_label(i18n, s.timezone.clone())} ", UTC" {s.starts.offset.clone()} ")"
-                        // The same instant in the reader's own time zone, which only the
-                        // browser knows: public/navigation.js fills it in and shows it when that
-                        // zone is not the meeting's. A few lines of script, not WebAssembly.
-                        <p
-                            class="viewer-time"
-                            hidden
-                            data-start=s.starts.epoch
-                            data-end=s.ends.epoch
-                            data-offset=s.starts.offset.clone()
-                        >
-                            {t!(i18n, meeting_your_time)}
-                        </p>
-                        {(!detail.elsewhere.is_empty()).then(|| view! {
-                            <ul class="elsewhere">
-                                {detail.elsewhere.iter().map(|(city, m)| view! {
-                                    <li>{city.clone()} ": " {m.date.clone()} ", " {m.time.clone()}</li>
-                                }).collect_view()}
-                            </ul>
-                        })}
-                    </dd>
-                </div>
-                <div>
-                    <dt>{t!(i18n, meeting_where)}</dt>
-                    <dd>
-                        {move || mode_label(i18n, mode)}
-                        {(!place.is_empty()).then(|| view! { ": " {place.clone()} })}
-                        {mode.has_link().then(|| view! { <p class="muted">{t!(i18n, meeting_link_after_registration)}</p> })}
-                    </dd>
-                </div>
-                <div>
-                    <dt>{t!(i18n, meeting_organiser)}</dt>
-                    <dd><a href=link_to(i18n, organiser_link)>{organiser}</a></dd>
-                </div>
-                {s.sector.clone().map(|sector| view! {
-                    <div><dt>{t!(i18n, meeting_sector)}</dt><dd>{in_lang(i18n, sector.name)}</dd></div>
-                })}
-                <div><dt>{t!(i18n, meeting_audience)}</dt><dd>{move || audience_label(i18n, audience)}</dd></div>
-                <div><dt>{t!(i18n, meeting_language)}</dt><dd>{move || language_label(i18n, &language)}</dd></div>
-                {capacity.map(|c| view! {
-                    <div>
-                        <dt>{t!(i18n, meeting_seats)}</dt>
-                        <dd>
-                            {t!(i18n, meeting_capacity, count = move || c)}
-                            ", " {seats_left(i18n, seats.unwrap_or(0))}
-                            {(waiting > 0).then(|| view! { ", " {t!(i18n, meeting_waiting, count = move || waiting)} })}
-                        </dd>
-                    </div>
-                })}
-            </dl>
+            <Facts detail=detail.clone() />
             <div class="description" inner_html=detail.description_html.clone()></div>
             {(!detail.next.is_empty()).then(|| view! {
                 <section aria-labelledby="series-heading">
@@ -164,6 +92,97 @@ pub(super) fn MeetingView(detail: MeetingDetail) -> impl IntoView {
             </section>
             <RegistrationBox detail=detail.clone() />
         </article>
+    }
+}
+
+/// When and where, who organises it, for whom, and its seats.
+#[component]
+fn Facts(detail: MeetingDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let s = detail.summary.clone();
+    let organiser_link = match &s.organiser {
+        Organiser::City(c) => format!("cities/{}/calendar", c.slug),
+        Organiser::Cluster { slug, .. } => format!("clusters/{slug}/calendar"),
+    };
+    let organiser = organiser_name(i18n, s.organiser.clone());
+    let mode = s.mode;
+    let language = s.language.clone();
+    let audience = s.audience;
+    let place = [s.place.clone(), detail.address.clone()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let seats = s.seats_left();
+    let capacity = s.capacity;
+    let waiting = detail.waiting;
+    view! {
+        <dl class="facts">
+            <When s=s.clone() elsewhere=detail.elsewhere.clone() />
+            <div>
+                <dt>{t!(i18n, meeting_where)}</dt>
+                <dd>
+                    {move || mode_label(i18n, mode)}
+                    {(!place.is_empty()).then(|| view! { ": " {place.clone()} })}
+                    {mode.has_link().then(|| view! { <p class="muted">{t!(i18n, meeting_link_after_registration)}</p> })}
+                </dd>
+            </div>
+            <div>
+                <dt>{t!(i18n, meeting_organiser)}</dt>
+                <dd><a href=link_to(i18n, organiser_link)>{organiser}</a></dd>
+            </div>
+            {s.sector.clone().map(|sector| view! {
+                <div><dt>{t!(i18n, meeting_sector)}</dt><dd>{in_lang(i18n, sector.name)}</dd></div>
+            })}
+            <div><dt>{t!(i18n, meeting_audience)}</dt><dd>{move || audience_label(i18n, audience)}</dd></div>
+            <div><dt>{t!(i18n, meeting_language)}</dt><dd>{move || language_label(i18n, &language)}</dd></div>
+            {capacity.map(|c| view! {
+                <div>
+                    <dt>{t!(i18n, meeting_seats)}</dt>
+                    <dd>
+                        {t!(i18n, meeting_capacity, count = move || c)}
+                        ", " {seats_left(i18n, seats.unwrap_or(0))}
+                        {(waiting > 0).then(|| view! { ", " {t!(i18n, meeting_waiting, count = move || waiting)} })}
+                    </dd>
+                </div>
+            })}
+        </dl>
+    }
+}
+
+/// The date's time in its own zone, in the reader's, and in the other cities of its cluster.
+#[component]
+fn When(s: MeetingSummary, elsewhere: Vec<(String, Moment)>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div>
+            <dt>{t!(i18n, meeting_when)}</dt>
+            <dd>
+                <time datetime=format!("{}{}", s.starts.local, s.starts.offset)>{s.starts.date.clone()} ", " {s.starts.time.clone()}</time>
+                "–"
+                <time datetime=format!("{}{}", s.ends.local, s.ends.offset)>{s.ends.time.clone()}</time>
+                " (" {zone_label(i18n, s.timezone.clone())} ", UTC" {s.starts.offset.clone()} ")"
+                // The same instant in the reader's own time zone, which only the
+                // browser knows: public/navigation.js fills it in and shows it when that
+                // zone is not the meeting's. A few lines of script, not WebAssembly.
+                <p
+                    class="viewer-time"
+                    hidden
+                    data-start=s.starts.epoch
+                    data-end=s.ends.epoch
+                    data-offset=s.starts.offset.clone()
+                >
+                    {t!(i18n, meeting_your_time)}
+                </p>
+                {(!elsewhere.is_empty()).then(|| view! {
+                    <ul class="elsewhere">
+                        {elsewhere.iter().map(|(city, m)| view! {
+                            <li>{city.clone()} ": " {m.date.clone()} ", " {m.time.clone()}</li>
+                        }).collect_view()}
+                    </ul>
+                })}
+            </dd>
+        </div>
     }
 }
 

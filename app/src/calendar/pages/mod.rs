@@ -4,7 +4,7 @@
 use super::zone::zone_label;
 use super::{
     get_calendar, get_meeting, get_registration, CalendarData, CancelRegistration,
-    ConfirmRegistration, Register, ReplaceRegistrationLink,
+    ConfirmRegistration, FilterOptions, Named, Register, ReplaceRegistrationLink,
 };
 use crate::forms::{error_of, problem_text, Field, FormAlert, Kind, LangInput};
 use crate::i18n::*;
@@ -12,7 +12,7 @@ use crate::layout::{in_lang, link_to, private_page, ErrorContent, I18n, PageMeta
 use crate::AppError;
 use chrono::{Datelike, Duration, NaiveDate};
 use domain::{
-    Audience, CalendarQuery, CalendarView, MeetingDetail, MeetingSummary, Mode, Organiser,
+    Audience, CalendarQuery, CalendarView, MeetingDetail, MeetingSummary, Mode, Moment, Organiser,
     RegistrationStatus, RegistrationView, RegistrationWindow, MEETING_LANGUAGES,
 };
 use leptos::prelude::*;
@@ -189,12 +189,36 @@ fn link_with(
 fn CalendarBody(data: CalendarData, scope: Scope) -> impl IntoView {
     let i18n = use_i18n();
     let q = data.query.clone();
-    let first = NaiveDate::parse_from_str(&data.first, "%Y-%m-%d").unwrap_or_default();
-    let last = data
-        .last
-        .as_deref()
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    let today = NaiveDate::parse_from_str(&data.today, "%Y-%m-%d").unwrap_or_default();
+    let (first, last, today) = (data.first, data.last, data.today);
+    let heading = range_heading(i18n, q.view, first, last);
+    let count = data.meetings.len();
+    let body = match q.view {
+        CalendarView::Agenda => view! { <Agenda meetings=data.meetings.clone() /> }.into_any(),
+        CalendarView::Week => {
+            view! { <Week meetings=data.meetings.clone() first today /> }.into_any()
+        }
+        CalendarView::Month => {
+            view! { <Month meetings=data.meetings.clone() first today /> }.into_any()
+        }
+    };
+    let more = data.more;
+    let filters = q.filters_query_string();
+    let public_url = data.public_url.clone();
+    view! {
+        <Filters data=data.clone() scope=scope.clone() />
+        <ViewSwitch q=q.clone() scope=scope.clone() />
+        <h2 class="calendar-range" aria-live="polite">{heading}</h2>
+        <p class="muted">{t!(i18n, calendar_count, count = move || count)}</p>
+        {body}
+        <Pager q first more scope />
+        <Subscribe filters public_url />
+    }
+}
+
+/// Links to the agenda, week and month views of the same filters.
+#[component]
+fn ViewSwitch(q: CalendarQuery, scope: Scope) -> impl IntoView {
+    let i18n = use_i18n();
     let views = [
         CalendarView::Agenda,
         CalendarView::Week,
@@ -214,26 +238,49 @@ fn CalendarBody(data: CalendarData, scope: Scope) -> impl IntoView {
         view! { <li><a href=href aria-current=(v == q.view).then_some("page") target=crate::frame::stay()>{label}</a></li> }
     })
     .collect_view();
+    view! {
+        <nav class="calendar-views" aria-label=move || t_string!(i18n, calendar_views_label)>
+            <ul>{views}</ul>
+        </nav>
+    }
+}
+
+/// The previous and next page, week or month, and today's.
+#[component]
+fn Pager(q: CalendarQuery, first: NaiveDate, more: bool, scope: Scope) -> impl IntoView {
+    let i18n = use_i18n();
     let (previous, next) = neighbours(&q, first);
     let mut today_q = q.clone();
     today_q.from = None;
     today_q.page = 1;
-    let heading = range_heading(i18n, q.view, first, last);
-    let count = data.meetings.len();
-    let filters = q.filters_query_string();
+    let show_previous = q.view != CalendarView::Agenda || q.page > 1;
+    let show_next = q.view != CalendarView::Agenda || more;
+    view! {
+        <nav class="pager" aria-label=move || t_string!(i18n, calendar_pages_label)>
+            {show_previous.then(|| view! {
+                <a rel="prev" href=link_with(i18n, &scope, &previous) target=crate::frame::stay()>{t!(i18n, calendar_previous)}</a>
+            })}
+            <a href=link_with(i18n, &scope, &today_q) target=crate::frame::stay()>{t!(i18n, calendar_today)}</a>
+            {show_next.then(|| view! {
+                <a rel="next" href=link_with(i18n, &scope, &next) target=crate::frame::stay()>{t!(i18n, calendar_next)}</a>
+            })}
+        </nav>
+    }
+}
+
+/// The feeds of the same filters: a subscription, a file, JSON.
+#[component]
+fn Subscribe(filters: String, public_url: String) -> impl IntoView {
+    let i18n = use_i18n();
     let lang = move || i18n.get_locale().as_str().to_owned();
-    let feed_query = {
-        let filters = filters.clone();
-        move || {
-            if filters.is_empty() {
-                format!("lang={}", lang())
-            } else {
-                format!("{filters}&lang={}", lang())
-            }
+    let feed_query = move || {
+        if filters.is_empty() {
+            format!("lang={}", lang())
+        } else {
+            format!("{filters}&lang={}", lang())
         }
     };
-    let host = data
-        .public_url
+    let host = public_url
         .trim_start_matches("https://")
         .trim_start_matches("http://")
         .to_owned();
@@ -245,38 +292,8 @@ fn CalendarBody(data: CalendarData, scope: Scope) -> impl IntoView {
         let f = feed_query.clone();
         move || format!("webcal://{host}/feeds/calendar.ics?{}", f())
     };
-    let json = {
-        let f = feed_query.clone();
-        move || format!("/feeds/calendar.json?{}", f())
-    };
-    let body = match q.view {
-        CalendarView::Agenda => view! { <Agenda meetings=data.meetings.clone() /> }.into_any(),
-        CalendarView::Week => {
-            view! { <Week meetings=data.meetings.clone() first today /> }.into_any()
-        }
-        CalendarView::Month => {
-            view! { <Month meetings=data.meetings.clone() first today /> }.into_any()
-        }
-    };
-    let show_previous = q.view != CalendarView::Agenda || q.page > 1;
-    let show_next = q.view != CalendarView::Agenda || data.more;
+    let json = move || format!("/feeds/calendar.json?{}", feed_query());
     view! {
-        <Filters data=data.clone() scope=scope.clone() />
-        <nav class="calendar-views" aria-label=move || t_string!(i18n, calendar_views_label)>
-            <ul>{views}</ul>
-        </nav>
-        <h2 class="calendar-range" aria-live="polite">{heading}</h2>
-        <p class="muted">{t!(i18n, calendar_count, count = move || count)}</p>
-        {body}
-        <nav class="pager" aria-label=move || t_string!(i18n, calendar_pages_label)>
-            {show_previous.then(|| view! {
-                <a rel="prev" href=link_with(i18n, &scope, &previous) target=crate::frame::stay()>{t!(i18n, calendar_previous)}</a>
-            })}
-            <a href=link_with(i18n, &scope, &today_q) target=crate::frame::stay()>{t!(i18n, calendar_today)}</a>
-            {show_next.then(|| view! {
-                <a rel="next" href=link_with(i18n, &scope, &next) target=crate::frame::stay()>{t!(i18n, calendar_next)}</a>
-            })}
-        </nav>
         <section class="subscribe" aria-labelledby="subscribe-heading">
             <h2 id="subscribe-heading">{t!(i18n, calendar_subscribe)}</h2>
             <p>{t!(i18n, calendar_subscribe_intro)}</p>

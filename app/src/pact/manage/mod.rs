@@ -11,7 +11,8 @@ pub use pages::*;
 
 use super::{Draft, JoinForm, VersionRef};
 use crate::AppError;
-use domain::{AdhesionStatus, CityRef, Localized};
+use chrono::NaiveDate;
+use domain::{AdhesionStatus, CityRef, Localized, Sector};
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use leptos::server_fn::codec::{MultipartData, MultipartFormData};
@@ -25,7 +26,7 @@ pub struct Queue {
     pub city: CityRef,
     pub title: Localized,
     /// Adhesions in each state, for the filter's labels.
-    pub counts: Vec<(AdhesionStatus, i64)>,
+    pub counts: Vec<StatusCount>,
     /// The filter: a status (empty: those waiting for a decision), a sector, a name.
     pub status: String,
     pub sector: String,
@@ -34,7 +35,13 @@ pub struct Queue {
     pub more: bool,
     pub total: i64,
     pub items: Vec<QueueItem>,
-    pub sectors: Vec<(String, Localized)>,
+    pub sectors: Vec<Sector>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCount {
+    pub status: AdhesionStatus,
+    pub count: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,8 +52,7 @@ pub struct QueueItem {
     pub sector: Option<Localized>,
     pub contact_name: String,
     pub email: String,
-    /// ISO date.
-    pub submitted: String,
+    pub submitted: NaiveDate,
 }
 
 /// One adhesion as its city's coordinators see it.
@@ -63,10 +69,33 @@ pub struct AdhesionAdmin {
     pub has_logo: bool,
     pub listed: bool,
     pub anonymised: bool,
-    /// (what, ISO date) in order: submitted, confirmed, decided, withdrawn.
-    pub history: Vec<(String, String)>,
-    /// Meetings the adherent was invited to: title, ISO date sent, accepted.
-    pub invitations: Vec<(String, String, bool)>,
+    /// In order: submitted, confirmed, decided, withdrawn, anonymised.
+    pub history: Vec<Milestone>,
+    /// Meetings the adherent was invited to.
+    pub invitations: Vec<AdhesionInvitation>,
+}
+
+/// What happened to an adhesion, and on which day (in the city's time zone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Milestone {
+    pub event: AdhesionEvent,
+    pub on: NaiveDate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AdhesionEvent {
+    Submitted,
+    Confirmed,
+    Decided,
+    Withdrawn,
+    Anonymised,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdhesionInvitation {
+    pub meeting: String,
+    pub sent: NaiveDate,
+    pub accepted: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,8 +103,7 @@ pub struct PactAdmin {
     pub city: CityRef,
     pub title_en: String,
     pub title_it: String,
-    /// ISO date.
-    pub signed_on: String,
+    pub signed_on: Option<NaiveDate>,
     pub text_en: String,
     pub text_it: String,
     pub versions: Vec<VersionRef>,
@@ -114,43 +142,69 @@ pub struct SectorAdmin {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     pub city: CityRef,
-    /// Upcoming meetings of the city: id, title, next date.
-    pub meetings: Vec<(i64, String, String)>,
-    pub sectors: Vec<(String, Localized)>,
+    /// Upcoming meetings of the city.
+    pub meetings: Vec<TableMeeting>,
+    pub sectors: Vec<Sector>,
     /// Approved adherents, all sectors.
     pub approved: i64,
     pub invitations: Vec<TableInvitation>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableMeeting {
+    pub id: i64,
+    pub title: String,
+    /// Its next date and time as the reader's language writes them; empty when it has none.
+    pub next: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TableInvitation {
     pub organisation: String,
     pub meeting: String,
-    /// ISO dates.
-    pub sent: String,
-    pub accepted: Option<String>,
+    /// Days in the city's time zone.
+    pub sent: NaiveDate,
+    pub accepted: Option<NaiveDate>,
+}
+
+/// What a coordinator decides about an adhesion, as the decision forms post it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Decision {
+    Approve,
+    Reject,
+}
+
+impl Decision {
+    /// The word the forms post.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Approve => "approve",
+            Decision::Reject => "reject",
+        }
+    }
 }
 
 #[server(endpoint = "pact_queue")]
 pub async fn get_queue(lang: String, slug: String, query: String) -> Result<Queue, AppError> {
-    crate::respond(ops::queue(&lang, &slug, &query).await)
+    ops::queue(&lang, &slug, &query).await
 }
 
 #[server(endpoint = "pact_adhesion_admin")]
 pub async fn get_adhesion_admin(lang: String, id: i64) -> Result<AdhesionAdmin, AppError> {
-    crate::respond(ops::adhesion(&lang, id).await)
+    ops::adhesion(&lang, id).await
 }
 
-/// Approves or rejects an adhesion (`decision` is `approve` or `reject`; a rejection needs a
-/// reason, which the organisation is told).
+/// Approves or rejects an adhesion (a rejection needs a reason, which the organisation is
+/// told). Any other decision is refused with the body, as a malformed form.
 #[server(endpoint = "pact_decide")]
 pub async fn decide_adhesion(
     lang: String,
     id: i64,
-    decision: String,
+    decision: Decision,
     #[server(default)] reason: String,
 ) -> Result<(), AppError> {
-    crate::respond(ops::decide(&lang, id, &decision, &reason).await)
+    ops::decide(&lang, id, decision, &reason).await
 }
 
 /// Where a coordinator's edit of an adhesion is posted: `edit_adhesion` below.
@@ -160,12 +214,12 @@ pub const EDIT_PATH: &str = "/api/pact_edit";
 #[cfg(feature = "ssr")]
 #[server(input = MultipartFormData, endpoint = "pact_edit")]
 pub async fn edit_adhesion(data: MultipartData) -> Result<(), AppError> {
-    crate::respond(ops::edit(data).await)
+    ops::edit(data).await
 }
 
 #[server(endpoint = "pact_admin")]
 pub async fn get_pact_admin(lang: String, slug: String) -> Result<PactAdmin, AppError> {
-    crate::respond(ops::pact_admin(&lang, &slug).await)
+    ops::pact_admin(&lang, &slug).await
 }
 
 /// Saves the pact's title and date; a changed text is published as a new version.
@@ -179,14 +233,14 @@ pub async fn save_pact(
     #[server(default)] text_en: String,
     #[server(default)] text_it: String,
 ) -> Result<(), AppError> {
-    crate::respond(
-        ops::save_pact(
-            &lang,
-            &slug,
-            [&title_en, &title_it, &signed_on, &text_en, &text_it],
-        )
-        .await,
-    )
+    let form = ops::PactForm {
+        title_en: &title_en,
+        title_it: &title_it,
+        signed_on: &signed_on,
+        text_en: &text_en,
+        text_it: &text_it,
+    };
+    ops::save_pact(&lang, &slug, form).await
 }
 
 #[server(endpoint = "pact_partner")]
@@ -201,16 +255,13 @@ pub async fn save_partner(
     #[server(default)] website: String,
     #[server(default)] remove: Option<String>,
 ) -> Result<(), AppError> {
-    crate::respond(
-        ops::save_partner(
-            &lang,
-            &slug,
-            id,
-            [&name, &role_en, &role_it, &website],
-            remove.is_some(),
-        )
-        .await,
-    )
+    let form = ops::PartnerForm {
+        name: &name,
+        role_en: &role_en,
+        role_it: &role_it,
+        website: &website,
+    };
+    ops::save_partner(&lang, &slug, id, form, remove.is_some()).await
 }
 
 #[server(endpoint = "pact_commitment")]
@@ -224,16 +275,12 @@ pub async fn save_commitment(
     #[server(default)] label_it: String,
     #[server(default)] retired: Option<String>,
 ) -> Result<(), AppError> {
-    crate::respond(
-        ops::save_commitment(
-            &lang,
-            &slug,
-            id,
-            [&key, &label_en, &label_it],
-            retired.is_some(),
-        )
-        .await,
-    )
+    let form = ops::KeyedForm {
+        key: &key,
+        en: &label_en,
+        it: &label_it,
+    };
+    ops::save_commitment(&lang, &slug, id, form, retired.is_some()).await
 }
 
 #[server(endpoint = "pact_sector")]
@@ -247,21 +294,17 @@ pub async fn save_sector(
     #[server(default)] name_it: String,
     #[server(default)] remove: Option<String>,
 ) -> Result<(), AppError> {
-    crate::respond(
-        ops::save_sector(
-            &lang,
-            &slug,
-            id,
-            [&key, &name_en, &name_it],
-            remove.is_some(),
-        )
-        .await,
-    )
+    let form = ops::KeyedForm {
+        key: &key,
+        en: &name_en,
+        it: &name_it,
+    };
+    ops::save_sector(&lang, &slug, id, form, remove.is_some()).await
 }
 
 #[server(endpoint = "pact_table")]
 pub async fn get_table(lang: String, slug: String) -> Result<Table, AppError> {
-    crate::respond(ops::table(&lang, &slug).await)
+    ops::table(&lang, &slug).await
 }
 
 /// Invites the approved adherents of the chosen sectors (all, when none is chosen) to a meeting
@@ -273,5 +316,28 @@ pub async fn invite_table(
     #[server(default)] meeting: Option<i64>,
     #[server(default)] sectors: Vec<String>,
 ) -> Result<(), AppError> {
-    crate::respond(ops::invite(&lang, &slug, meeting, &sectors).await)
+    ops::invite(&lang, &slug, meeting, &sectors).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Decision;
+    use serde::de::value::{Error, StrDeserializer};
+    use serde::de::IntoDeserializer;
+    use serde::Deserialize;
+
+    fn read(word: &str) -> Option<Decision> {
+        let posted: StrDeserializer<'_, Error> = word.into_deserializer();
+        Decision::deserialize(posted).ok()
+    }
+
+    #[test]
+    fn a_decision_is_one_of_the_words_the_forms_post() {
+        for decision in [Decision::Approve, Decision::Reject] {
+            assert_eq!(read(decision.as_str()), Some(decision));
+        }
+        for word in ["", "Approve", "approved", "rejected", "maybe"] {
+            assert_eq!(read(word), None, "{word:?}");
+        }
+    }
 }

@@ -37,9 +37,9 @@ pub async fn adhesion(_lang: &str, token: &str) -> Result<AdhesionView, AppError
         draft: draft_of(&row, &ctx, commitments),
         has_logo: row.has_logo(),
         form: ctx.join_form(),
-        submitted: ctx.date(row.created_at),
-        confirmed: row.confirmed_at.map(|t| ctx.date(t)),
-        decided: row.decided_at.map(|t| ctx.date(t)),
+        submitted: ctx.date(row.created_at)?,
+        confirmed: row.confirmed_at.map(|t| ctx.date(t)).transpose()?,
+        decided: row.decided_at.map(|t| ctx.date(t)).transpose()?,
     })
 }
 
@@ -83,16 +83,7 @@ pub async fn parse_edit(
     let mut invalid = received.invalid.clone();
     keep_values(received, &mut invalid);
     let parsed = parse_details(received, ctx, Filler::Known, &mut invalid);
-    let logo = match received.logo.clone() {
-        Some(bytes) => match upload::make_logo(bytes).await {
-            Ok(png) => Some(png),
-            Err(p) => {
-                invalid.add("logo", p);
-                None
-            }
-        },
-        None => None,
-    };
+    let logo = logo_of(received, &mut invalid).await;
     invalid.clone().into_result()?;
     let parsed = parsed.ok_or_else(|| AppError::Invalid(invalid.clone()))?;
     Ok((parsed, logo, invalid))

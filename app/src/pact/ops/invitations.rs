@@ -19,7 +19,10 @@ pub async fn invitation(lang: &str, token: &str) -> Result<InvitationView, AppEr
         .await?
     {
         let s = crate::calendar::read::summary(locale, db.occurrence(id).await?);
-        dates.push((id, crate::calendar::ops::when(&s)));
+        dates.push(InvitationDate {
+            occurrence: id,
+            when: crate::calendar::ops::when(&s),
+        });
     }
     Ok(InvitationView {
         organisation: inv.organisation,

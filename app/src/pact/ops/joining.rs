@@ -98,46 +98,10 @@ pub fn parse_details(
     invalid: &mut Invalid,
 ) -> Option<Parsed> {
     let organisation = name_text(invalid, "organisation", &r.text("organisation"));
-    let legal_form = match r.text("legal_form").trim() {
-        "" => {
-            invalid.add("legal_form", Problem::Required);
-            None
-        }
-        raw => LegalForm::parse(raw).or_else(|| {
-            invalid.add("legal_form", Problem::Choice);
-            None
-        }),
-    };
-    let sector_raw = r.text("sector");
-    let sector_id = match sector_raw.trim() {
-        "" if ctx.sectors.is_empty() => None,
-        "" => {
-            invalid.add("sector", Problem::Required);
-            None
-        }
-        slug => match ctx.sectors.iter().find(|s| s.slug == slug) {
-            Some(s) => Some(s.id),
-            None => {
-                invalid.add("sector", Problem::Choice);
-                None
-            }
-        },
-    };
-    let tax_raw = r.text("tax_code");
-    let tax_code = if tax_raw.trim().is_empty() {
-        None
-    } else {
-        TaxCode::parse(&ctx.city.country, &tax_raw)
-            .map_err(|e| invalid.add("tax_code", problem_of(e)))
-            .ok()
-    };
-    let address = optional_text(invalid, "address", &r.text("address"), MAX_ADDRESS);
-    if address.is_empty() && invalid.problem("address").is_none() {
-        invalid.add("address", Problem::Required);
-    }
-    if address.contains('\n') {
-        invalid.add("address", Problem::Characters);
-    }
+    let legal_form = legal_form(r, invalid);
+    let sector_id = sector(r, ctx, invalid);
+    let tax_code = tax_code(r, ctx, invalid);
+    let address = address(r, invalid);
     let centre = (ctx.city.latitude, ctx.city.longitude);
     let position = crate::forms::input::position(
         invalid,
@@ -152,6 +116,84 @@ pub fn parse_details(
         Filler::Newcomer => email_field(invalid, "email", &r.text("email")),
         Filler::Known => None,
     };
+    let phone = phone(r, invalid);
+    let representative = name_text(invalid, "representative", &r.text("representative"));
+    if filler == Filler::Newcomer {
+        attestations(r, invalid);
+    }
+    let commitments = commitments(r, ctx, invalid);
+    Some(Parsed {
+        organisation,
+        legal_form: legal_form?,
+        sector_id,
+        tax_code,
+        address,
+        position,
+        website,
+        contact_name,
+        email,
+        phone,
+        representative,
+        listed: r.ticked("listed"),
+        commitments,
+    })
+}
+
+fn legal_form(r: &Received, invalid: &mut Invalid) -> Option<LegalForm> {
+    match r.text("legal_form").trim() {
+        "" => {
+            invalid.add("legal_form", Problem::Required);
+            None
+        }
+        raw => LegalForm::parse(raw).or_else(|| {
+            invalid.add("legal_form", Problem::Choice);
+            None
+        }),
+    }
+}
+
+/// The sector's id; required when the city has sectors.
+fn sector(r: &Received, ctx: &PactContext, invalid: &mut Invalid) -> Option<i64> {
+    match r.text("sector").trim() {
+        "" if ctx.sectors.is_empty() => None,
+        "" => {
+            invalid.add("sector", Problem::Required);
+            None
+        }
+        slug => match ctx.sectors.iter().find(|s| s.slug == slug) {
+            Some(s) => Some(s.id),
+            None => {
+                invalid.add("sector", Problem::Choice);
+                None
+            }
+        },
+    }
+}
+
+fn tax_code(r: &Received, ctx: &PactContext, invalid: &mut Invalid) -> Option<TaxCode> {
+    let raw = r.text("tax_code");
+    if raw.trim().is_empty() {
+        return None;
+    }
+    TaxCode::parse(&ctx.city.country, &raw)
+        .map_err(|e| invalid.add("tax_code", problem_of(e)))
+        .ok()
+}
+
+/// A required address on one line.
+fn address(r: &Received, invalid: &mut Invalid) -> String {
+    let address = optional_text(invalid, "address", &r.text("address"), MAX_ADDRESS);
+    if address.is_empty() && invalid.problem("address").is_none() {
+        invalid.add("address", Problem::Required);
+    }
+    if address.contains('\n') {
+        invalid.add("address", Problem::Characters);
+    }
+    address
+}
+
+/// An optional phone number, in digits and the signs people write them with.
+fn phone(r: &Received, invalid: &mut Invalid) -> String {
     let phone = optional_text(invalid, "phone", &r.text("phone"), MAX_PHONE);
     if !phone
         .chars()
@@ -160,15 +202,21 @@ pub fn parse_details(
     {
         invalid.add("phone", Problem::Format);
     }
-    let representative = name_text(invalid, "representative", &r.text("representative"));
-    if filler == Filler::Newcomer {
-        if !r.ticked("authority") {
-            invalid.add("authority", Problem::Attestation);
-        }
-        if !r.ticked("privacy") {
-            invalid.add("privacy", Problem::Privacy);
-        }
+    phone
+}
+
+/// A newcomer's attestation of authority and acknowledgement of the privacy notice.
+fn attestations(r: &Received, invalid: &mut Invalid) {
+    if !r.ticked("authority") {
+        invalid.add("authority", Problem::Attestation);
     }
+    if !r.ticked("privacy") {
+        invalid.add("privacy", Problem::Privacy);
+    }
+}
+
+/// The chosen commitments' ids, each once; at least one when any is offered.
+fn commitments(r: &Received, ctx: &PactContext, invalid: &mut Invalid) -> Vec<i64> {
     let offered: Vec<i64> = ctx.offered().iter().map(|c| c.id).collect();
     let mut commitments = Vec::new();
     for raw in r.all("commitments") {
@@ -185,21 +233,20 @@ pub fn parse_details(
     if commitments.is_empty() && !offered.is_empty() && invalid.problem("commitments").is_none() {
         invalid.add("commitments", Problem::ChooseOne);
     }
-    Some(Parsed {
-        organisation,
-        legal_form: legal_form?,
-        sector_id,
-        tax_code,
-        address,
-        position,
-        website,
-        contact_name,
-        email,
-        phone,
-        representative,
-        listed: r.ticked("listed"),
-        commitments,
-    })
+    commitments
+}
+
+/// The logo sent with a details form as PNG; a file that is no image the form admits is a
+/// problem of the `logo` field.
+pub(super) async fn logo_of(received: &Received, invalid: &mut Invalid) -> Option<Vec<u8>> {
+    let bytes = received.logo.clone()?;
+    match upload::make_logo(bytes).await {
+        Ok(png) => Some(png),
+        Err(p) => {
+            invalid.add("logo", p);
+            None
+        }
+    }
 }
 
 /// A refused duplicate, named on the field that collided and for the whole form.
@@ -225,39 +272,70 @@ pub async fn join(data: leptos::server_fn::codec::MultipartData) -> Result<(), A
     let site = crate::site()?;
     let locale = crate::locale_of(&lang);
     let ctx = context(&db, slug.trim()).await?;
+    let joining = check_join(&received, &ctx).await?;
+    // A bot that filled in the hidden field is told what a person would be told, and nothing
+    // is stored or sent.
+    if received.text("homepage").trim().is_empty() {
+        store_join(&db, &site, locale, &ctx, joining).await?;
+    }
+    crate::redirect_to(
+        &lang,
+        &format!("cities/{}/pact/join?done=check-mail", ctx.city.slug),
+    );
+    Ok(())
+}
+
+/// A sign-up that passed every check.
+struct Joining {
+    version_id: i64,
+    parsed: Parsed,
+    email: Email,
+    logo: Option<Vec<u8>>,
+    /// What was typed, for a duplicate found only when storing.
+    invalid: Invalid,
+}
+
+/// Checks a sign-up, collecting every problem before giving up.
+async fn check_join(received: &Received, ctx: &PactContext) -> Result<Joining, AppError> {
     let mut invalid = received.invalid.clone();
-    keep_values(&received, &mut invalid);
+    keep_values(received, &mut invalid);
     let Some((version_id, _)) = ctx.version else {
         invalid.add(Invalid::FORM, Problem::PactClosed);
         return Err(AppError::Invalid(invalid));
     };
-    let parsed = parse_details(&received, &ctx, Filler::Newcomer, &mut invalid);
-    let logo = match received.logo.clone() {
-        Some(bytes) => match upload::make_logo(bytes).await {
-            Ok(png) => Some(png),
-            Err(p) => {
-                invalid.add("logo", p);
-                None
-            }
-        },
-        None => None,
-    };
+    let parsed = parse_details(received, ctx, Filler::Newcomer, &mut invalid);
+    let logo = logo_of(received, &mut invalid).await;
     invalid.clone().into_result()?;
-    let (Some(parsed), Some(email)) = (
-        parsed.as_ref(),
-        parsed.as_ref().and_then(|p| p.email.clone()),
-    ) else {
+    let Some(parsed) = parsed else {
         return Err(AppError::Invalid(invalid));
     };
-    // A bot that filled in the hidden field is told what a person would be told, and nothing
-    // is stored or sent.
-    if !received.text("homepage").trim().is_empty() {
-        crate::redirect_to(
-            &lang,
-            &format!("cities/{}/pact/join?done=check-mail", ctx.city.slug),
-        );
-        return Ok(());
-    }
+    let Some(email) = parsed.email.clone() else {
+        return Err(AppError::Invalid(invalid));
+    };
+    Ok(Joining {
+        version_id,
+        parsed,
+        email,
+        logo,
+        invalid,
+    })
+}
+
+/// Stores a new adhesion, unconfirmed, with its logo, and mails its confirmation link.
+async fn store_join(
+    db: &Db,
+    site: &SiteInfo,
+    locale: Locale,
+    ctx: &PactContext,
+    joining: Joining,
+) -> Result<(), AppError> {
+    let Joining {
+        version_id,
+        parsed,
+        email,
+        logo,
+        invalid,
+    } = joining;
     let token = OneTimeToken::generate();
     let now = Utc::now().timestamp();
     let details = parsed.details();
@@ -287,9 +365,9 @@ pub async fn join(data: leptos::server_fn::codec::MultipartData) -> Result<(), A
         pacts::set_logo(&mut tx, id, "image/png", png, now).await?;
     }
     let letter = confirm_letter(
-        &site,
+        site,
         locale,
-        &ctx,
+        ctx,
         &parsed.organisation,
         &parsed.contact_name,
         &token.secret,
@@ -303,10 +381,6 @@ pub async fn join(data: leptos::server_fn::codec::MultipartData) -> Result<(), A
     )
     .await?;
     tx.commit().await?;
-    crate::redirect_to(
-        &lang,
-        &format!("cities/{}/pact/join?done=check-mail", ctx.city.slug),
-    );
     Ok(())
 }
 

@@ -63,86 +63,18 @@ pub fn personal_letter(
     let locale = crate::locale_of(&row.locale);
     let title = title_in(locale, &ctx.title());
     let city = city_in(locale, &ctx.city);
-    let organisation = row.organisation.clone();
-    let (subject, mut paragraphs) = match why {
-        Why::Confirmed => (
-            leptos_i18n::td_string!(
-                locale,
-                mail_pact_received_subject,
-                organisation = organisation.clone()
-            )
-            .to_string(),
-            vec![leptos_i18n::td_string!(
-                locale,
-                mail_pact_received_body,
-                organisation = organisation.clone(),
-                title = title.clone(),
-                city = city.clone()
-            )
-            .to_string()],
-        ),
-        Why::Resent => (
-            leptos_i18n::td_string!(
-                locale,
-                mail_pact_link_subject,
-                organisation = organisation.clone()
-            )
-            .to_string(),
-            vec![leptos_i18n::td_string!(
-                locale,
-                mail_pact_link_body,
-                organisation = organisation.clone(),
-                title = title.clone()
-            )
-            .to_string()],
-        ),
-        Why::Replaced => (
-            leptos_i18n::td_string!(
-                locale,
-                mail_pact_new_link_subject,
-                organisation = organisation.clone()
-            )
-            .to_string(),
-            vec![leptos_i18n::td_string!(
-                locale,
-                mail_pact_new_link_body,
-                organisation = organisation.clone(),
-                title = title.clone()
-            )
-            .to_string()],
-        ),
-        Why::Approved => (
-            leptos_i18n::td_string!(
-                locale,
-                mail_pact_approved_subject,
-                organisation = organisation.clone()
-            )
-            .to_string(),
-            vec![leptos_i18n::td_string!(
-                locale,
-                mail_pact_approved_body,
-                organisation = organisation.clone(),
-                title = title.clone(),
-                city = city.clone()
-            )
-            .to_string()],
-        ),
-    };
+    let (subject, opening) = personal_opening(locale, why, &row.organisation, title, city);
+    let mut paragraphs = vec![opening];
     if why == Why::Approved && row.listed {
-        paragraphs.push(
-            leptos_i18n::td_string!(
-                locale,
-                mail_pact_certificate,
-                url = format!(
-                    "{}/{}/cities/{}/pact/adherents/{}",
-                    site.public_url,
-                    locale.as_str(),
-                    ctx.city.slug,
-                    row.id
-                )
-            )
-            .to_string(),
+        let url = format!(
+            "{}/{}/cities/{}/pact/adherents/{}",
+            site.public_url,
+            locale.as_str(),
+            ctx.city.slug,
+            row.id
         );
+        paragraphs
+            .push(leptos_i18n::td_string!(locale, mail_pact_certificate, url = url).to_string());
     }
     Letter {
         locale,
@@ -155,6 +87,81 @@ pub fn personal_letter(
         )),
         note: Some(leptos_i18n::td_string!(locale, mail_pact_personal_note).to_string()),
         attachments: Vec::new(),
+    }
+}
+
+/// The subject and first paragraph of a personal letter, for why it is sent.
+fn personal_opening(
+    locale: Locale,
+    why: Why,
+    organisation: &str,
+    title: String,
+    city: String,
+) -> (String, String) {
+    let organisation = organisation.to_owned();
+    match why {
+        Why::Confirmed => (
+            leptos_i18n::td_string!(
+                locale,
+                mail_pact_received_subject,
+                organisation = organisation.clone()
+            )
+            .to_string(),
+            leptos_i18n::td_string!(
+                locale,
+                mail_pact_received_body,
+                organisation = organisation,
+                title = title,
+                city = city
+            )
+            .to_string(),
+        ),
+        Why::Resent => (
+            leptos_i18n::td_string!(
+                locale,
+                mail_pact_link_subject,
+                organisation = organisation.clone()
+            )
+            .to_string(),
+            leptos_i18n::td_string!(
+                locale,
+                mail_pact_link_body,
+                organisation = organisation,
+                title = title
+            )
+            .to_string(),
+        ),
+        Why::Replaced => (
+            leptos_i18n::td_string!(
+                locale,
+                mail_pact_new_link_subject,
+                organisation = organisation.clone()
+            )
+            .to_string(),
+            leptos_i18n::td_string!(
+                locale,
+                mail_pact_new_link_body,
+                organisation = organisation,
+                title = title
+            )
+            .to_string(),
+        ),
+        Why::Approved => (
+            leptos_i18n::td_string!(
+                locale,
+                mail_pact_approved_subject,
+                organisation = organisation.clone()
+            )
+            .to_string(),
+            leptos_i18n::td_string!(
+                locale,
+                mail_pact_approved_body,
+                organisation = organisation,
+                title = title,
+                city = city
+            )
+            .to_string(),
+        ),
     }
 }
 

@@ -5,8 +5,9 @@
 
 use super::upload::{self, Received};
 use super::{
-    AdherentView, AdhesionView, Certificate, CommitmentView, Confirmation, Draft, InvitationView,
-    JoinForm, LinkState, PactQuery, PactView, SectorCount, VersionRef, VersionView, PAGE_SIZE,
+    AdherentView, AdhesionView, Certificate, CommitmentView, Confirmation, Draft, InvitationDate,
+    InvitationView, JoinForm, LinkState, PactQuery, PactView, SectorCount, VersionRef, VersionView,
+    PAGE_SIZE,
 };
 use crate::accounts::ops::{greeting, link};
 use crate::audit::{self, Action, Actor};
@@ -16,7 +17,7 @@ use crate::i18n::Locale;
 use crate::mail::Letter;
 use crate::markdown::render_markdown;
 use crate::{AppError, Invalid, Problem, SiteInfo};
-use chrono::{TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use db::accounts::OneTimeToken;
 use db::network::{CityBrief, SectorRow};
 use db::pacts::{self, AdhesionRow, CommitmentRow, Details, Duplicate, PactRow, PublicRow};
@@ -52,14 +53,12 @@ impl PactContext {
         Localized::new(self.pact.title_en.clone(), self.pact.title_it.clone())
     }
 
-    pub fn sector_options(&self) -> Vec<(String, Localized)> {
+    pub fn sector_options(&self) -> Vec<domain::Sector> {
         self.sectors
             .iter()
-            .map(|s| {
-                (
-                    s.slug.clone(),
-                    Localized::new(s.name_en.clone(), s.name_it.clone()),
-                )
+            .map(|s| domain::Sector {
+                slug: s.slug.clone(),
+                name: Localized::new(s.name_en.clone(), s.name_it.clone()),
             })
             .collect()
     }
@@ -95,18 +94,23 @@ impl PactContext {
         }
     }
 
-    /// A date in the city's own time zone, ISO.
-    pub fn date(&self, epoch: i64) -> String {
+    /// The day of a stored instant in the city's own time zone.
+    pub fn date(&self, epoch: i64) -> Result<NaiveDate, AppError> {
         date_in(&self.city.timezone, epoch)
     }
 }
 
-pub fn date_in(zone: &str, epoch: i64) -> String {
-    let utc = Utc.timestamp_opt(epoch, 0).single().unwrap_or_default();
-    match zone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => utc.with_timezone(&tz).date_naive().to_string(),
-        Err(_) => utc.date_naive().to_string(),
-    }
+/// The day of a stored instant (seconds since 1970) in a time zone, UTC when the zone is
+/// unknown. An instant outside the calendar's range is a damaged record, never shown as a day.
+pub fn date_in(zone: &str, epoch: i64) -> Result<NaiveDate, AppError> {
+    let Some(utc) = DateTime::from_timestamp(epoch, 0) else {
+        tracing::error!(epoch, "stored instant outside the calendar");
+        return Err(AppError::Internal);
+    };
+    Ok(match zone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => utc.with_timezone(&tz).date_naive(),
+        Err(_) => utc.date_naive(),
+    })
 }
 
 fn commitment_view(c: &CommitmentRow) -> CommitmentView {
@@ -169,8 +173,12 @@ fn adherent_view(
     ctx: &PactContext,
     r: PublicRow,
     chosen: &HashMap<i64, Vec<Localized>>,
-) -> AdherentView {
-    AdherentView {
+) -> Result<AdherentView, AppError> {
+    let since = match r.decided_at.or(r.confirmed_at) {
+        Some(t) => Some(ctx.date(t)?),
+        None => None,
+    };
+    Ok(AdherentView {
         id: r.id,
         sector: ctx.sector_name(r.sector_id),
         legal_form: r.legal_form,
@@ -179,10 +187,10 @@ fn adherent_view(
         position: r.latitude.zip(r.longitude),
         commitments: chosen.get(&r.id).cloned().unwrap_or_default(),
         logo: (r.logos > 0).then(|| format!("/pact-logos/{}.png", r.id)),
-        since: ctx.date(r.decided_at.or(r.confirmed_at).unwrap_or_default()),
+        since,
         version: r.version_number,
         organisation: r.organisation,
-    }
+    })
 }
 
 /// An adhesion as the audit log names it: by its number, read by its city's coordinators.

@@ -9,7 +9,39 @@ pub async fn pact_page(lang: &str, slug: &str, raw: &str) -> Result<PactView, Ap
     let query = PactQuery::parse(raw);
     let ctx = context(&db, slug).await?;
     let versions = db.pact_versions(ctx.pact.id).await?;
-    let shown = match query.version {
+    let version = shown_version(locale, &ctx, &versions, query.version)?;
+    let partners = pact_partners(&db, &ctx).await?;
+    let (adherents, matching) = adherents_page(&db, &ctx, &query).await?;
+    let counts = sector_counts(&db, &ctx).await?;
+    let offset = i64::from(query.page - 1) * PAGE_SIZE;
+    Ok(PactView {
+        city: ctx.city.to_ref(),
+        title: ctx.title(),
+        signed_on: ctx.pact.signed_on,
+        current: versions.first().map(|v| v.number),
+        versions: version_refs(&ctx.city.timezone, &versions)?,
+        version,
+        partners,
+        commitments: ctx.offered(),
+        sectors: ctx.sector_options(),
+        approved: counts.iter().map(|c| c.count).sum(),
+        counts,
+        more: offset + (adherents.len() as i64) < matching,
+        adherents,
+        matching,
+        query,
+    })
+}
+
+/// The version a page asked for (the current one unless another was), with its text in the
+/// reader's language; an unknown number is a page that does not exist.
+fn shown_version(
+    locale: Locale,
+    ctx: &PactContext,
+    versions: &[pacts::VersionRow],
+    asked: Option<i32>,
+) -> Result<Option<VersionView>, AppError> {
+    let shown = match asked {
         Some(n) => Some(
             versions
                 .iter()
@@ -18,19 +50,39 @@ pub async fn pact_page(lang: &str, slug: &str, raw: &str) -> Result<PactView, Ap
         ),
         None => versions.first(),
     };
-    let version = shown.map(|v| {
-        let text = match locale.as_str() {
-            "it" if !v.text_it.trim().is_empty() => &v.text_it,
-            _ if v.text_en.trim().is_empty() => &v.text_it,
-            _ => &v.text_en,
-        };
-        VersionView {
-            number: v.number,
-            published: ctx.date(v.published_at),
-            html: render_markdown(text),
-        }
-    });
-    let partners = db
+    let Some(v) = shown else {
+        return Ok(None);
+    };
+    let text = match locale.as_str() {
+        "it" if !v.text_it.trim().is_empty() => &v.text_it,
+        _ if v.text_en.trim().is_empty() => &v.text_it,
+        _ => &v.text_en,
+    };
+    Ok(Some(VersionView {
+        number: v.number,
+        published: ctx.date(v.published_at)?,
+        html: render_markdown(text),
+    }))
+}
+
+/// Every published version, newest first, dated in the city's time zone.
+pub fn version_refs(
+    zone: &str,
+    versions: &[pacts::VersionRow],
+) -> Result<Vec<VersionRef>, AppError> {
+    versions
+        .iter()
+        .map(|v| {
+            Ok(VersionRef {
+                number: v.number,
+                published: date_in(zone, v.published_at)?,
+            })
+        })
+        .collect()
+}
+
+async fn pact_partners(db: &Db, ctx: &PactContext) -> Result<Vec<PactPartner>, AppError> {
+    Ok(db
         .pact_partners(ctx.pact.id)
         .await?
         .into_iter()
@@ -39,7 +91,15 @@ pub async fn pact_page(lang: &str, slug: &str, raw: &str) -> Result<PactView, Ap
             role: Localized::new(p.role_en, p.role_it),
             website: p.website,
         })
-        .collect();
+        .collect())
+}
+
+/// The page of the public list a query asks for, and how many adherents match it.
+async fn adherents_page(
+    db: &Db,
+    ctx: &PactContext,
+    query: &PactQuery,
+) -> Result<(Vec<AdherentView>, i64), AppError> {
     let sector_id = ctx
         .sectors
         .iter()
@@ -51,7 +111,16 @@ pub async fn pact_page(lang: &str, slug: &str, raw: &str) -> Result<PactView, Ap
         .public_adherents(ctx.pact.id, sector_id, search, PAGE_SIZE, offset)
         .await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let chosen = chosen_commitments(&db, &ctx, &ids).await?;
+    let chosen = chosen_commitments(db, ctx, &ids).await?;
+    let adherents = rows
+        .into_iter()
+        .map(|r| adherent_view(ctx, r, &chosen))
+        .collect::<Result<_, _>>()?;
+    Ok((adherents, matching))
+}
+
+/// Approved adhesions by sector, in the order of the city's sectors (none last).
+async fn sector_counts(db: &Db, ctx: &PactContext) -> Result<Vec<SectorCount>, AppError> {
     let mut counts: Vec<SectorCount> = db
         .approved_by_sector(ctx.pact.id)
         .await?
@@ -73,32 +142,7 @@ pub async fn pact_page(lang: &str, slug: &str, raw: &str) -> Result<PactView, Ap
             .unwrap_or(usize::MAX)
     };
     counts.sort_by_key(order);
-    Ok(PactView {
-        city: ctx.city.to_ref(),
-        title: ctx.title(),
-        signed_on: ctx.pact.signed_on.map(|d| d.to_string()),
-        current: versions.first().map(|v| v.number),
-        versions: versions
-            .iter()
-            .map(|v| VersionRef {
-                number: v.number,
-                published: ctx.date(v.published_at),
-            })
-            .collect(),
-        version,
-        partners,
-        commitments: ctx.offered(),
-        sectors: ctx.sector_options(),
-        approved: counts.iter().map(|c| c.count).sum(),
-        counts,
-        more: offset + (rows.len() as i64) < matching,
-        adherents: rows
-            .into_iter()
-            .map(|r| adherent_view(&ctx, r, &chosen))
-            .collect(),
-        matching,
-        query,
-    })
+    Ok(counts)
 }
 
 /// Every adherent of the public list, in pages of the storage's largest.
@@ -121,7 +165,9 @@ pub(super) async fn listed(
         let chosen = chosen_commitments(db, ctx, &ids).await?;
         offset += rows.len() as i64;
         let done = rows.is_empty() || offset >= total;
-        items.extend(rows.into_iter().map(|r| adherent_view(ctx, r, &chosen)));
+        for r in rows {
+            items.push(adherent_view(ctx, r, &chosen)?);
+        }
         if done {
             return Ok(items);
         }
@@ -157,18 +203,9 @@ pub async fn certificate(lang: &str, slug: &str, id: i64) -> Result<Certificate,
         return Err(AppError::NotFound);
     }
     let chosen = chosen_commitments(&db, &ctx, &[row.id]).await?;
-    let partners = db
-        .pact_partners(ctx.pact.id)
-        .await?
-        .into_iter()
-        .map(|p| PactPartner {
-            name: p.name,
-            role: Localized::new(p.role_en, p.role_it),
-            website: p.website,
-        })
-        .collect();
+    let partners = pact_partners(&db, &ctx).await?;
     Ok(Certificate {
-        adherent: adherent_view(&ctx, row, &chosen),
+        adherent: adherent_view(&ctx, row, &chosen)?,
         city: ctx.city.to_ref(),
         title: ctx.title(),
         partners,
@@ -266,7 +303,7 @@ pub async fn open_data(
                     .collect::<Vec<_>>()
                     .join("; "),
             ),
-            a.since.clone(),
+            a.since.map(|d| d.to_string()).unwrap_or_default(),
             a.version.to_string(),
         ])
         .map_err(fail)?;

@@ -66,7 +66,7 @@ pub(super) fn AdhesionBody(
     let live = status.is_live();
     let reason = a.reason.clone();
     let version = a.version;
-    let submitted = a.submitted.clone();
+    let submitted = a.submitted.to_string();
     let certificate = (status == AdhesionStatus::Approved && a.draft.listed)
         .then(|| link_to(i18n, format!("cities/{slug}/pact/adherents/{}", a.id)));
     let explanation = move || {

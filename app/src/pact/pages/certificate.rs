@@ -44,8 +44,21 @@ pub(super) fn CertificateBody(c: Certificate) -> impl IntoView {
         let organisation = organisation.clone();
         move || format!("{} · {}", organisation, t_string!(i18n, certificate_title))
     };
-    let since = a.since.clone();
     let version = a.version;
+    // An adhesion with no recorded date says so by saying none.
+    let adheres = match a.since {
+        Some(date) => {
+            let date = date.to_string();
+            t!(
+                i18n,
+                certificate_text,
+                date = move || date.clone(),
+                version = move || version
+            )
+            .into_any()
+        }
+        None => t!(i18n, certificate_text_undated, version = move || version).into_any(),
+    };
     let title = c.title.clone();
     let city = c.city.name.clone();
     let badge_alt = {
@@ -75,7 +88,7 @@ pub(super) fn CertificateBody(c: Certificate) -> impl IntoView {
             <p class="certificate-kicker">{t!(i18n, certificate_title)}</p>
             <h1>{organisation.clone()}</h1>
             <p class="certificate-text">
-                {t!(i18n, certificate_text, date = move || since.clone(), version = move || version)}
+                {adheres}
             </p>
             <p class="certificate-pact"><strong>{in_lang(i18n, title.clone())}</strong> " · " {in_lang(i18n, city.clone())}</p>
             {(!a.commitments.is_empty()).then(|| view! {

@@ -59,7 +59,7 @@ pub(super) fn InvitationBody(
         i18n,
         format!(
             "meetings/{}",
-            v.dates.first().map(|d| d.0).unwrap_or_default()
+            v.dates.first().map(|d| d.occurrence).unwrap_or_default()
         ),
     );
     view! {
@@ -69,7 +69,7 @@ pub(super) fn InvitationBody(
             view! { <p>{t!(i18n, table_invitation_no_dates)}</p> }.into_any()
         } else {
             view! {
-                <ul>{v.dates.iter().map(|(_, when)| view! { <li>{when.clone()}</li> }).collect_view()}</ul>
+                <ul>{v.dates.iter().map(|d| view! { <li>{d.when.clone()}</li> }).collect_view()}</ul>
                 {if v.accepted {
                     view! { <p class="notice">{t!(i18n, table_invitation_accepted)}</p> }.into_any()
                 } else {

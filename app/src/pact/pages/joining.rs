@@ -38,34 +38,22 @@ pub fn DetailsFields(
     #[prop(optional)] has_logo: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let legal_forms = Signal::derive(move || {
-        let mut options = vec![(String::new(), t_string!(i18n, choose).to_owned())];
-        options.extend(
-            domain::LegalForm::ALL
-                .iter()
-                .map(|f| (f.as_str().to_owned(), legal_form_label(i18n, f.as_str()))),
-        );
-        options
-    });
-    let sectors = {
-        let sectors = form.sectors.clone();
-        Signal::derive(move || {
-            let mut options = vec![(String::new(), t_string!(i18n, choose).to_owned())];
-            options.extend(sectors.iter().map(|(slug, name)| {
-                (
-                    slug.clone(),
-                    name.get(i18n.get_locale().as_str()).to_owned(),
-                )
-            }));
-            options
-        })
-    };
-    // Boxes come back as they were sent after a refusal, otherwise as stored.
+    let chosen = chosen_commitments(error, &draft);
+    view! {
+        {organisation_fields(i18n, &form, &draft, error)}
+        {people_fields(i18n, &draft, error, newcomer)}
+        {commitment_choices(i18n, &form, chosen, error)}
+        {listing_fields(i18n, &draft, error, newcomer, has_logo)}
+    }
+}
+
+/// The commitments to tick: as they were sent after a refusal, otherwise as stored.
+fn chosen_commitments(error: Signal<Option<AppError>>, draft: &Draft) -> Vec<i64> {
     let kept = error
         .get_untracked()
         .and_then(|e| e.invalid().cloned())
         .filter(|i| !i.values.is_empty());
-    let chosen: Vec<i64> = match &kept {
+    match &kept {
         Some(i) => i
             .value("commitments")
             .unwrap_or_default()
@@ -73,13 +61,55 @@ pub fn DetailsFields(
             .filter_map(|v| v.trim().parse().ok())
             .collect(),
         None => draft.commitments.clone(),
-    };
-    let problem = move |name: &'static str| {
-        move || {
-            error
-                .get()
-                .and_then(|e| e.invalid().and_then(|i| i.problem(name)))
-        }
+    }
+}
+
+/// The problem the last refusal found with a field, following the error.
+fn problem_of_field(
+    error: Signal<Option<AppError>>,
+    name: &'static str,
+) -> impl Fn() -> Option<crate::Problem> + Copy + Send + Sync + 'static {
+    move || {
+        error
+            .get()
+            .and_then(|e| e.invalid().and_then(|i| i.problem(name)))
+    }
+}
+
+/// A choice to make, led by "choose…".
+fn choices(i18n: I18n, rest: impl Iterator<Item = (String, String)>) -> Vec<(String, String)> {
+    let mut options = vec![(String::new(), t_string!(i18n, choose).to_owned())];
+    options.extend(rest);
+    options
+}
+
+fn organisation_fields(
+    i18n: I18n,
+    form: &JoinForm,
+    draft: &Draft,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let legal_forms = Signal::derive(move || {
+        choices(
+            i18n,
+            domain::LegalForm::ALL
+                .iter()
+                .map(|f| (f.as_str().to_owned(), legal_form_label(i18n, f.as_str()))),
+        )
+    });
+    let sectors = {
+        let sectors = form.sectors.clone();
+        Signal::derive(move || {
+            choices(
+                i18n,
+                sectors.iter().map(|s| {
+                    (
+                        s.slug.clone(),
+                        s.name.get(i18n.get_locale().as_str()).to_owned(),
+                    )
+                }),
+            )
+        })
     };
     // Where the organisation can read its coordinates off a map (no address leaves this site
     // unless the person types it there): OpenStreetMap, around the city.
@@ -90,8 +120,6 @@ pub fn DetailsFields(
         )
         .collect::<String>()
     );
-    let commitments_problem = problem("commitments");
-    let logo_problem = problem("logo");
     view! {
         <fieldset>
             <legend>{t!(i18n, pact_about_organisation)}</legend>
@@ -113,6 +141,16 @@ pub fn DetailsFields(
             </fieldset>
             <Field name="website" label=text!(i18n, field_website) kind=Kind::Url autocomplete="url" value=draft.website.clone() error />
         </fieldset>
+    }
+}
+
+fn people_fields(
+    i18n: I18n,
+    draft: &Draft,
+    error: Signal<Option<AppError>>,
+    newcomer: bool,
+) -> impl IntoView {
+    view! {
         <fieldset>
             <legend>{t!(i18n, pact_about_people)}</legend>
             <Field name="contact_name" label=text!(i18n, field_contact_name) kind=Kind::Text autocomplete="name" required=true value=draft.contact_name.clone() error />
@@ -127,6 +165,17 @@ pub fn DetailsFields(
                 <Check name="authority" label=text!(i18n, field_authority) checked=false error />
             })}
         </fieldset>
+    }
+}
+
+fn commitment_choices(
+    i18n: I18n,
+    form: &JoinForm,
+    chosen: Vec<i64>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let commitments_problem = problem_of_field(error, "commitments");
+    view! {
         <fieldset class="choices" aria-describedby="field-commitments-error">
             <legend>{t!(i18n, pact_choose_commitments)}</legend>
             {form.commitments.iter().map(|c| {
@@ -141,6 +190,18 @@ pub fn DetailsFields(
             }).collect_view()}
             <p class="field-error" id="field-commitments-error">{move || commitments_problem().map(|p| problem_text(i18n, p))}</p>
         </fieldset>
+    }
+}
+
+fn listing_fields(
+    i18n: I18n,
+    draft: &Draft,
+    error: Signal<Option<AppError>>,
+    newcomer: bool,
+    has_logo: bool,
+) -> impl IntoView {
+    let logo_problem = problem_of_field(error, "logo");
+    view! {
         <fieldset>
             <legend>{t!(i18n, pact_about_listing)}</legend>
             <Check name="listed" label=text!(i18n, field_listed) checked=draft.listed error />

@@ -134,10 +134,10 @@ fn PactBody(p: PactView) -> impl IntoView {
     let slug = p.city.slug.clone();
     let base = format!("cities/{slug}/pact");
     let join = link_to(i18n, format!("{base}/join"));
-    let signed = p.signed_on.clone();
+    let signed = p.signed_on;
     let older = p.version.as_ref().map(|v| v.number) != p.current;
     let version_line = p.version.clone().map(|v| {
-        let (n, date) = (v.number, v.published.clone());
+        let (n, date) = (v.number, v.published.to_string());
         view! { <p class="muted">{t!(i18n, pact_version_of, number = move || n, date = move || date.clone())}</p> }
     });
     let text = p.version.clone().map(|v| v.html).unwrap_or_default();
@@ -145,7 +145,10 @@ fn PactBody(p: PactView) -> impl IntoView {
     view! {
         <section class="pact" aria-labelledby="pact-heading">
             <h2 id="pact-heading">{in_lang(i18n, p.title.clone())}</h2>
-            {signed.map(|date| view! { <p>{t!(i18n, city_pact_signed, date = move || date.clone())}</p> })}
+            {signed.map(|date| {
+                let date = date.to_string();
+                view! { <p>{t!(i18n, city_pact_signed, date = move || date.clone())}</p> }
+            })}
             {older.then(|| view! {
                 <p class="notice">
                     {t!(i18n, pact_older_version)} " "
@@ -162,7 +165,7 @@ fn PactBody(p: PactView) -> impl IntoView {
                     <summary>{t!(i18n, pact_versions)}</summary>
                     <ul class="link-list">
                         {p.versions.iter().map(|v| {
-                            let (n, date) = (v.number, v.published.clone());
+                            let (n, date) = (v.number, v.published.to_string());
                             view! {
                                 <li><a href=link_to(i18n, format!("{base}?version={n}"))>
                                     {t!(i18n, pact_version_of, number = move || n, date = move || date.clone())}
@@ -215,70 +218,15 @@ fn Adherents(p: PactView) -> impl IntoView {
     let approved = p.approved;
     let matching = p.matching;
     let searching = !q.q.is_empty() || !q.sector.is_empty();
-    let sector_options = {
-        let sectors = p.sectors.clone();
-        let chosen = q.sector.clone();
-        move || {
-            sectors
-                .iter()
-                .map(|(slug, name)| {
-                    let selected = *slug == chosen;
-                    view! { <option value=slug.clone() selected=selected>{in_lang(i18n, name.clone())}</option> }
-                })
-                .collect_view()
-        }
-    };
-    let previous = (q.page > 1).then(|| q.with_page(q.page - 1));
-    let next = p.more.then(|| q.with_page(q.page + 1));
     // Inside the adherents widget, its search and pages stay in it.
     let widget = format!("{base}/adherents");
-    let page_link = {
-        let (base, widget) = (base.clone(), widget.clone());
-        move |qs: String| {
-            let query = if qs.is_empty() {
-                String::new()
-            } else {
-                format!("?{qs}")
-            };
-            crate::frame::within(
-                i18n,
-                format!("{base}{query}#adherents-heading"),
-                format!("{widget}{query}"),
-            )
-        }
-    };
     let here = crate::frame::within(i18n, base.clone(), widget.clone());
     view! {
         <section class="adherents" aria-labelledby="adherents-heading">
             <h2 id="adherents-heading">{t!(i18n, pact_adherents)}</h2>
             <p>{t!(i18n, pact_adherents_count, count = move || approved)}</p>
-            {(!p.counts.is_empty()).then(|| view! {
-                <ul class="sector-counts">
-                    {p.counts.iter().cloned().map(|c| {
-                        let n = c.count;
-                        let name = c.name.map(|n| in_lang(i18n, n)());
-                        let label = name.unwrap_or_else(|| t_string!(i18n, pact_no_sector).to_owned());
-                        view! { <li><span>{label}</span> " " <strong>{n}</strong></li> }
-                    }).collect_view()}
-                </ul>
-            })}
-            <Form method="GET" action=here.clone() attr:class="form filters-form" attr:role="search" attr:target=crate::frame::stay()>
-                <crate::frame::ThemeInputs />
-                <div class="field">
-                    <label for="adherent-search">{t!(i18n, pact_search)}</label>
-                    <input id="adherent-search" name="q" type="search" value=q.q.clone() />
-                </div>
-                {(!p.sectors.is_empty()).then(|| view! {
-                    <div class="field">
-                        <label for="adherent-sector">{t!(i18n, field_sector)}</label>
-                        <select id="adherent-sector" name="sector">
-                            <option value="">{t!(i18n, calendar_any)}</option>
-                            {sector_options}
-                        </select>
-                    </div>
-                })}
-                <button type="submit" class="button button--secondary">{t!(i18n, pact_search_submit)}</button>
-            </Form>
+            {sector_counts(i18n, &p.counts)}
+            {adherent_search(i18n, here.clone(), &q, p.sectors.clone())}
             <p class="muted" aria-live="polite">
                 {if searching {
                     view! { {t!(i18n, pact_matching, count = move || matching)} " " <a href=here.clone() target=crate::frame::stay()>{t!(i18n, pact_clear)}</a> }.into_any()
@@ -295,12 +243,7 @@ fn Adherents(p: PactView) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
-            {(previous.is_some() || next.is_some()).then(|| view! {
-                <nav class="pager" aria-label=move || t_string!(i18n, pact_pages_label)>
-                    {previous.clone().map(|qs| view! { <a rel="prev" href=page_link(qs) target=crate::frame::stay()>{t!(i18n, calendar_previous)}</a> })}
-                    {next.clone().map(|qs| view! { <a rel="next" href=page_link(qs) target=crate::frame::stay()>{t!(i18n, calendar_next)}</a> })}
-                </nav>
-            })}
+            {adherent_pager(i18n, &q, p.more, base.clone(), widget)}
             <ul class="link-list">
                 <li><a href=link_to(i18n, format!("cities/{slug}/map"))>{t!(i18n, pact_on_map)}</a></li>
                 <li><a href=format!("/open-data/pacts/{slug}.csv") download=format!("{slug}-pact.csv")>{t!(i18n, pact_open_csv)}</a></li>
@@ -312,12 +255,104 @@ fn Adherents(p: PactView) -> impl IntoView {
     }
 }
 
+/// Approved adherents by sector.
+fn sector_counts(i18n: I18n, counts: &[SectorCount]) -> impl IntoView {
+    (!counts.is_empty()).then(|| {
+        view! {
+            <ul class="sector-counts">
+                {counts.iter().cloned().map(|c| {
+                    let n = c.count;
+                    let name = c.name.map(|n| in_lang(i18n, n)());
+                    let label = name.unwrap_or_else(|| t_string!(i18n, pact_no_sector).to_owned());
+                    view! { <li><span>{label}</span> " " <strong>{n}</strong></li> }
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+/// The public list's search by name and sector: a plain GET form to the list itself.
+fn adherent_search(
+    i18n: I18n,
+    here: impl Fn() -> String + Clone + Send + Sync + 'static,
+    q: &PactQuery,
+    sectors: Vec<domain::Sector>,
+) -> impl IntoView {
+    let has_sectors = !sectors.is_empty();
+    let search = q.q.clone();
+    let sector_options = {
+        let chosen = q.sector.clone();
+        move || {
+            sectors
+                .iter()
+                .map(|s| {
+                    let selected = s.slug == chosen;
+                    view! { <option value=s.slug.clone() selected=selected>{in_lang(i18n, s.name.clone())}</option> }
+                })
+                .collect_view()
+        }
+    };
+    view! {
+        <Form method="GET" action=here attr:class="form filters-form" attr:role="search" attr:target=crate::frame::stay()>
+            <crate::frame::ThemeInputs />
+            <div class="field">
+                <label for="adherent-search">{t!(i18n, pact_search)}</label>
+                <input id="adherent-search" name="q" type="search" value=search />
+            </div>
+            {has_sectors.then(|| view! {
+                <div class="field">
+                    <label for="adherent-sector">{t!(i18n, field_sector)}</label>
+                    <select id="adherent-sector" name="sector">
+                        <option value="">{t!(i18n, calendar_any)}</option>
+                        {sector_options}
+                    </select>
+                </div>
+            })}
+            <button type="submit" class="button button--secondary">{t!(i18n, pact_search_submit)}</button>
+        </Form>
+    }
+}
+
+/// Links to the list's previous and next pages, if there are any.
+fn adherent_pager(
+    i18n: I18n,
+    q: &PactQuery,
+    more: bool,
+    base: String,
+    widget: String,
+) -> impl IntoView {
+    let previous = (q.page > 1).then(|| q.with_page(q.page - 1));
+    let next = more.then(|| q.with_page(q.page + 1));
+    let page_link = move |qs: String| {
+        let query = if qs.is_empty() {
+            String::new()
+        } else {
+            format!("?{qs}")
+        };
+        crate::frame::within(
+            i18n,
+            format!("{base}{query}#adherents-heading"),
+            format!("{widget}{query}"),
+        )
+    };
+    (previous.is_some() || next.is_some()).then(|| view! {
+        <nav class="pager" aria-label=move || t_string!(i18n, pact_pages_label)>
+            {previous.clone().map(|qs| view! { <a rel="prev" href=page_link(qs) target=crate::frame::stay()>{t!(i18n, calendar_previous)}</a> })}
+            {next.clone().map(|qs| view! { <a rel="next" href=page_link(qs) target=crate::frame::stay()>{t!(i18n, calendar_next)}</a> })}
+        </nav>
+    })
+}
+
 #[component]
 fn AdherentCard(a: AdherentView, slug: String) -> impl IntoView {
     let i18n = use_i18n();
     let certificate = link_to(i18n, format!("cities/{slug}/pact/adherents/{}", a.id));
     let form = a.legal_form.clone();
-    let since = a.since.clone();
+    // No date is shown rather than a wrong one.
+    let since = a.since.map(|date| {
+        let date = date.to_string();
+        view! { " · " {t!(i18n, pact_since, date = move || date.clone())} }
+    });
     view! {
         <li class="adherent" id=format!("adherent-{}", a.id)>
             {a.logo.clone().map(|src| view! { <img class="adherent-logo" src=src alt="" width="64" height="64" loading="lazy" /> })}
@@ -326,7 +361,7 @@ fn AdherentCard(a: AdherentView, slug: String) -> impl IntoView {
                 <p class="muted">
                     {move || legal_form_label(i18n, &form)}
                     {a.sector.clone().map(|s| view! { " · " {in_lang(i18n, s)} })}
-                    " · " {t!(i18n, pact_since, date = move || since.clone())}
+                    {since}
                 </p>
                 {(!a.commitments.is_empty()).then(|| view! {
                     <ul class="tags">

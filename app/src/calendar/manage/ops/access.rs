@@ -134,7 +134,10 @@ pub async fn managed(lang: &str, past: bool, page: u32) -> Result<ManagedList, A
                 date: r
                     .occurrence_id
                     .zip(r.starts_at)
-                    .map(|(id, at)| (id, moment(locale, zone, at))),
+                    .map(|(occurrence, at)| DateRef {
+                        occurrence,
+                        starts: moment(locale, zone, at),
+                    }),
                 recurring: r.recurring,
                 cancelled: r.cancelled,
                 dates: r.occurrences,

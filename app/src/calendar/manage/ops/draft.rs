@@ -1,19 +1,19 @@
-//! The meeting form: a meeting as a draft, the form's rules, and saving it.
+//! The meeting form: a meeting as a draft, and saving it (its rules are in `rules`).
 
 use super::*;
 
 /// The sectors a meeting of this owner may belong to: its city's (clusters have none).
-pub(super) async fn sectors_of(
-    db: &Db,
-    owner: &OwnerOption,
-) -> Result<Vec<(String, Localized)>, AppError> {
+pub(super) async fn sectors_of(db: &Db, owner: &OwnerOption) -> Result<Vec<Named>, AppError> {
     match owner.value.strip_prefix("city:") {
         Some(slug) => Ok(db
             .city(slug)
             .await?
             .sectors
             .into_iter()
-            .map(|s| (s.slug, s.name))
+            .map(|s| Named {
+                slug: s.slug,
+                name: s.name,
+            })
             .collect()),
         None => Ok(Vec::new()),
     }
@@ -157,256 +157,6 @@ pub(super) async fn dates_of(
         .collect())
 }
 
-/// A meeting form that passed every rule.
-pub(super) struct Parsed {
-    schedule: Schedule,
-    sector_id: Option<i64>,
-    audience: Audience,
-    mode: Mode,
-    online_link: Option<String>,
-    capacity: Option<i32>,
-    opens: Option<i64>,
-    closes: Option<i64>,
-    reminders: Vec<i32>,
-}
-
-pub(super) fn required_text(invalid: &mut Invalid, field: &str, raw: &str, max: usize) -> String {
-    let text = optional_text(invalid, field, raw, max);
-    if text.is_empty() {
-        invalid.add(field, Problem::Required);
-    }
-    text
-}
-
-pub(super) fn schedule_field(part: Part, repeat: Repeat) -> &'static str {
-    match part {
-        Part::Start => "start",
-        Part::End => "end",
-        Part::Rule if repeat == Repeat::Custom => "rrule",
-        Part::Rule => "repeat",
-        Part::Count => "count",
-        Part::Until => "until",
-    }
-}
-
-/// Checks every field of the form, noting each problem beside its field.
-pub(super) async fn parse_draft(
-    db: &Db,
-    owner: Owner,
-    d: &Draft,
-    invalid: &mut Invalid,
-) -> Result<Option<Parsed>, AppError> {
-    if !MEETING_LANGUAGES.contains(&d.language.as_str()) {
-        invalid.add("language", Problem::Required);
-    }
-    let audience = Audience::parse(&d.audience);
-    if audience.is_none() {
-        invalid.add("audience", Problem::Required);
-    }
-    let mode = Mode::parse(&d.mode);
-    if mode.is_none() {
-        invalid.add("mode", Problem::Required);
-    }
-    let sector_id = match (owner, d.sector.trim()) {
-        (_, "") => None,
-        (Owner::City(city), slug) => match db.sector_id(city, slug).await {
-            Ok(id) => Some(id),
-            Err(db::DbError::NotFound) => {
-                invalid.add("sector", Problem::UnknownRecord);
-                None
-            }
-            Err(e) => return Err(e.into()),
-        },
-        (Owner::Cluster(_), _) => {
-            invalid.add("sector", Problem::UnknownRecord);
-            None
-        }
-    };
-    let online_link = match d.online_link.trim() {
-        "" => {
-            if mode.is_some_and(Mode::has_link) {
-                invalid.add("online_link", Problem::Required);
-            }
-            None
-        }
-        raw if raw.chars().count() > MAX_LINK => {
-            invalid.add("online_link", Problem::TooLong);
-            None
-        }
-        raw => match url::Url::parse(raw) {
-            Ok(u) if matches!(u.scheme(), "https" | "http") && u.host_str().is_some() => {
-                Some(u.to_string())
-            }
-            _ => {
-                invalid.add("online_link", Problem::Url);
-                None
-            }
-        },
-    };
-    let zone = Zone::parse(&d.timezone)
-        .map_err(|e| invalid.add("timezone", problem_of(e)))
-        .ok();
-    let capacity = match d.capacity.trim() {
-        "" => None,
-        raw => match raw.parse::<i32>() {
-            Ok(n) if (1..=MAX_CAPACITY).contains(&n) => Some(n),
-            Ok(_) => {
-                invalid.add("capacity", Problem::OutOfRange);
-                None
-            }
-            Err(_) => {
-                invalid.add("capacity", Problem::Number);
-                None
-            }
-        },
-    };
-    let reminders = parse_reminders(&d.reminders)
-        .map_err(|e| invalid.add("reminders", problem_of(e)))
-        .unwrap_or_default();
-    let repeat = Repeat::parse(&d.repeat).unwrap_or(Repeat::Never);
-    let count = match d.count.trim() {
-        "" => None,
-        raw => raw
-            .parse::<u16>()
-            .map_err(|_| invalid.add("count", Problem::Number))
-            .ok(),
-    };
-    let until = match d.until.trim() {
-        "" => None,
-        raw => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-            .map_err(|_| invalid.add("until", Problem::Format))
-            .ok(),
-    };
-    let mut exdays = Vec::new();
-    for item in d
-        .exceptions
-        .split([',', ';', '\n', ' '])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        match NaiveDate::parse_from_str(item, "%Y-%m-%d") {
-            Ok(day) => exdays.push(day),
-            Err(_) => {
-                invalid.add("exceptions", Problem::Format);
-                break;
-            }
-        }
-    }
-    if exdays.len() > usize::from(Schedule::MAX_OCCURRENCES) {
-        invalid.add("exceptions", Problem::TooLong);
-    }
-    let Some(zone) = zone else {
-        return Ok(None);
-    };
-    let start = parse_local(&d.start).ok();
-    let rule = match start {
-        Some(start) => repeat
-            .rule(zone, start, &d.rrule, count, until)
-            .map_err(|(part, e)| invalid.add(schedule_field(part, repeat), problem_of(e)))
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    let exdates: Vec<NaiveDateTime> = match start {
-        Some(start) => exdays.iter().map(|d| d.and_time(start.time())).collect(),
-        None => Vec::new(),
-    };
-    let schedule = match Schedule::parse(zone, &d.start, &d.end, &rule, &exdates) {
-        Ok(s) => Some(s),
-        Err(problems) => {
-            for (part, e) in problems {
-                invalid.add(schedule_field(part, repeat), problem_of(e));
-            }
-            None
-        }
-    };
-    let window_time = |field: &str, raw: &str, invalid: &mut Invalid| -> Option<i64> {
-        if raw.trim().is_empty() {
-            return None;
-        }
-        parse_local(raw)
-            .and_then(|t| zone.instant(t))
-            .map(|t| t.timestamp())
-            .map_err(|e| invalid.add(field, problem_of(e)))
-            .ok()
-    };
-    let opens = window_time("opens", &d.opens, invalid);
-    let closes = window_time("closes", &d.closes, invalid);
-    if let (Some(o), Some(c)) = (opens, closes) {
-        if c <= o {
-            invalid.add("closes", Problem::EndBeforeStart);
-        }
-    }
-    let (Some(schedule), Some(audience), Some(mode)) = (schedule, audience, mode) else {
-        return Ok(None);
-    };
-    Ok(Some(Parsed {
-        schedule,
-        sector_id,
-        audience,
-        mode,
-        online_link,
-        capacity,
-        opens,
-        closes,
-        reminders,
-    }))
-}
-
-pub(super) fn keep_draft(invalid: &mut Invalid, d: &Draft) {
-    for (k, v) in [
-        ("title", &d.title),
-        ("description", &d.description),
-        ("sector", &d.sector),
-        ("language", &d.language),
-        ("audience", &d.audience),
-        ("mode", &d.mode),
-        ("place", &d.place),
-        ("address", &d.address),
-        ("latitude", &d.latitude),
-        ("longitude", &d.longitude),
-        ("online_link", &d.online_link),
-        ("timezone", &d.timezone),
-        ("start", &d.start),
-        ("end", &d.end),
-        ("repeat", &d.repeat),
-        ("rrule", &d.rrule),
-        ("count", &d.count),
-        ("until", &d.until),
-        ("exceptions", &d.exceptions),
-        ("capacity", &d.capacity),
-        ("opens", &d.opens),
-        ("closes", &d.closes),
-        ("reminders", &d.reminders),
-    ] {
-        invalid.keep(k, v);
-    }
-    invalid.keep("registration", if d.registration { "yes" } else { "" });
-}
-
-/// The venue's position: both coordinates or neither, and for a city's meeting within reach of
-/// the city, so that it lands on the city's map.
-pub(super) async fn venue_position(
-    db: &db::Db,
-    owner: Owner,
-    d: &Draft,
-    invalid: &mut Invalid,
-) -> Result<Option<(f64, f64)>, AppError> {
-    let near = match owner {
-        Owner::City(id) => {
-            let city = db.city_brief_by_id(id).await?;
-            Some((city.latitude, city.longitude))
-        }
-        Owner::Cluster(_) => None,
-    };
-    Ok(crate::forms::input::position(
-        invalid,
-        &d.latitude,
-        &d.longitude,
-        near,
-        false,
-    ))
-}
-
 pub(super) fn audit_json(m: &MeetingRow) -> serde_json::Value {
     serde_json::json!({
         "title": m.title,
@@ -436,6 +186,50 @@ pub(super) async fn render_description(
     Ok(meetings::set_rendered_description(tx, id, &html, &text).await?)
 }
 
+/// The form's texts, checked.
+struct Texts {
+    title: String,
+    description: String,
+    place: String,
+    address: String,
+}
+
+fn texts(invalid: &mut Invalid, d: &Draft) -> Texts {
+    let title = required_text(invalid, "title", &d.title, MAX_TITLE);
+    // A title is one line wherever it goes: a mail's subject, a calendar's SUMMARY and NAME.
+    if title.contains('\n') && invalid.problem("title").is_none() {
+        invalid.add("title", Problem::Characters);
+    }
+    Texts {
+        title,
+        description: optional_text(invalid, "description", &d.description, MAX_DESCRIPTION),
+        place: optional_text(invalid, "place", &d.place, MAX_PLACE),
+        address: optional_text(invalid, "address", &d.address, MAX_PLACE),
+    }
+}
+
+/// A lower capacity still has a seat for everyone already seated on each date ahead.
+async fn check_capacity(
+    db: &Db,
+    before: &MeetingRow,
+    capacity: i32,
+    invalid: &mut Invalid,
+) -> Result<(), AppError> {
+    let now = Utc::now().timestamp();
+    let most = db
+        .managed_occurrences(before.id)
+        .await?
+        .iter()
+        .filter(|o| o.ends_at > now)
+        .map(|o| o.taken)
+        .max()
+        .unwrap_or(0);
+    if capacity < most {
+        invalid.add("capacity", Problem::CapacityBelowTaken);
+    }
+    Ok(())
+}
+
 pub async fn save(lang: &str, id: Option<i64>, owner_raw: &str, d: Draft) -> Result<(), AppError> {
     let db = crate::db()?;
     let site = crate::site()?;
@@ -451,49 +245,28 @@ pub async fn save(lang: &str, id: Option<i64>, owner_raw: &str, d: Draft) -> Res
     };
     let mut invalid = Invalid::default();
     keep_draft(&mut invalid, &d);
-    let title = required_text(&mut invalid, "title", &d.title, MAX_TITLE);
-    // A title is one line wherever it goes: a mail's subject, a calendar's SUMMARY and NAME.
-    if title.contains('\n') && invalid.problem("title").is_none() {
-        invalid.add("title", Problem::Characters);
-    }
-    let description = optional_text(&mut invalid, "description", &d.description, MAX_DESCRIPTION);
-    let place = optional_text(&mut invalid, "place", &d.place, MAX_PLACE);
-    let address = optional_text(&mut invalid, "address", &d.address, MAX_PLACE);
+    let t = texts(&mut invalid, &d);
     let position = venue_position(&db, owner, &d, &mut invalid).await?;
     let parsed = parse_draft(&db, owner, &d, &mut invalid).await?;
-    if let (Some(m), Some(p)) = (&before, &parsed) {
-        if let Some(capacity) = p.capacity {
-            let now = Utc::now().timestamp();
-            let most = db
-                .managed_occurrences(m.id)
-                .await?
-                .iter()
-                .filter(|o| o.ends_at > now)
-                .map(|o| o.taken)
-                .max()
-                .unwrap_or(0);
-            if capacity < most {
-                invalid.add("capacity", Problem::CapacityBelowTaken);
-            }
-        }
+    if let (Some(m), Some(capacity)) = (&before, parsed.as_ref().and_then(|p| p.capacity)) {
+        check_capacity(&db, m, capacity, &mut invalid).await?;
     }
     invalid.clone().into_result()?;
     let Some(p) = parsed else {
         return Err(AppError::Invalid(invalid));
     };
-    let now = Utc::now();
     let uid = format!("{}@learning-city", uuid::Uuid::new_v4());
     let meeting = NewMeeting {
         uid: &uid,
         owner,
         sector_id: p.sector_id,
-        title: &title,
-        description: &description,
+        title: &t.title,
+        description: &t.description,
         language: d.language.trim(),
         audience: p.audience,
         mode: p.mode,
-        place: &place,
-        address: &address,
+        place: &t.place,
+        address: &t.address,
         position,
         online_link: p.online_link.as_deref(),
         schedule: &p.schedule,
@@ -506,52 +279,70 @@ pub async fn save(lang: &str, id: Option<i64>, owner_raw: &str, d: Draft) -> Res
     };
     let mut tx = db.begin_write().await?;
     let id = match &before {
-        None => {
-            let id = meetings::create(&mut tx, &meeting, now.timestamp()).await?;
-            render_description(&mut tx, id, &description).await?;
-            let after = meetings::meeting_in(&mut tx, id).await?;
-            audit::record(
-                &mut tx,
-                me.actor(),
-                Action::MeetingCreate,
-                Target::new(id, owner),
-                None,
-                Some(audit_json(&after)),
-                Utc::now(),
-            )
-            .await?;
-            id
-        }
-        Some(old) => {
-            let done = meetings::update(&mut tx, old.id, &meeting, now.timestamp()).await?;
-            render_description(&mut tx, old.id, &description).await?;
-            for oid in &done.changed {
-                tell_everyone(&mut tx, &site, *oid, Change::Moved).await?;
-            }
-            for oid in &done.cancelled {
-                tell_everyone(&mut tx, &site, *oid, Change::Cancelled).await?;
-            }
-            // Seats a higher capacity frees go to the waitlist last, so that the promoted hear
-            // of their seat after (not before) any change of time.
-            let promoted = meetings::fill_seats(&mut tx, old.id, now.timestamp()).await?;
-            for row in promoted {
-                tell_placed(&mut tx, &site, &row, Placement::Promoted).await?;
-            }
-            let after = meetings::meeting_in(&mut tx, old.id).await?;
-            audit::record(
-                &mut tx,
-                me.actor(),
-                Action::MeetingUpdate,
-                Target::new(old.id, owner),
-                Some(audit_json(old)),
-                Some(audit_json(&after)),
-                Utc::now(),
-            )
-            .await?;
-            old.id
-        }
+        None => create(&mut tx, &me, &meeting, &t.description).await?,
+        Some(old) => update(&mut tx, &site, &me, old, &meeting, &t.description).await?,
     };
     tx.commit().await?;
     crate::redirect_to(lang, &format!("coordinate/meetings/{id}?done=saved"));
     Ok(())
+}
+
+async fn create(
+    tx: &mut Tx,
+    me: &SessionUser,
+    meeting: &NewMeeting<'_>,
+    description: &str,
+) -> Result<i64, AppError> {
+    let id = meetings::create(tx, meeting, Utc::now().timestamp()).await?;
+    render_description(tx, id, description).await?;
+    let after = meetings::meeting_in(tx, id).await?;
+    audit::record(
+        tx,
+        me.actor(),
+        Action::MeetingCreate,
+        Target::new(id, meeting.owner),
+        None,
+        Some(audit_json(&after)),
+        Utc::now(),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Changes a meeting, telling the people registered for the dates it moves or drops.
+async fn update(
+    tx: &mut Tx,
+    site: &SiteInfo,
+    me: &SessionUser,
+    old: &MeetingRow,
+    meeting: &NewMeeting<'_>,
+    description: &str,
+) -> Result<i64, AppError> {
+    let now = Utc::now().timestamp();
+    let done = meetings::update(tx, old.id, meeting, now).await?;
+    render_description(tx, old.id, description).await?;
+    for oid in &done.changed {
+        tell_everyone(tx, site, *oid, Change::Moved).await?;
+    }
+    for oid in &done.cancelled {
+        tell_everyone(tx, site, *oid, Change::Cancelled).await?;
+    }
+    // Seats a higher capacity frees go to the waitlist last, so that the promoted hear
+    // of their seat after (not before) any change of time.
+    let promoted = meetings::fill_seats(tx, old.id, now).await?;
+    for row in promoted {
+        tell_placed(tx, site, &row, Placement::Promoted).await?;
+    }
+    let after = meetings::meeting_in(tx, old.id).await?;
+    audit::record(
+        tx,
+        me.actor(),
+        Action::MeetingUpdate,
+        Target::new(old.id, meeting.owner),
+        Some(audit_json(old)),
+        Some(audit_json(&after)),
+        Utc::now(),
+    )
+    .await?;
+    Ok(old.id)
 }

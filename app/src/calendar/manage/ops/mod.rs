@@ -1,16 +1,19 @@
 //! The server side of meeting management, one file per job: who may manage what (`access`),
-//! the meeting form (`draft`), the letters to registrants (`letters`), dates called off or
-//! moved (`dates`) and the people registered (`registrations`). Here: the form's limits.
+//! the meeting form (`draft`) and its rules (`rules`), the letters to registrants (`letters`),
+//! dates called off or moved (`dates`) and the people registered (`registrations`). Here: the
+//! form's limits.
 
 use super::{
-    Attendee, Attendees, DateAdmin, Draft, DraftPage, ManagedItem, ManagedList, OwnerOption,
+    Attendee, Attendees, DateAdmin, DateRef, Draft, DraftPage, ManagedItem, ManagedList,
+    OwnerOption, RegistrationAction,
 };
 use crate::accounts::ops::{greeting, link};
 use crate::accounts::session::{require_user, SessionUser};
 use crate::audit::{self, Action, Target};
 use crate::calendar::ops::{placed_letter, when, Placement};
 use crate::calendar::read::{moment, summary};
-use crate::forms::input::{optional_text, problem_of};
+use crate::calendar::Named;
+use crate::forms::input::{optional_text, problem_of, required_text};
 use crate::i18n::Locale;
 use crate::mail::Letter;
 use crate::{AppError, Invalid, Problem, SiteInfo};
@@ -30,12 +33,14 @@ mod dates;
 mod draft;
 mod letters;
 mod registrations;
+mod rules;
 
 pub use access::*;
 pub use dates::*;
 pub use draft::*;
 use letters::*;
 pub use registrations::*;
+use rules::*;
 
 pub const MAX_TITLE: usize = 200;
 pub const MAX_DESCRIPTION: usize = 10_000;

@@ -22,10 +22,7 @@ pub async fn attendees(lang: &str, occurrence: i64) -> Result<Attendees, AppErro
             });
             Attendee {
                 id: r.id,
-                registered: zone
-                    .local(crate::calendar::read::instant(r.created_at))
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string(),
+                registered: zone.local(crate::calendar::read::instant(r.created_at)),
                 status,
                 position: place,
                 attended: r.attended,
@@ -41,7 +38,10 @@ pub async fn attendees(lang: &str, occurrence: i64) -> Result<Attendees, AppErro
         .await?
         .into_iter()
         .filter(|(id, _)| *id != occurrence)
-        .map(|(id, at)| (id, moment(locale, zone, at)))
+        .map(|(id, at)| DateRef {
+            occurrence: id,
+            starts: moment(locale, zone, at),
+        })
         .collect();
     Ok(Attendees {
         meeting_id: m.id,
@@ -59,10 +59,17 @@ pub async fn attendees(lang: &str, occurrence: i64) -> Result<Attendees, AppErro
     })
 }
 
+/// What an organiser's act on a registration did: the page's `done`, and the audit's record.
+struct Outcome {
+    done: &'static str,
+    verb: Action,
+    detail: serde_json::Value,
+}
+
 pub async fn manage_registration(
     lang: &str,
     registration: i64,
-    action: &str,
+    action: RegistrationAction,
     target: Option<i64>,
 ) -> Result<(), AppError> {
     let db = crate::db()?;
@@ -72,107 +79,136 @@ pub async fn manage_registration(
     let owner = m.owner()?;
     let now = Utc::now().timestamp();
     let mut tx = db.begin_write().await?;
-    let (done, verb, detail) = match action {
-        "seat" => {
-            let Some(seated) = meetings::give_seat(&mut tx, registration, now).await? else {
-                return Err(Invalid::only(Invalid::FORM, Problem::NoSeat));
-            };
-            tell_placed(&mut tx, &site, &seated, Placement::ByOrganisers).await?;
-            (
-                "seated",
-                Action::RegistrationSeated,
-                serde_json::json!({ "status": "confirmed" }),
-            )
-        }
-        "remove" => {
-            let Some(cancelled) = meetings::cancel(&mut tx, registration, now).await? else {
-                return Err(Invalid::only(Invalid::FORM, Problem::Link));
-            };
-            let o = meetings::occurrence_in(&mut tx, row.occurrence_id).await?;
-            let letter = removed_letter(&site, &o, &cancelled.row);
-            send(&mut tx, &site, &cancelled.row, letter).await?;
-            if let Some(promoted) = cancelled.promoted {
-                tell_placed(&mut tx, &site, &promoted, Placement::Promoted).await?;
-            }
-            (
-                "removed",
-                Action::RegistrationRemoved,
-                serde_json::json!({ "status": "cancelled" }),
-            )
-        }
-        "present" | "absent" => {
-            let came = action == "present";
+    let outcome = match action {
+        RegistrationAction::Seat => seat(&mut tx, &site, registration, now).await?,
+        RegistrationAction::Remove => remove(&mut tx, &site, &row, now).await?,
+        RegistrationAction::Present | RegistrationAction::Absent => {
+            let came = action == RegistrationAction::Present;
             if !meetings::set_attended(&mut tx, registration, Some(came)).await? {
                 return Err(Invalid::only(Invalid::FORM, Problem::NoSeat));
             }
-            (
-                "attendance",
-                Action::RegistrationAttendance,
-                serde_json::json!({ "attended": came }),
-            )
+            Outcome {
+                done: "attendance",
+                verb: Action::RegistrationAttendance,
+                detail: serde_json::json!({ "attended": came }),
+            }
         }
-        "move" => {
+        RegistrationAction::Move => {
             let Some(target) = target else {
                 return Err(Invalid::only(Invalid::FORM, Problem::Required));
             };
-            // A registration for another date: its own link.
-            let fresh = crate::link_key()?.fresh();
-            match meetings::move_registration(&mut tx, registration, target, &fresh, now).await? {
-                Moved::Done {
-                    row: moved,
-                    confirmed,
-                    promoted,
-                } => {
-                    let o = meetings::occurrence_in(&mut tx, target).await?;
-                    let online = meetings::online_link_in(&mut tx, m.id).await?;
-                    let status = if confirmed {
-                        RegistrationStatus::Confirmed
-                    } else {
-                        RegistrationStatus::Waiting
-                    };
-                    let letter = placed_letter(
-                        &site,
-                        (&m, &o, online.as_deref()),
-                        &moved,
-                        status,
-                        &fresh.token.secret,
-                        Placement::ByOrganisers,
-                    );
-                    send(&mut tx, &site, &moved, letter).await?;
-                    if let Some(promoted) = promoted {
-                        tell_placed(&mut tx, &site, &promoted, Placement::Promoted).await?;
-                    }
-                    (
-                        "moved",
-                        Action::RegistrationMoved,
-                        serde_json::json!({ "occurrence": target, "registration": moved.id }),
-                    )
-                }
-                // The rows' forms have no field of their own to show these beside.
-                Moved::AlreadyThere => {
-                    return Err(Invalid::only(Invalid::FORM, Problem::AlreadyRegistered))
-                }
-                Moved::Refused => return Err(Invalid::only(Invalid::FORM, Problem::UnknownRecord)),
-            }
+            move_to(&mut tx, &site, &m, registration, target, now).await?
         }
-        _ => return Err(Invalid::only(Invalid::FORM, Problem::Format)),
     };
     audit::record(
         &mut tx,
         me.actor(),
-        verb,
+        outcome.verb,
         Target::new(registration, owner),
         Some(serde_json::json!({ "status": row.status.as_str(), "attended": row.attended })),
-        Some(detail),
+        Some(outcome.detail),
         Utc::now(),
     )
     .await?;
     tx.commit().await?;
     crate::redirect_to(
         lang,
-        &format!("coordinate/occurrences/{}?done={done}", row.occurrence_id),
+        &format!(
+            "coordinate/occurrences/{}?done={}",
+            row.occurrence_id, outcome.done
+        ),
     );
     Ok(())
+}
+
+/// A waiting person gets a free seat out of turn.
+async fn seat(
+    tx: &mut Tx,
+    site: &SiteInfo,
+    registration: i64,
+    now: i64,
+) -> Result<Outcome, AppError> {
+    let Some(seated) = meetings::give_seat(tx, registration, now).await? else {
+        return Err(Invalid::only(Invalid::FORM, Problem::NoSeat));
+    };
+    tell_placed(tx, site, &seated, Placement::ByOrganisers).await?;
+    Ok(Outcome {
+        done: "seated",
+        verb: Action::RegistrationSeated,
+        detail: serde_json::json!({ "status": "confirmed" }),
+    })
+}
+
+/// The registration is cancelled, its person told, and the first waiting takes the seat.
+async fn remove(
+    tx: &mut Tx,
+    site: &SiteInfo,
+    row: &RegistrationRow,
+    now: i64,
+) -> Result<Outcome, AppError> {
+    let Some(cancelled) = meetings::cancel(tx, row.id, now).await? else {
+        return Err(Invalid::only(Invalid::FORM, Problem::Link));
+    };
+    let o = meetings::occurrence_in(tx, row.occurrence_id).await?;
+    let letter = removed_letter(site, &o, &cancelled.row);
+    send(tx, site, &cancelled.row, letter).await?;
+    if let Some(promoted) = cancelled.promoted {
+        tell_placed(tx, site, &promoted, Placement::Promoted).await?;
+    }
+    Ok(Outcome {
+        done: "removed",
+        verb: Action::RegistrationRemoved,
+        detail: serde_json::json!({ "status": "cancelled" }),
+    })
+}
+
+/// The registration moves to another date of the same meeting, with a link of its own.
+async fn move_to(
+    tx: &mut Tx,
+    site: &SiteInfo,
+    m: &MeetingRow,
+    registration: i64,
+    target: i64,
+    now: i64,
+) -> Result<Outcome, AppError> {
+    let fresh = crate::link_key()?.fresh();
+    let (moved, confirmed, promoted) =
+        match meetings::move_registration(tx, registration, target, &fresh, now).await? {
+            Moved::Done {
+                row,
+                confirmed,
+                promoted,
+            } => (row, confirmed, promoted),
+            // The rows' forms have no field of their own to show these beside.
+            Moved::AlreadyThere => {
+                return Err(Invalid::only(Invalid::FORM, Problem::AlreadyRegistered))
+            }
+            Moved::Refused => return Err(Invalid::only(Invalid::FORM, Problem::UnknownRecord)),
+        };
+    let o = meetings::occurrence_in(tx, target).await?;
+    let online = meetings::online_link_in(tx, m.id).await?;
+    let status = if confirmed {
+        RegistrationStatus::Confirmed
+    } else {
+        RegistrationStatus::Waiting
+    };
+    let letter = placed_letter(
+        site,
+        (m, &o, online.as_deref()),
+        &moved,
+        status,
+        &fresh.token.secret,
+        Placement::ByOrganisers,
+    );
+    send(tx, site, &moved, letter).await?;
+    if let Some(promoted) = promoted {
+        tell_placed(tx, site, &promoted, Placement::Promoted).await?;
+    }
+    Ok(Outcome {
+        done: "moved",
+        verb: Action::RegistrationMoved,
+        detail: serde_json::json!({ "occurrence": target, "registration": moved.id }),
+    })
 }
 
 pub async fn message_registrants(

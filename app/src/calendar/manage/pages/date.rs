@@ -95,12 +95,6 @@ impl DateActions {
 #[component]
 pub(crate) fn DateAdminView(a: Attendees, actions: DateActions) -> impl IntoView {
     let i18n = use_i18n();
-    let occurrence = a.occurrence;
-    let move_error = error_of(actions.moved);
-    let cancel_error = error_of(actions.cancel);
-    let reinstate_error = error_of(actions.reinstate);
-    let person_error = error_of(actions.person);
-    let message_error = error_of(actions.message);
     let seats = match a.capacity {
         Some(c) => td_string!(
             i18n.get_locale(),
@@ -111,39 +105,7 @@ pub(crate) fn DateAdminView(a: Attendees, actions: DateActions) -> impl IntoView
         .to_string(),
         None => td_string!(i18n.get_locale(), date_seats, taken = a.taken).to_string(),
     };
-    let by_status = |s: RegistrationStatus| -> Vec<Attendee> {
-        a.people.iter().filter(|p| p.status == s).cloned().collect()
-    };
-    let confirmed = by_status(RegistrationStatus::Confirmed);
-    let waiting = by_status(RegistrationStatus::Waiting);
-    let pending = by_status(RegistrationStatus::Pending);
-    let cancelled = by_status(RegistrationStatus::Cancelled);
-    let others = a.other_dates.clone();
     let live = !a.past;
-    let group = move |heading: &'static str, people: Vec<Attendee>| {
-        let id = format!("group-{heading}");
-        let labelled_by = id.clone();
-        let title = move || {
-            let locale = i18n.get_locale();
-            match heading {
-                "confirmed" => td_string!(locale, date_group_confirmed),
-                "waiting" => td_string!(locale, date_group_waiting),
-                "pending" => td_string!(locale, date_group_pending),
-                _ => td_string!(locale, date_group_cancelled),
-            }
-            .to_string()
-        };
-        let count = people.len();
-        let others = others.clone();
-        view! {
-            <section aria-labelledby=labelled_by>
-                <h3 id=id>{title} " (" {count} ")"</h3>
-                <ul class="people">
-                    {people.into_iter().map(|p| view! { <PersonRow p others=others.clone() action=actions.person live /> }).collect_view()}
-                </ul>
-            </section>
-        }
-    };
     view! {
         <h1>{a.title.clone()}</h1>
         <p class="lead">{date_label(&a.starts)} "–" {a.ends.time.clone()} " (" {crate::calendar::zone::zone_label(i18n, a.timezone.clone())} ")"</p>
@@ -155,6 +117,30 @@ pub(crate) fn DateAdminView(a: Attendees, actions: DateActions) -> impl IntoView
             <li><a href=link_to(i18n, format!("coordinate/meetings/{}", a.meeting_id))>{t!(i18n, date_back_to_meeting)}</a></li>
             <li><a href=format!("/coordinate/occurrences/{}/registrations.csv", a.occurrence) download="">{t!(i18n, date_export_csv)}</a></li>
         </ul>
+        <People a=a.clone() action=actions.person />
+        <MessageForm occurrence=a.occurrence action=actions.message />
+        {live.then(|| view! { <DateChanges a=a.clone() actions /> })}
+    }
+}
+
+/// The people registered, by where they stand.
+#[component]
+fn People(a: Attendees, action: ServerAction<ManageRegistration>) -> impl IntoView {
+    let i18n = use_i18n();
+    let person_error = error_of(action);
+    let by_status = |s: RegistrationStatus| -> Vec<Attendee> {
+        a.people.iter().filter(|p| p.status == s).cloned().collect()
+    };
+    let confirmed = by_status(RegistrationStatus::Confirmed);
+    let waiting = by_status(RegistrationStatus::Waiting);
+    let pending = by_status(RegistrationStatus::Pending);
+    let cancelled = by_status(RegistrationStatus::Cancelled);
+    let others = a.other_dates.clone();
+    let live = !a.past;
+    let group = move |heading: &'static str, people: Vec<Attendee>| {
+        view! { <Group heading people others=others.clone() action live /> }
+    };
+    view! {
         <section aria-labelledby="people-heading">
             <h2 id="people-heading">{t!(i18n, date_people)}</h2>
             <FormAlert error=person_error />
@@ -163,9 +149,51 @@ pub(crate) fn DateAdminView(a: Attendees, actions: DateActions) -> impl IntoView
             {(!pending.is_empty()).then(|| group("pending", pending))}
             {(!cancelled.is_empty()).then(|| group("cancelled", cancelled))}
         </section>
+    }
+}
+
+/// The registrants of one status.
+#[component]
+fn Group(
+    heading: &'static str,
+    people: Vec<Attendee>,
+    others: Vec<DateRef>,
+    action: ServerAction<ManageRegistration>,
+    live: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("group-{heading}");
+    let labelled_by = id.clone();
+    let title = move || {
+        let locale = i18n.get_locale();
+        match heading {
+            "confirmed" => td_string!(locale, date_group_confirmed),
+            "waiting" => td_string!(locale, date_group_waiting),
+            "pending" => td_string!(locale, date_group_pending),
+            _ => td_string!(locale, date_group_cancelled),
+        }
+        .to_string()
+    };
+    let count = people.len();
+    view! {
+        <section aria-labelledby=labelled_by>
+            <h3 id=id>{title} " (" {count} ")"</h3>
+            <ul class="people">
+                {people.into_iter().map(|p| view! { <PersonRow p others=others.clone() action live /> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// A message to everyone with a seat, and the waitlist if asked.
+#[component]
+fn MessageForm(occurrence: i64, action: ServerAction<MessageRegistrants>) -> impl IntoView {
+    let i18n = use_i18n();
+    let message_error = error_of(action);
+    view! {
         <section aria-labelledby="message-heading">
             <h2 id="message-heading">{t!(i18n, date_message)}</h2>
-            <ActionForm action=actions.message attr:class="form" attr:novalidate=true>
+            <ActionForm action attr:class="form" attr:novalidate=true>
                 <LangInput />
                 <input type="hidden" name="occurrence" value=occurrence.to_string() />
                 <FormAlert error=message_error />
@@ -175,81 +203,80 @@ pub(crate) fn DateAdminView(a: Attendees, actions: DateActions) -> impl IntoView
                 <button type="submit" class="button">{t!(i18n, date_message_submit)}</button>
             </ActionForm>
         </section>
-        {live.then(|| view! {
-            <section aria-labelledby="move-heading">
-                <h2 id="move-heading">{t!(i18n, date_move)}</h2>
-                <p>{t!(i18n, date_move_intro)}</p>
-                <ActionForm action=actions.moved attr:class="form" attr:novalidate=true>
-                    <LangInput />
-                    <input type="hidden" name="occurrence" value=occurrence.to_string() />
-                    <FormAlert error=move_error />
-                    <Field name="start" label=Signal::derive(move || t_string!(i18n, field_start).to_owned()) kind=Kind::DateTime value=a.starts.local.clone() required=true error=move_error />
-                    <Field name="end" label=Signal::derive(move || t_string!(i18n, field_end).to_owned()) kind=Kind::DateTime value=a.ends.local.clone() required=true error=move_error />
-                    <button type="submit" class="button">{t!(i18n, date_move_submit)}</button>
-                </ActionForm>
-            </section>
-            <section aria-labelledby="date-cancel-heading">
-                <h2 id="date-cancel-heading">{t!(i18n, date_cancel_heading)}</h2>
-                {if a.cancelled {
-                    view! {
-                        <ActionForm action=actions.reinstate attr:class="form">
-                            <LangInput />
-                            <input type="hidden" name="occurrence" value=occurrence.to_string() />
-                            <FormAlert error=reinstate_error />
-                            <button type="submit" class="button">{t!(i18n, date_reinstate_submit)}</button>
-                        </ActionForm>
-                    }.into_any()
-                } else {
-                    view! {
-                        <p>{t!(i18n, date_cancel_intro)}</p>
-                        // Only asks: the page that answers holds the real button.
-                        <form method="get" action=link_to(i18n, format!("coordinate/occurrences/{occurrence}")) class="form">
-                            <input type="hidden" name="confirm" value="cancel" />
-                            <FormAlert error=cancel_error />
-                            <button type="submit" class="button button--secondary">{t!(i18n, date_cancel_submit)}</button>
-                        </form>
-                    }.into_any()
-                }}
-            </section>
-        })}
     }
+}
+
+/// A date still ahead: moving it, calling it off or back.
+#[component]
+fn DateChanges(a: Attendees, actions: DateActions) -> impl IntoView {
+    let i18n = use_i18n();
+    let occurrence = a.occurrence;
+    let move_error = error_of(actions.moved);
+    let cancel_error = error_of(actions.cancel);
+    let reinstate_error = error_of(actions.reinstate);
+    view! {
+        <section aria-labelledby="move-heading">
+            <h2 id="move-heading">{t!(i18n, date_move)}</h2>
+            <p>{t!(i18n, date_move_intro)}</p>
+            <ActionForm action=actions.moved attr:class="form" attr:novalidate=true>
+                <LangInput />
+                <input type="hidden" name="occurrence" value=occurrence.to_string() />
+                <FormAlert error=move_error />
+                <Field name="start" label=Signal::derive(move || t_string!(i18n, field_start).to_owned()) kind=Kind::DateTime value=a.starts.local.clone() required=true error=move_error />
+                <Field name="end" label=Signal::derive(move || t_string!(i18n, field_end).to_owned()) kind=Kind::DateTime value=a.ends.local.clone() required=true error=move_error />
+                <button type="submit" class="button">{t!(i18n, date_move_submit)}</button>
+            </ActionForm>
+        </section>
+        <section aria-labelledby="date-cancel-heading">
+            <h2 id="date-cancel-heading">{t!(i18n, date_cancel_heading)}</h2>
+            {if a.cancelled {
+                view! {
+                    <ActionForm action=actions.reinstate attr:class="form">
+                        <LangInput />
+                        <input type="hidden" name="occurrence" value=occurrence.to_string() />
+                        <FormAlert error=reinstate_error />
+                        <button type="submit" class="button">{t!(i18n, date_reinstate_submit)}</button>
+                    </ActionForm>
+                }.into_any()
+            } else {
+                view! {
+                    <p>{t!(i18n, date_cancel_intro)}</p>
+                    // Only asks: the page that answers holds the real button.
+                    <form method="get" action=link_to(i18n, format!("coordinate/occurrences/{occurrence}")) class="form">
+                        <input type="hidden" name="confirm" value="cancel" />
+                        <FormAlert error=cancel_error />
+                        <button type="submit" class="button button--secondary">{t!(i18n, date_cancel_submit)}</button>
+                    </form>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// An act's name, and the same for assistive technology, naming whom it is about.
+fn act_labels(i18n: I18n, act: RegistrationAction, who: &str) -> (String, String) {
+    let locale = i18n.get_locale();
+    let verb = match act {
+        RegistrationAction::Seat => td_string!(locale, person_seat),
+        RegistrationAction::Remove => td_string!(locale, person_remove),
+        RegistrationAction::Present => td_string!(locale, person_present),
+        RegistrationAction::Absent => td_string!(locale, person_absent),
+        RegistrationAction::Move => td_string!(locale, person_move),
+    }
+    .to_string();
+    (verb.clone(), format!("{verb}: {who}"))
 }
 
 /// One registrant with what the organisers may do about them.
 #[component]
 pub(super) fn PersonRow(
     p: Attendee,
-    others: Vec<(i64, Moment)>,
+    others: Vec<DateRef>,
     action: ServerAction<ManageRegistration>,
     live: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let id = p.id.to_string();
     let status = p.status;
-    let button = move |verb: &'static str, label: String, aria: String| {
-        let id = id.clone();
-        view! {
-            <ActionForm action attr:class="inline-form">
-                <LangInput />
-                <input type="hidden" name="registration" value=id />
-                <input type="hidden" name="action" value=verb />
-                <button type="submit" class="button button--small button--secondary" aria-label=aria>{label}</button>
-            </ActionForm>
-        }
-    };
-    let who = p.name.clone();
-    let named = move |key: &str| {
-        let locale = i18n.get_locale();
-        let verb = match key {
-            "seat" => td_string!(locale, person_seat),
-            "remove" => td_string!(locale, person_remove),
-            "present" => td_string!(locale, person_present),
-            "absent" => td_string!(locale, person_absent),
-            _ => td_string!(locale, person_move),
-        }
-        .to_string();
-        (verb.clone(), format!("{verb}: {}", who))
-    };
     let attended = p.attended.map(|came| {
         if came {
             t_string!(i18n, person_was_present).to_owned()
@@ -257,17 +284,12 @@ pub(super) fn PersonRow(
             t_string!(i18n, person_was_absent).to_owned()
         }
     });
-    let select_id = format!("move-{}", p.id);
     let movable =
         live && matches!(
             status,
             RegistrationStatus::Confirmed | RegistrationStatus::Waiting
         ) && !others.is_empty();
-    let (move_label, move_aria) = named("move");
-    let options = others
-        .iter()
-        .map(|(id, m)| view! { <option value=id.to_string()>{date_label(m)}</option> })
-        .collect_view();
+    let registered = p.registered.format("%Y-%m-%d %H:%M").to_string();
     view! {
         <li class="person">
             <p>
@@ -278,28 +300,71 @@ pub(super) fn PersonRow(
             </p>
             {(!p.organisation.is_empty()).then(|| view! { <p>{p.organisation.clone()}</p> })}
             {(!p.needs.is_empty()).then(|| view! { <p><span class="label">{t!(i18n, field_needs)} ": "</span> {p.needs.clone()}</p> })}
-            <p class="muted">{t!(i18n, person_registered)} " " {p.registered.clone()}</p>
-            <div class="actions">
-                {(status == RegistrationStatus::Waiting && live).then(|| { let (l, a) = named("seat"); button("seat", l, a) })}
-                {(status == RegistrationStatus::Confirmed).then(|| {
-                    let (l, a) = named("present");
-                    let (l2, a2) = named("absent");
-                    view! { {button("present", l, a)} {button("absent", l2, a2)} }
-                })}
-                {(status != RegistrationStatus::Cancelled && live).then(|| { let (l, a) = named("remove"); button("remove", l, a) })}
-            </div>
-            {movable.then(|| view! {
-                <ActionForm action attr:class="form move-form">
-                    <LangInput />
-                    <input type="hidden" name="registration" value=p.id.to_string() />
-                    <input type="hidden" name="action" value="move" />
-                    <div class="field">
-                        <label for=select_id.clone()>{t!(i18n, person_move_to)}</label>
-                        <select id=select_id.clone() name="target">{options}</select>
-                    </div>
-                    <button type="submit" class="button button--small" aria-label=move_aria>{move_label}</button>
-                </ActionForm>
-            })}
+            <p class="muted">{t!(i18n, person_registered)} " " {registered}</p>
+            <PersonActions p=p.clone() action live />
+            {movable.then(|| view! { <MoveForm p=p.clone() others=others.clone() action /> })}
         </li>
+    }
+}
+
+/// The buttons of one registrant: a seat, attendance, removal.
+#[component]
+fn PersonActions(
+    p: Attendee,
+    action: ServerAction<ManageRegistration>,
+    live: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = p.id.to_string();
+    let status = p.status;
+    let who = p.name.clone();
+    let button = move |act: RegistrationAction| {
+        let id = id.clone();
+        let (label, aria) = act_labels(i18n, act, &who);
+        view! {
+            <ActionForm action attr:class="inline-form">
+                <LangInput />
+                <input type="hidden" name="registration" value=id />
+                <input type="hidden" name="action" value=act.as_str() />
+                <button type="submit" class="button button--small button--secondary" aria-label=aria>{label}</button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <div class="actions">
+            {(status == RegistrationStatus::Waiting && live).then(|| button(RegistrationAction::Seat))}
+            {(status == RegistrationStatus::Confirmed).then(|| {
+                view! { {button(RegistrationAction::Present)} {button(RegistrationAction::Absent)} }
+            })}
+            {(status != RegistrationStatus::Cancelled && live).then(|| button(RegistrationAction::Remove))}
+        </div>
+    }
+}
+
+/// Moving a registrant to another date of the meeting.
+#[component]
+fn MoveForm(
+    p: Attendee,
+    others: Vec<DateRef>,
+    action: ServerAction<ManageRegistration>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let select_id = format!("move-{}", p.id);
+    let (move_label, move_aria) = act_labels(i18n, RegistrationAction::Move, &p.name);
+    let options = others
+        .iter()
+        .map(|d| view! { <option value=d.occurrence.to_string()>{date_label(&d.starts)}</option> })
+        .collect_view();
+    view! {
+        <ActionForm action attr:class="form move-form">
+            <LangInput />
+            <input type="hidden" name="registration" value=p.id.to_string() />
+            <input type="hidden" name="action" value=RegistrationAction::Move.as_str() />
+            <div class="field">
+                <label for=select_id.clone()>{t!(i18n, person_move_to)}</label>
+                <select id=select_id.clone() name="target">{options}</select>
+            </div>
+            <button type="submit" class="button button--small" aria-label=move_aria>{move_label}</button>
+        </ActionForm>
     }
 }

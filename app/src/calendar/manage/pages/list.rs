@@ -32,7 +32,6 @@ pub fn MeetingsAdminPage() -> impl IntoView {
 pub(super) fn MeetingsList(list: ManagedList) -> impl IntoView {
     let i18n = use_i18n();
     let empty = list.items.is_empty();
-    let owners = list.owners.clone();
     let page_link = move |past: bool, page: u32| {
         let mut q = Vec::new();
         if past {
@@ -51,31 +50,60 @@ pub(super) fn MeetingsList(list: ManagedList) -> impl IntoView {
     let items = list
         .items
         .into_iter()
-        .map(|item| {
-            let organiser = {
-                let o = item.organiser.clone();
-                move || o.name(i18n.get_locale().as_str())
-            };
-            let date = item.date.clone().map(|(_, m)| date_label(&m));
-            view! {
-                <li class="managed">
-                    <p class="meeting-title">
-                        <a href=link_to(i18n, format!("coordinate/meetings/{}", item.id))>{item.title.clone()}</a>
-                        {item.cancelled.then(|| view! { " " <span class="badge badge--alert">{t!(i18n, meeting_cancelled)}</span> })}
-                        {item.recurring.then(|| view! { " " <span class="badge">{t!(i18n, meeting_recurring)}</span> })}
-                    </p>
-                    <p class="meeting-facts">
-                        <span>{organiser}</span>
-                        {date.map(|d| view! { " · " <span>{d}</span> })}
-                        " · " <span>{td_string!(i18n.get_locale(), manage_dates_count, count = item.dates)}</span>
-                        " · " <span>{td_string!(i18n.get_locale(), manage_seats_count, confirmed = item.confirmed, waiting = item.waiting)}</span>
-                    </p>
-                </li>
-            }
-        })
+        .map(|item| view! { <ManagedRow item /> })
         .collect_view();
+    let (past, page, more) = (list.past, list.page, list.more);
+    view! {
+        <h1>{t!(i18n, manage_title)}</h1>
+        <Notice />
+        <NewMeetingLink owners=list.owners />
+        <nav class="tabs" aria-label=move || t_string!(i18n, manage_tabs_label)>
+            <ul>
+                <li><a href=page_link(false, 1) aria-current=(!past).then_some("page")>{t!(i18n, manage_upcoming)}</a></li>
+                <li><a href=page_link(true, 1) aria-current=past.then_some("page")>{t!(i18n, manage_past)}</a></li>
+            </ul>
+        </nav>
+        {empty.then(|| view! { <p class="empty-state">{t!(i18n, manage_none)}</p> })}
+        <ul class="meetings">{items}</ul>
+        <nav class="pager" aria-label=move || t_string!(i18n, calendar_pages_label)>
+            {(page > 1).then(|| view! { <a rel="prev" href=page_link(past, page - 1)>{t!(i18n, calendar_previous)}</a> })}
+            {more.then(|| view! { <a rel="next" href=page_link(past, page + 1)>{t!(i18n, calendar_next)}</a> })}
+        </nav>
+        <p><a href=link_to(i18n, "coordinate")>{t!(i18n, back_to_dashboard)}</a></p>
+    }
+}
+
+#[component]
+fn ManagedRow(item: ManagedItem) -> impl IntoView {
+    let i18n = use_i18n();
+    let organiser = {
+        let o = item.organiser.clone();
+        move || o.name(i18n.get_locale().as_str())
+    };
+    let date = item.date.as_ref().map(|d| date_label(&d.starts));
+    view! {
+        <li class="managed">
+            <p class="meeting-title">
+                <a href=link_to(i18n, format!("coordinate/meetings/{}", item.id))>{item.title.clone()}</a>
+                {item.cancelled.then(|| view! { " " <span class="badge badge--alert">{t!(i18n, meeting_cancelled)}</span> })}
+                {item.recurring.then(|| view! { " " <span class="badge">{t!(i18n, meeting_recurring)}</span> })}
+            </p>
+            <p class="meeting-facts">
+                <span>{organiser}</span>
+                {date.map(|d| view! { " · " <span>{d}</span> })}
+                " · " <span>{td_string!(i18n.get_locale(), manage_dates_count, count = item.dates)}</span>
+                " · " <span>{td_string!(i18n.get_locale(), manage_seats_count, confirmed = item.confirmed, waiting = item.waiting)}</span>
+            </p>
+        </li>
+    }
+}
+
+/// A new meeting: for the one city or cluster this person manages, or for one they choose.
+#[component]
+fn NewMeetingLink(owners: Vec<OwnerOption>) -> impl IntoView {
+    let i18n = use_i18n();
     let single_owner = (owners.len() == 1).then(|| owners[0].clone());
-    let new_form = match single_owner {
+    match single_owner {
         Some(o) => {
             let href = link_to(i18n, format!("coordinate/meetings/new?owner={}", o.value));
             let name = in_lang(i18n, o.name);
@@ -104,24 +132,5 @@ pub(super) fn MeetingsList(list: ManagedList) -> impl IntoView {
             }
             .into_any()
         }
-    };
-    let (past, page, more) = (list.past, list.page, list.more);
-    view! {
-        <h1>{t!(i18n, manage_title)}</h1>
-        <Notice />
-        {new_form}
-        <nav class="tabs" aria-label=move || t_string!(i18n, manage_tabs_label)>
-            <ul>
-                <li><a href=page_link(false, 1) aria-current=(!past).then_some("page")>{t!(i18n, manage_upcoming)}</a></li>
-                <li><a href=page_link(true, 1) aria-current=past.then_some("page")>{t!(i18n, manage_past)}</a></li>
-            </ul>
-        </nav>
-        {empty.then(|| view! { <p class="empty-state">{t!(i18n, manage_none)}</p> })}
-        <ul class="meetings">{items}</ul>
-        <nav class="pager" aria-label=move || t_string!(i18n, calendar_pages_label)>
-            {(page > 1).then(|| view! { <a rel="prev" href=page_link(past, page - 1)>{t!(i18n, calendar_previous)}</a> })}
-            {more.then(|| view! { <a rel="next" href=page_link(past, page + 1)>{t!(i18n, calendar_next)}</a> })}
-        </nav>
-        <p><a href=link_to(i18n, "coordinate")>{t!(i18n, back_to_dashboard)}</a></p>
     }
 }

@@ -243,30 +243,48 @@ pub(super) fn repeat_label(i18n: I18n, value: &str) -> String {
     .to_string()
 }
 
+/// A label in the page's language.
+fn text(i18n: I18n, key: fn(Locale) -> String) -> Signal<String> {
+    Signal::derive(move || key(i18n.get_locale()))
+}
+
 /// The meeting form, for a new meeting (possibly a copy) or an existing one.
 #[component]
 pub(super) fn MeetingForm(page: DraftPage, save: ServerAction<SaveMeeting>) -> impl IntoView {
     let i18n = use_i18n();
     let error = error_of(save);
     let d = page.draft.clone();
-    let label = move |key: fn(Locale) -> String| Signal::derive(move || key(i18n.get_locale()));
-    let sectors = {
-        let sectors = page.sectors.clone();
-        Signal::derive(move || {
-            let lang = i18n.get_locale().as_str();
-            let mut out = vec![(String::new(), t_string!(i18n, manage_no_sector).to_owned())];
-            out.extend(
-                sectors
-                    .iter()
-                    .map(|(slug, name)| (slug.clone(), name.get(lang).to_owned())),
-            );
-            out
-        })
-    };
-    let zones = {
-        let zones = page.zones.clone();
-        Signal::derive(move || zones.iter().map(|z| (z.clone(), z.clone())).collect())
-    };
+    view! {
+        <ActionForm action=save attr:class="form meeting-form" attr:novalidate=true>
+            <LangInput />
+            {page.meeting_id.map(|id| view! { <input type="hidden" name="id" value=id.to_string() /> })}
+            <input type="hidden" name="owner" value=page.owner.value.clone() />
+            <FormAlert error />
+            <WhatFields d=d.clone() sectors=page.sectors.clone() error />
+            <WhereFields d=d.clone() error />
+            <WhenFields d=d.clone() zones=page.zones.clone() error />
+            <RegistrationFields d error />
+            <button type="submit" class="button">{t!(i18n, manage_save)}</button>
+        </ActionForm>
+    }
+}
+
+/// What the meeting is: title, description, sector, language, audience.
+#[component]
+fn WhatFields(d: Draft, sectors: Vec<Named>, error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = move |key: fn(Locale) -> String| text(i18n, key);
+    let has_sectors = !sectors.is_empty();
+    let sectors = Signal::derive(move || {
+        let lang = i18n.get_locale().as_str();
+        let mut out = vec![(String::new(), t_string!(i18n, manage_no_sector).to_owned())];
+        out.extend(
+            sectors
+                .iter()
+                .map(|s| (s.slug.clone(), s.name.get(lang).to_owned())),
+        );
+        out
+    });
     let languages = choices(
         i18n,
         MEETING_LANGUAGES.iter().map(|l| l.to_string()).collect(),
@@ -284,6 +302,32 @@ pub(super) fn MeetingForm(page: DraftPage, save: ServerAction<SaveMeeting>) -> i
                 .unwrap_or_default()
         },
     );
+    view! {
+        <fieldset>
+            <legend>{t!(i18n, manage_what)}</legend>
+            <Field name="title" label=label(|l| td_string!(l, field_title).to_string()) kind=Kind::Text value=d.title.clone() required=true error />
+            <Field
+                name="description"
+                label=label(|l| td_string!(l, field_description).to_string())
+                hint=label(|l| td_string!(l, field_description_hint).to_string())
+                kind=Kind::TextArea
+                value=d.description.clone()
+                error
+            />
+            {has_sectors.then(|| view! {
+                <Select name="sector" label=label(|l| td_string!(l, meeting_sector).to_string()) options=sectors value=d.sector.clone() error />
+            })}
+            <Select name="language" label=label(|l| td_string!(l, meeting_language).to_string()) options=languages value=d.language.clone() error />
+            <Select name="audience" label=label(|l| td_string!(l, meeting_audience).to_string()) options=audiences value=d.audience.clone() error />
+        </fieldset>
+    }
+}
+
+/// Where: the mode, the venue and its position, the online link.
+#[component]
+fn WhereFields(d: Draft, error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = move |key: fn(Locale) -> String| text(i18n, key);
     let modes = choices(
         i18n,
         Mode::ALL.iter().map(|m| m.as_str().to_owned()).collect(),
@@ -293,6 +337,39 @@ pub(super) fn MeetingForm(page: DraftPage, save: ServerAction<SaveMeeting>) -> i
                 .unwrap_or_default()
         },
     );
+    view! {
+        <fieldset>
+            <legend>{t!(i18n, meeting_where)}</legend>
+            <Select name="mode" label=label(|l| td_string!(l, field_mode).to_string()) options=modes value=d.mode.clone() error />
+            <Field name="place" label=label(|l| td_string!(l, field_place).to_string()) kind=Kind::Text value=d.place.clone() error />
+            <Field name="address" label=label(|l| td_string!(l, field_address).to_string()) kind=Kind::Text value=d.address.clone() autocomplete="address-line1" error />
+            <Field
+                name="latitude"
+                label=label(|l| td_string!(l, latitude).to_string())
+                hint=label(|l| td_string!(l, field_venue_position_hint).to_string())
+                kind=Kind::Text
+                value=d.latitude.clone()
+                error
+            />
+            <Field name="longitude" label=label(|l| td_string!(l, longitude).to_string()) kind=Kind::Text value=d.longitude.clone() error />
+            <Field
+                name="online_link"
+                label=label(|l| td_string!(l, field_online_link).to_string())
+                hint=label(|l| td_string!(l, field_online_link_hint).to_string())
+                kind=Kind::Url
+                value=d.online_link.clone()
+                error
+            />
+        </fieldset>
+    }
+}
+
+/// When: the zone, the first date and how it repeats.
+#[component]
+fn WhenFields(d: Draft, zones: Vec<String>, error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = move |key: fn(Locale) -> String| text(i18n, key);
+    let zones = Signal::derive(move || zones.iter().map(|z| (z.clone(), z.clone())).collect());
     let repeats = choices(
         i18n,
         [
@@ -308,115 +385,76 @@ pub(super) fn MeetingForm(page: DraftPage, save: ServerAction<SaveMeeting>) -> i
         .collect(),
         repeat_label,
     );
-    let has_sectors = !page.sectors.is_empty();
     view! {
-        <ActionForm action=save attr:class="form meeting-form" attr:novalidate=true>
-            <LangInput />
-            {page.meeting_id.map(|id| view! { <input type="hidden" name="id" value=id.to_string() /> })}
-            <input type="hidden" name="owner" value=page.owner.value.clone() />
-            <FormAlert error />
-            <fieldset>
-                <legend>{t!(i18n, manage_what)}</legend>
-                <Field name="title" label=label(|l| td_string!(l, field_title).to_string()) kind=Kind::Text value=d.title.clone() required=true error />
-                <Field
-                    name="description"
-                    label=label(|l| td_string!(l, field_description).to_string())
-                    hint=label(|l| td_string!(l, field_description_hint).to_string())
-                    kind=Kind::TextArea
-                    value=d.description.clone()
-                    error
-                />
-                {has_sectors.then(|| view! {
-                    <Select name="sector" label=label(|l| td_string!(l, meeting_sector).to_string()) options=sectors value=d.sector.clone() error />
-                })}
-                <Select name="language" label=label(|l| td_string!(l, meeting_language).to_string()) options=languages value=d.language.clone() error />
-                <Select name="audience" label=label(|l| td_string!(l, meeting_audience).to_string()) options=audiences value=d.audience.clone() error />
-            </fieldset>
-            <fieldset>
-                <legend>{t!(i18n, meeting_where)}</legend>
-                <Select name="mode" label=label(|l| td_string!(l, field_mode).to_string()) options=modes value=d.mode.clone() error />
-                <Field name="place" label=label(|l| td_string!(l, field_place).to_string()) kind=Kind::Text value=d.place.clone() error />
-                <Field name="address" label=label(|l| td_string!(l, field_address).to_string()) kind=Kind::Text value=d.address.clone() autocomplete="address-line1" error />
-                <Field
-                    name="latitude"
-                    label=label(|l| td_string!(l, latitude).to_string())
-                    hint=label(|l| td_string!(l, field_venue_position_hint).to_string())
-                    kind=Kind::Text
-                    value=d.latitude.clone()
-                    error
-                />
-                <Field name="longitude" label=label(|l| td_string!(l, longitude).to_string()) kind=Kind::Text value=d.longitude.clone() error />
-                <Field
-                    name="online_link"
-                    label=label(|l| td_string!(l, field_online_link).to_string())
-                    hint=label(|l| td_string!(l, field_online_link_hint).to_string())
-                    kind=Kind::Url
-                    value=d.online_link.clone()
-                    error
-                />
-            </fieldset>
-            <fieldset>
-                <legend>{t!(i18n, meeting_when)}</legend>
-                <Select name="timezone" label=label(|l| td_string!(l, field_timezone).to_string()) options=zones value=d.timezone.clone() error />
-                <Field name="start" label=label(|l| td_string!(l, field_start).to_string()) kind=Kind::DateTime value=d.start.clone() required=true error />
-                <Field name="end" label=label(|l| td_string!(l, field_end).to_string()) kind=Kind::DateTime value=d.end.clone() required=true error />
-                <Select name="repeat" label=label(|l| td_string!(l, field_repeat).to_string()) options=repeats value=d.repeat.clone() error />
-                <Field
-                    name="count"
-                    label=label(|l| td_string!(l, field_count).to_string())
-                    hint=label(|l| td_string!(l, field_count_hint).to_string())
-                    kind=Kind::Number
-                    value=d.count.clone()
-                    error
-                />
-                <Field name="until" label=label(|l| td_string!(l, field_until).to_string()) kind=Kind::Date value=d.until.clone() error />
-                <Field
-                    name="rrule"
-                    label=label(|l| td_string!(l, field_rrule).to_string())
-                    hint=label(|l| td_string!(l, field_rrule_hint).to_string())
-                    kind=Kind::Text
-                    value=d.rrule.clone()
-                    error
-                />
-                <Field
-                    name="exceptions"
-                    label=label(|l| td_string!(l, field_exceptions).to_string())
-                    hint=label(|l| td_string!(l, field_exceptions_hint).to_string())
-                    kind=Kind::TextArea
-                    value=d.exceptions.clone()
-                    error
-                />
-            </fieldset>
-            <fieldset>
-                <legend>{t!(i18n, meeting_register)}</legend>
-                <Check name="registration" label=label(|l| td_string!(l, field_takes_registrations).to_string()) checked=d.registration error />
-                <Field
-                    name="capacity"
-                    label=label(|l| td_string!(l, field_capacity).to_string())
-                    hint=label(|l| td_string!(l, field_capacity_hint).to_string())
-                    kind=Kind::Number
-                    value=d.capacity.clone()
-                    error
-                />
-                <Field name="opens" label=label(|l| td_string!(l, field_opens).to_string()) kind=Kind::DateTime value=d.opens.clone() error />
-                <Field
-                    name="closes"
-                    label=label(|l| td_string!(l, field_closes).to_string())
-                    hint=label(|l| td_string!(l, field_closes_hint).to_string())
-                    kind=Kind::DateTime
-                    value=d.closes.clone()
-                    error
-                />
-                <Field
-                    name="reminders"
-                    label=label(|l| td_string!(l, field_reminders).to_string())
-                    hint=label(|l| td_string!(l, field_reminders_hint).to_string())
-                    kind=Kind::Text
-                    value=d.reminders.clone()
-                    error
-                />
-            </fieldset>
-            <button type="submit" class="button">{t!(i18n, manage_save)}</button>
-        </ActionForm>
+        <fieldset>
+            <legend>{t!(i18n, meeting_when)}</legend>
+            <Select name="timezone" label=label(|l| td_string!(l, field_timezone).to_string()) options=zones value=d.timezone.clone() error />
+            <Field name="start" label=label(|l| td_string!(l, field_start).to_string()) kind=Kind::DateTime value=d.start.clone() required=true error />
+            <Field name="end" label=label(|l| td_string!(l, field_end).to_string()) kind=Kind::DateTime value=d.end.clone() required=true error />
+            <Select name="repeat" label=label(|l| td_string!(l, field_repeat).to_string()) options=repeats value=d.repeat.clone() error />
+            <Field
+                name="count"
+                label=label(|l| td_string!(l, field_count).to_string())
+                hint=label(|l| td_string!(l, field_count_hint).to_string())
+                kind=Kind::Number
+                value=d.count.clone()
+                error
+            />
+            <Field name="until" label=label(|l| td_string!(l, field_until).to_string()) kind=Kind::Date value=d.until.clone() error />
+            <Field
+                name="rrule"
+                label=label(|l| td_string!(l, field_rrule).to_string())
+                hint=label(|l| td_string!(l, field_rrule_hint).to_string())
+                kind=Kind::Text
+                value=d.rrule.clone()
+                error
+            />
+            <Field
+                name="exceptions"
+                label=label(|l| td_string!(l, field_exceptions).to_string())
+                hint=label(|l| td_string!(l, field_exceptions_hint).to_string())
+                kind=Kind::TextArea
+                value=d.exceptions.clone()
+                error
+            />
+        </fieldset>
+    }
+}
+
+/// Registration: whether it is taken, the seats, its window and the reminders.
+#[component]
+fn RegistrationFields(d: Draft, error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = move |key: fn(Locale) -> String| text(i18n, key);
+    view! {
+        <fieldset>
+            <legend>{t!(i18n, meeting_register)}</legend>
+            <Check name="registration" label=label(|l| td_string!(l, field_takes_registrations).to_string()) checked=d.registration error />
+            <Field
+                name="capacity"
+                label=label(|l| td_string!(l, field_capacity).to_string())
+                hint=label(|l| td_string!(l, field_capacity_hint).to_string())
+                kind=Kind::Number
+                value=d.capacity.clone()
+                error
+            />
+            <Field name="opens" label=label(|l| td_string!(l, field_opens).to_string()) kind=Kind::DateTime value=d.opens.clone() error />
+            <Field
+                name="closes"
+                label=label(|l| td_string!(l, field_closes).to_string())
+                hint=label(|l| td_string!(l, field_closes_hint).to_string())
+                kind=Kind::DateTime
+                value=d.closes.clone()
+                error
+            />
+            <Field
+                name="reminders"
+                label=label(|l| td_string!(l, field_reminders).to_string())
+                hint=label(|l| td_string!(l, field_reminders_hint).to_string())
+                kind=Kind::Text
+                value=d.reminders.clone()
+                error
+            />
+        </fieldset>
     }
 }

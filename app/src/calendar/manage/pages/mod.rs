@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::accounts::Notice;
-use crate::calendar::{audience_label, language_label, mode_label};
+use crate::calendar::{audience_label, language_label, mode_label, Named};
 use crate::coordinate::AreaPage;
 use crate::forms::{error_of, Check, Field, FormAlert, Kind, LangInput, Select};
 use crate::i18n::*;

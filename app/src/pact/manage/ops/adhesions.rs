@@ -36,21 +36,22 @@ pub async fn queue(lang: &str, slug: &str, raw: &str) -> Result<Queue, AppError>
     let (rows, total) = db
         .adhesions(ctx.pact.id, &filter, QUEUE_PAGE, offset)
         .await?;
-    let mut counts = Vec::new();
-    for s in AdhesionStatus::ALL {
-        let (_, n) = db
-            .adhesions(
-                ctx.pact.id,
-                &AdhesionFilter {
-                    statuses: &[s],
-                    ..Default::default()
-                },
-                1,
-                0,
-            )
-            .await?;
-        counts.push((s, n));
-    }
+    let counts = status_counts(&db, &ctx).await?;
+    let more = offset + (rows.len() as i64) < total;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            Ok(QueueItem {
+                id: r.id,
+                status: r.status,
+                sector: ctx.sector_name(r.sector_id),
+                submitted: ctx.date(r.created_at)?,
+                contact_name: r.contact_name,
+                email: r.email,
+                organisation: r.organisation,
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
     Ok(Queue {
         city: ctx.city.to_ref(),
         title: ctx.title(),
@@ -59,22 +60,31 @@ pub async fn queue(lang: &str, slug: &str, raw: &str) -> Result<Queue, AppError>
         sector,
         q,
         page,
-        more: offset + (rows.len() as i64) < total,
+        more,
         total,
-        items: rows
-            .into_iter()
-            .map(|r| QueueItem {
-                id: r.id,
-                status: r.status,
-                sector: ctx.sector_name(r.sector_id),
-                submitted: ctx.date(r.created_at),
-                contact_name: r.contact_name,
-                email: r.email,
-                organisation: r.organisation,
-            })
-            .collect(),
+        items,
         sectors: ctx.sector_options(),
     })
+}
+
+/// How many adhesions of the pact are in each state.
+async fn status_counts(db: &Db, ctx: &PactContext) -> Result<Vec<StatusCount>, AppError> {
+    let mut counts = Vec::new();
+    for status in AdhesionStatus::ALL {
+        let (_, count) = db
+            .adhesions(
+                ctx.pact.id,
+                &AdhesionFilter {
+                    statuses: &[status],
+                    ..Default::default()
+                },
+                1,
+                0,
+            )
+            .await?;
+        counts.push(StatusCount { status, count });
+    }
+    Ok(counts)
 }
 
 pub async fn adhesion(lang: &str, id: i64) -> Result<AdhesionAdmin, AppError> {
@@ -82,15 +92,19 @@ pub async fn adhesion(lang: &str, id: i64) -> Result<AdhesionAdmin, AppError> {
     let locale = crate::locale_of(lang);
     let (_, row, ctx) = managed_adhesion(&db, id).await?;
     let commitments = db.adhesion_commitments(row.id).await?;
-    let mut history = vec![("submitted".to_owned(), ctx.date(row.created_at))];
-    for (what, at) in [
-        ("confirmed", row.confirmed_at),
-        ("decided", row.decided_at),
-        ("withdrawn", row.withdrawn_at),
-        ("anonymised", row.anonymised_at),
+    let mut history = Vec::new();
+    for (event, at) in [
+        (AdhesionEvent::Submitted, Some(row.created_at)),
+        (AdhesionEvent::Confirmed, row.confirmed_at),
+        (AdhesionEvent::Decided, row.decided_at),
+        (AdhesionEvent::Withdrawn, row.withdrawn_at),
+        (AdhesionEvent::Anonymised, row.anonymised_at),
     ] {
         if let Some(t) = at {
-            history.push((what.to_owned(), ctx.date(t)));
+            history.push(Milestone {
+                event,
+                on: ctx.date(t)?,
+            });
         }
     }
     let invitations = db
@@ -99,13 +113,13 @@ pub async fn adhesion(lang: &str, id: i64) -> Result<AdhesionAdmin, AppError> {
         .into_iter()
         .filter(|i| i.adhesion_id == row.id)
         .map(|i| {
-            (
-                i.meeting_title,
-                ctx.date(i.created_at),
-                i.accepted_at.is_some(),
-            )
+            Ok(AdhesionInvitation {
+                meeting: i.meeting_title,
+                sent: ctx.date(i.created_at)?,
+                accepted: i.accepted_at.is_some(),
+            })
         })
-        .collect();
+        .collect::<Result<_, AppError>>()?;
     let _ = locale;
     Ok(AdhesionAdmin {
         id: row.id,
@@ -126,19 +140,15 @@ pub async fn adhesion(lang: &str, id: i64) -> Result<AdhesionAdmin, AppError> {
 
 pub(super) const MAX_REASON: usize = 1000;
 
-pub async fn decide(lang: &str, id: i64, decision: &str, reason: &str) -> Result<(), AppError> {
+pub async fn decide(lang: &str, id: i64, decision: Decision, reason: &str) -> Result<(), AppError> {
     let db = crate::db()?;
     let site = crate::site()?;
     let (me, row, ctx) = managed_adhesion(&db, id).await?;
     let mut invalid = Invalid::default();
     invalid.keep("reason", reason);
     let to = match decision {
-        "approve" => AdhesionStatus::Approved,
-        "reject" => AdhesionStatus::Rejected,
-        _ => {
-            invalid.add(Invalid::FORM, Problem::Choice);
-            return Err(AppError::Invalid(invalid));
-        }
+        Decision::Approve => AdhesionStatus::Approved,
+        Decision::Reject => AdhesionStatus::Rejected,
     };
     let reason = optional_text(&mut invalid, "reason", reason, MAX_REASON);
     if to == AdhesionStatus::Rejected && reason.is_empty() {
@@ -154,10 +164,9 @@ pub async fn decide(lang: &str, id: i64, decision: &str, reason: &str) -> Result
         invalid.add(Invalid::FORM, Problem::Choice);
         return Err(AppError::Invalid(invalid));
     };
-    let action = if to == AdhesionStatus::Approved {
-        Action::AdhesionApprove
-    } else {
-        Action::AdhesionReject
+    let action = match decision {
+        Decision::Approve => Action::AdhesionApprove,
+        Decision::Reject => Action::AdhesionReject,
     };
     audit::record(
         &mut tx,
@@ -170,36 +179,14 @@ pub async fn decide(lang: &str, id: i64, decision: &str, reason: &str) -> Result
     )
     .await?;
     let email = Email::parse(&decided.email).map_err(|_| AppError::Internal)?;
-    let letter = if to == AdhesionStatus::Approved {
-        // The personal link travels with the good news: the same one the organisation was
-        // told to keep.
-        let token = pacts::manage_link(&mut tx, row.id, &crate::link_key()?).await?;
-        personal_letter(&site, &ctx, &decided, &token.secret, Why::Approved)
-    } else {
-        let locale = crate::locale_of(&decided.locale);
-        Letter {
-            locale,
-            subject: leptos_i18n::td_string!(
-                locale,
-                mail_pact_rejected_subject,
-                organisation = decided.organisation.clone()
-            )
-            .to_string(),
-            greeting: greeting(locale, &decided.contact_name),
-            paragraphs: vec![
-                leptos_i18n::td_string!(
-                    locale,
-                    mail_pact_rejected_body,
-                    organisation = decided.organisation.clone(),
-                    title = ctx.title().get(locale.as_str()).to_owned()
-                )
-                .to_string(),
-                reason.clone(),
-            ],
-            action: None,
-            note: Some(leptos_i18n::td_string!(locale, mail_pact_rejected_note).to_string()),
-            attachments: Vec::new(),
+    let letter = match decision {
+        Decision::Approve => {
+            // The personal link travels with the good news: the same one the organisation was
+            // told to keep.
+            let token = pacts::manage_link(&mut tx, row.id, &crate::link_key()?).await?;
+            personal_letter(&site, &ctx, &decided, &token.secret, Why::Approved)
         }
+        Decision::Reject => rejection_letter(&ctx, &decided, &reason),
     };
     crate::mail::enqueue(
         &mut tx,
@@ -212,6 +199,34 @@ pub async fn decide(lang: &str, id: i64, decision: &str, reason: &str) -> Result
     tx.commit().await?;
     crate::redirect_to(lang, &format!("coordinate/adhesions/{id}?done=decided"));
     Ok(())
+}
+
+/// The letter telling an organisation its adhesion was rejected, and why.
+fn rejection_letter(ctx: &PactContext, decided: &AdhesionRow, reason: &str) -> Letter {
+    let locale = crate::locale_of(&decided.locale);
+    Letter {
+        locale,
+        subject: leptos_i18n::td_string!(
+            locale,
+            mail_pact_rejected_subject,
+            organisation = decided.organisation.clone()
+        )
+        .to_string(),
+        greeting: greeting(locale, &decided.contact_name),
+        paragraphs: vec![
+            leptos_i18n::td_string!(
+                locale,
+                mail_pact_rejected_body,
+                organisation = decided.organisation.clone(),
+                title = ctx.title().get(locale.as_str()).to_owned()
+            )
+            .to_string(),
+            reason.to_owned(),
+        ],
+        action: None,
+        note: Some(leptos_i18n::td_string!(locale, mail_pact_rejected_note).to_string()),
+        attachments: Vec::new(),
+    }
 }
 
 pub async fn edit(data: leptos::server_fn::codec::MultipartData) -> Result<(), AppError> {
@@ -270,6 +285,29 @@ pub async fn adhesions_csv(
         return Err(AppError::Forbidden);
     }
     let ctx = context_of(db, city).await?;
+    let rows = all_adhesions(db, &ctx).await?;
+    let chosen = db.pact_adhesion_commitments(ctx.pact.id).await?;
+    let io = |e: csv::Error| {
+        tracing::error!(error = %e, "writing CSV");
+        AppError::Internal
+    };
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record(CSV_HEADER).map_err(io)?;
+    for r in &rows {
+        out.write_record(csv_record(&ctx, &chosen, r)?)
+            .map_err(io)?;
+    }
+    let bytes = out.into_inner().map_err(|e| io(e.into_error().into()))?;
+    // A byte-order mark, so that spreadsheet programs read accents right.
+    let body = format!(
+        "\u{feff}{}",
+        String::from_utf8(bytes).map_err(|_| AppError::Internal)?
+    );
+    Ok((body, format!("{slug}-adhesions.csv")))
+}
+
+/// Every adhesion of the pact, in pages of the storage's largest.
+async fn all_adhesions(db: &Db, ctx: &PactContext) -> Result<Vec<AdhesionRow>, AppError> {
     let mut rows = Vec::new();
     let mut offset = 0;
     loop {
@@ -285,83 +323,78 @@ pub async fn adhesions_csv(
         let done = page.is_empty() || offset >= total;
         rows.extend(page);
         if done {
-            break;
+            return Ok(rows);
         }
     }
-    let chosen = db.pact_adhesion_commitments(ctx.pact.id).await?;
+}
+
+const CSV_HEADER: [&str; 22] = [
+    "id",
+    "status",
+    "organisation",
+    "legal_form",
+    "sector",
+    "tax_code",
+    "address",
+    "latitude",
+    "longitude",
+    "website",
+    "contact_name",
+    "email",
+    "phone",
+    "legal_representative",
+    "listed",
+    "commitments",
+    "version",
+    "submitted",
+    "confirmed",
+    "decided",
+    "reason",
+    "withdrawn",
+];
+
+/// One adhesion's line of the spreadsheet: what people typed is made safe for formulas, and a
+/// date not reached yet is an empty cell.
+fn csv_record(
+    ctx: &PactContext,
+    chosen: &[(i64, i64)],
+    r: &AdhesionRow,
+) -> Result<[String; 22], AppError> {
     let cell = crate::export::spreadsheet_safe;
-    let io = |e: csv::Error| {
-        tracing::error!(error = %e, "writing CSV");
-        AppError::Internal
+    let date = |t: Option<i64>| -> Result<String, AppError> {
+        Ok(match t {
+            Some(t) => ctx.date(t)?.to_string(),
+            None => String::new(),
+        })
     };
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record([
-        "id",
-        "status",
-        "organisation",
-        "legal_form",
-        "sector",
-        "tax_code",
-        "address",
-        "latitude",
-        "longitude",
-        "website",
-        "contact_name",
-        "email",
-        "phone",
-        "legal_representative",
-        "listed",
-        "commitments",
-        "version",
-        "submitted",
-        "confirmed",
-        "decided",
-        "reason",
-        "withdrawn",
+    let commitments: Vec<String> = ctx
+        .commitments
+        .iter()
+        .filter(|c| chosen.contains(&(r.id, c.id)))
+        .map(|c| c.slug.clone())
+        .collect();
+    Ok([
+        r.id.to_string(),
+        r.status.as_str().to_owned(),
+        cell(&r.organisation),
+        r.legal_form.clone(),
+        ctx.sector_slug(r.sector_id),
+        cell(r.tax_code.as_deref().unwrap_or_default()),
+        cell(&r.address),
+        r.latitude.map(|v| v.to_string()).unwrap_or_default(),
+        r.longitude.map(|v| v.to_string()).unwrap_or_default(),
+        cell(r.website.as_deref().unwrap_or_default()),
+        cell(&r.contact_name),
+        cell(&r.email),
+        cell(&r.phone),
+        cell(&r.representative),
+        r.listed.to_string(),
+        commitments.join(";"),
+        r.version_number.to_string(),
+        date(Some(r.created_at))?,
+        date(r.confirmed_at)?,
+        date(r.decided_at)?,
+        cell(&r.reason),
+        date(r.withdrawn_at)?,
     ])
-    .map_err(io)?;
-    let date = |t: Option<i64>| {
-        t.map(|t| date_in(&ctx.city.timezone, t))
-            .unwrap_or_default()
-    };
-    for r in &rows {
-        let commitments: Vec<String> = ctx
-            .commitments
-            .iter()
-            .filter(|c| chosen.contains(&(r.id, c.id)))
-            .map(|c| c.slug.clone())
-            .collect();
-        out.write_record([
-            r.id.to_string(),
-            r.status.as_str().to_owned(),
-            cell(&r.organisation),
-            r.legal_form.clone(),
-            ctx.sector_slug(r.sector_id),
-            cell(r.tax_code.as_deref().unwrap_or_default()),
-            cell(&r.address),
-            r.latitude.map(|v| v.to_string()).unwrap_or_default(),
-            r.longitude.map(|v| v.to_string()).unwrap_or_default(),
-            cell(r.website.as_deref().unwrap_or_default()),
-            cell(&r.contact_name),
-            cell(&r.email),
-            cell(&r.phone),
-            cell(&r.representative),
-            r.listed.to_string(),
-            commitments.join(";"),
-            r.version_number.to_string(),
-            date(Some(r.created_at)),
-            date(r.confirmed_at),
-            date(r.decided_at),
-            cell(&r.reason),
-            date(r.withdrawn_at),
-        ])
-        .map_err(io)?;
-    }
-    let bytes = out.into_inner().map_err(|e| io(e.into_error().into()))?;
-    // A byte-order mark, so that spreadsheet programs read accents right.
-    let body = format!(
-        "\u{feff}{}",
-        String::from_utf8(bytes).map_err(|_| AppError::Internal)?
-    );
-    Ok((body, format!("{slug}-adhesions.csv")))
 }

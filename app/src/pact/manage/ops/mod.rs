@@ -4,25 +4,27 @@
 //! never its people's data).
 
 use super::{
-    AdhesionAdmin, CommitmentAdmin, PactAdmin, PartnerAdmin, Queue, QueueItem, SectorAdmin, Table,
-    TableInvitation, QUEUE_PAGE,
+    AdhesionAdmin, AdhesionEvent, AdhesionInvitation, CommitmentAdmin, Decision, Milestone,
+    PactAdmin, PartnerAdmin, Queue, QueueItem, SectorAdmin, StatusCount, Table, TableInvitation,
+    TableMeeting, QUEUE_PAGE,
 };
 use crate::accounts::ops::{greeting, link};
 use crate::accounts::session::{require_city, require_user, SessionUser};
 use crate::audit::{self, Action, Scope, Target};
-use crate::forms::input::{name_field, optional_text, problem_of, web_address};
+use crate::forms::input::{name_field, optional_text, problem_of, required_text, web_address};
 use crate::mail::Letter;
+use crate::pact::ops::version_refs;
 use crate::pact::ops::{
-    adhesion_target, audit_view, context, context_of, context_of_pact, date_in, draft_of,
-    parse_edit, personal_letter, PactContext, Why,
+    adhesion_target, audit_view, context, context_of, context_of_pact, draft_of, parse_edit,
+    personal_letter, PactContext, Why,
 };
 use crate::pact::upload;
-use crate::pact::{url_pairs, VersionRef};
-use crate::{AppError, Invalid, Problem};
+use crate::pact::url_pairs;
+use crate::{AppError, Invalid, Problem, SiteInfo};
 use chrono::Utc;
 use db::accounts::OneTimeToken;
 use db::pacts::{self, AdhesionFilter, AdhesionRow};
-use db::Db;
+use db::{Db, Tx};
 use domain::{AdhesionStatus, Email, Slug};
 use leptos_i18n::Locale as _;
 

@@ -23,7 +23,7 @@ pub async fn pact_admin(_lang: &str, slug: &str) -> Result<PactAdmin, AppError> 
             city: city.to_ref(),
             title_en: String::new(),
             title_it: String::new(),
-            signed_on: String::new(),
+            signed_on: None,
             text_en: String::new(),
             text_it: String::new(),
             versions: Vec::new(),
@@ -37,7 +37,7 @@ pub async fn pact_admin(_lang: &str, slug: &str) -> Result<PactAdmin, AppError> 
     Ok(PactAdmin {
         title_en: pact.title_en.clone(),
         title_it: pact.title_it.clone(),
-        signed_on: pact.signed_on.map(|d| d.to_string()).unwrap_or_default(),
+        signed_on: pact.signed_on,
         text_en: current
             .as_ref()
             .map(|v| v.text_en.clone())
@@ -46,13 +46,7 @@ pub async fn pact_admin(_lang: &str, slug: &str) -> Result<PactAdmin, AppError> 
             .as_ref()
             .map(|v| v.text_it.clone())
             .unwrap_or_default(),
-        versions: versions
-            .iter()
-            .map(|v| VersionRef {
-                number: v.number,
-                published: date_in(&city.timezone, v.published_at),
-            })
-            .collect(),
+        versions: version_refs(&city.timezone, &versions)?,
         partners: db
             .pact_partners(pact.id)
             .await?
@@ -85,19 +79,40 @@ pub async fn pact_admin(_lang: &str, slug: &str) -> Result<PactAdmin, AppError> 
 pub(super) const MAX_TITLE: usize = 200;
 pub(super) const MAX_TEXT: usize = 50_000;
 
-pub(super) fn required_text(invalid: &mut Invalid, field: &str, raw: &str, max: usize) -> String {
-    let text = optional_text(invalid, field, raw, max);
-    if text.is_empty() && invalid.problem(field).is_none() {
-        invalid.add(field, Problem::Required);
-    }
-    text
+/// The pact's form as posted.
+pub struct PactForm<'a> {
+    pub title_en: &'a str,
+    pub title_it: &'a str,
+    /// ISO date, or empty.
+    pub signed_on: &'a str,
+    pub text_en: &'a str,
+    pub text_it: &'a str,
 }
 
-pub async fn save_pact(
-    lang: &str,
-    slug: &str,
-    [title_en, title_it, signed_on, text_en, text_it]: [&str; 5],
-) -> Result<(), AppError> {
+/// A promoting partner's form as posted.
+pub struct PartnerForm<'a> {
+    pub name: &'a str,
+    pub role_en: &'a str,
+    pub role_it: &'a str,
+    pub website: &'a str,
+}
+
+/// The form of a record named by a short key and a name in each language (a commitment, a
+/// sector), as posted.
+pub struct KeyedForm<'a> {
+    pub key: &'a str,
+    pub en: &'a str,
+    pub it: &'a str,
+}
+
+pub async fn save_pact(lang: &str, slug: &str, form: PactForm<'_>) -> Result<(), AppError> {
+    let PactForm {
+        title_en,
+        title_it,
+        signed_on,
+        text_en,
+        text_it,
+    } = form;
     let db = crate::db()?;
     let (me, city_id) = require_city(&db, slug).await?;
     let mut invalid = Invalid::default();
@@ -175,7 +190,7 @@ pub(super) struct Keyed {
 
 pub(super) fn parse_keyed(
     invalid: &mut Invalid,
-    [key, en, it]: [&str; 3],
+    KeyedForm { key, en, it }: KeyedForm<'_>,
     [en_field, it_field]: [&str; 2],
 ) -> Result<Keyed, AppError> {
     for (k, v) in [("key", key), (en_field, en), (it_field, it)] {
@@ -192,15 +207,19 @@ pub(super) fn parse_keyed(
 }
 
 /// The id a row's save returned, or the refusal to show on its form: a name or key that
-/// another row of the same pact or city already has, or a row that is not theirs.
+/// another row of the same pact or city already has (`unique` names which).
 pub(super) fn saved(
     result: Result<i64, db::DbError>,
     mut invalid: Invalid,
     field: &str,
+    unique: db::Constraint,
 ) -> Result<i64, AppError> {
     match result {
         Ok(id) => Ok(id),
-        Err(db::DbError::Conflict { .. }) => {
+        Err(db::DbError::Conflict {
+            constraint: Some(c),
+            ..
+        }) if c == unique => {
             invalid.add(field, Problem::Duplicate);
             Err(AppError::Invalid(invalid))
         }
@@ -219,7 +238,7 @@ pub async fn save_partner(
     lang: &str,
     slug: &str,
     id: Option<i64>,
-    [name, role_en, role_it, website]: [&str; 4],
+    form: PartnerForm<'_>,
     remove: bool,
 ) -> Result<(), AppError> {
     let db = crate::db()?;
@@ -242,46 +261,7 @@ pub async fn save_partner(
         )
         .await?;
     } else {
-        let mut invalid = row_form(id);
-        for (k, v) in [
-            ("name", name),
-            ("role_en", role_en),
-            ("role_it", role_it),
-            ("website", website),
-        ] {
-            invalid.keep(k, v);
-        }
-        let name = name_field(&mut invalid, "name", name)
-            .map(|n| n.as_str().to_owned())
-            .unwrap_or_default();
-        let role_en = optional_text(&mut invalid, "role_en", role_en, MAX_TITLE);
-        let role_it = optional_text(&mut invalid, "role_it", role_it, MAX_TITLE);
-        let website = web_address(&mut invalid, "website", website);
-        invalid.clone().into_result()?;
-        let saved = saved(
-            pacts::save_partner(
-                &mut tx,
-                pact.id,
-                id,
-                &name,
-                &role_en,
-                &role_it,
-                website.as_deref(),
-            )
-            .await,
-            invalid,
-            "name",
-        )?;
-        audit::record(
-        &mut tx,
-        me.actor(),
-        Action::PactPartnerSave,
-        Target::new(saved, Scope::city(city_id)),
-        None,
-        Some(serde_json::json!({"name": name, "role_en": role_en, "role_it": role_it, "website": website})),
-        Utc::now(),
-    )
-        .await?;
+        store_partner(&mut tx, &me, city_id, pact.id, id, form).await?;
     }
     tx.commit().await?;
     crate::redirect_to(
@@ -291,11 +271,70 @@ pub async fn save_partner(
     Ok(())
 }
 
+/// Checks and stores a promoting partner's row, new or changed.
+async fn store_partner(
+    tx: &mut Tx,
+    me: &SessionUser,
+    city_id: i64,
+    pact_id: i64,
+    id: Option<i64>,
+    form: PartnerForm<'_>,
+) -> Result<(), AppError> {
+    let PartnerForm {
+        name,
+        role_en,
+        role_it,
+        website,
+    } = form;
+    let mut invalid = row_form(id);
+    for (k, v) in [
+        ("name", name),
+        ("role_en", role_en),
+        ("role_it", role_it),
+        ("website", website),
+    ] {
+        invalid.keep(k, v);
+    }
+    let name = name_field(&mut invalid, "name", name)
+        .map(|n| n.as_str().to_owned())
+        .unwrap_or_default();
+    let role_en = optional_text(&mut invalid, "role_en", role_en, MAX_TITLE);
+    let role_it = optional_text(&mut invalid, "role_it", role_it, MAX_TITLE);
+    let website = web_address(&mut invalid, "website", website);
+    invalid.clone().into_result()?;
+    let saved = saved(
+        pacts::save_partner(
+            tx,
+            pact_id,
+            id,
+            &name,
+            &role_en,
+            &role_it,
+            website.as_deref(),
+        )
+        .await,
+        invalid,
+        "name",
+        db::Constraint::PartnerName,
+    )?;
+    audit::record(
+        tx,
+        me.actor(),
+        Action::PactPartnerSave,
+        Target::new(saved, Scope::city(city_id)),
+        None,
+        Some(serde_json::json!({"name": name, "role_en": role_en, "role_it": role_it, "website": website})),
+        Utc::now(),
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn save_commitment(
     lang: &str,
     slug: &str,
     id: Option<i64>,
-    [key, label_en, label_it]: [&str; 3],
+    form: KeyedForm<'_>,
     retired: bool,
 ) -> Result<(), AppError> {
     let db = crate::db()?;
@@ -306,11 +345,7 @@ pub async fn save_commitment(
         key,
         en: label_en,
         it: label_it,
-    } = parse_keyed(
-        &mut invalid,
-        [key, label_en, label_it],
-        ["label_en", "label_it"],
-    )?;
+    } = parse_keyed(&mut invalid, form, ["label_en", "label_it"])?;
     let mut tx = db.begin_write().await?;
     let saved = saved(
         pacts::save_commitment(
@@ -325,6 +360,7 @@ pub async fn save_commitment(
         .await,
         invalid,
         "key",
+        db::Constraint::CommitmentKey,
     )?;
     audit::record(
         &mut tx,
@@ -348,7 +384,7 @@ pub async fn save_sector(
     lang: &str,
     slug: &str,
     id: Option<i64>,
-    [key, name_en, name_it]: [&str; 3],
+    form: KeyedForm<'_>,
     remove: bool,
 ) -> Result<(), AppError> {
     let db = crate::db()?;
@@ -376,15 +412,12 @@ pub async fn save_sector(
             key,
             en: name_en,
             it: name_it,
-        } = parse_keyed(
-            &mut invalid,
-            [key, name_en, name_it],
-            ["name_en", "name_it"],
-        )?;
+        } = parse_keyed(&mut invalid, form, ["name_en", "name_it"])?;
         let saved = saved(
             db::network::save_sector(&mut tx, city_id, id, key.as_str(), &name_en, &name_it).await,
             invalid,
             "key",
+            db::Constraint::SectorKey,
         )?;
         audit::record(
             &mut tx,

@@ -24,7 +24,11 @@ pub async fn table(lang: &str, slug: &str) -> Result<Table, AppError> {
                 })
                 .map(|mo| format!("{}, {}", mo.date, mo.time))
                 .unwrap_or_default();
-            (m.id, m.title, next)
+            TableMeeting {
+                id: m.id,
+                title: m.title,
+                next,
+            }
         })
         .collect();
     let approved = db.approved_in_sectors(ctx.pact.id, &[]).await?.len() as i64;
@@ -32,13 +36,15 @@ pub async fn table(lang: &str, slug: &str) -> Result<Table, AppError> {
         .pact_invitations(ctx.pact.id)
         .await?
         .into_iter()
-        .map(|i| TableInvitation {
-            organisation: i.organisation,
-            meeting: i.meeting_title,
-            sent: ctx.date(i.created_at),
-            accepted: i.accepted_at.map(|t| ctx.date(t)),
+        .map(|i| {
+            Ok(TableInvitation {
+                organisation: i.organisation,
+                meeting: i.meeting_title,
+                sent: ctx.date(i.created_at)?,
+                accepted: i.accepted_at.map(|t| ctx.date(t)).transpose()?,
+            })
         })
-        .collect();
+        .collect::<Result<_, AppError>>()?;
     Ok(Table {
         city: ctx.city.to_ref(),
         meetings,
@@ -60,21 +66,8 @@ pub async fn invite(
     let Some(meeting_id) = meeting else {
         return Err(Invalid::only("meeting", Problem::Required));
     };
-    // An unknown meeting is the form's mistake; a database that fails is not.
-    let m = db.meeting(meeting_id).await.map_err(|e| match e {
-        db::DbError::NotFound => Invalid::only("meeting", Problem::Choice),
-        other => other.into(),
-    })?;
-    if m.city_id != Some(ctx.city.id) {
-        return Err(Invalid::only("meeting", Problem::Choice));
-    }
-    let mut sector_ids = Vec::new();
-    for s in sectors {
-        match ctx.sectors.iter().find(|x| &x.slug == s) {
-            Some(x) => sector_ids.push(x.id),
-            None => return Err(Invalid::only("sectors", Problem::Choice)),
-        }
-    }
+    let m = city_meeting(&db, &ctx, meeting_id).await?;
+    let sector_ids = sector_ids(&ctx, sectors)?;
     let now = Utc::now().timestamp();
     let next = db.next_occurrences(meeting_id, now, 1).await?;
     let Some((first, _)) = next.first().copied() else {
@@ -104,28 +97,7 @@ pub async fn invite(
         let Ok(email) = Email::parse(&a.email) else {
             continue;
         };
-        let locale = crate::locale_of(&a.locale);
-        let letter = Letter {
-            locale,
-            subject: leptos_i18n::td_string!(locale, mail_table_subject, title = m.title.clone())
-                .to_string(),
-            greeting: greeting(locale, &a.contact_name),
-            paragraphs: vec![leptos_i18n::td_string!(
-                locale,
-                mail_table_body,
-                organisation = a.organisation.clone(),
-                title = m.title.clone(),
-                pact = ctx.title().get(locale.as_str()).to_owned(),
-                when = when.clone()
-            )
-            .to_string()],
-            action: Some((
-                leptos_i18n::td_string!(locale, mail_table_action).to_string(),
-                link(&site, locale, "pact/invitation", &token.secret),
-            )),
-            note: Some(leptos_i18n::td_string!(locale, mail_table_note).to_string()),
-            attachments: Vec::new(),
-        };
+        let letter = invitation_letter(&site, &ctx, &m.title, a, &when, &token.secret);
         crate::mail::enqueue(&mut tx, &site.mail_from, &email, &a.contact_name, letter).await?;
         sent += 1;
     }
@@ -145,4 +117,68 @@ pub async fn invite(
         &format!("coordinate/pacts/{slug}/table?done=invited&count={sent}"),
     );
     Ok(())
+}
+
+/// A meeting of the pact's own city; any other is the form's mistake, while a database that
+/// fails is not.
+async fn city_meeting(
+    db: &Db,
+    ctx: &PactContext,
+    meeting_id: i64,
+) -> Result<db::meetings::MeetingRow, AppError> {
+    let m = db.meeting(meeting_id).await.map_err(|e| match e {
+        db::DbError::NotFound => Invalid::only("meeting", Problem::Choice),
+        other => other.into(),
+    })?;
+    if m.city_id != Some(ctx.city.id) {
+        return Err(Invalid::only("meeting", Problem::Choice));
+    }
+    Ok(m)
+}
+
+/// The ids of the chosen sectors of the pact's city; an unknown one refuses the form.
+fn sector_ids(ctx: &PactContext, sectors: &[String]) -> Result<Vec<i64>, AppError> {
+    sectors
+        .iter()
+        .map(|s| {
+            ctx.sectors
+                .iter()
+                .find(|x| &x.slug == s)
+                .map(|x| x.id)
+                .ok_or_else(|| Invalid::only("sectors", Problem::Choice))
+        })
+        .collect()
+}
+
+/// The invitation an adherent's contact receives, with its one-click link.
+fn invitation_letter(
+    site: &SiteInfo,
+    ctx: &PactContext,
+    title: &str,
+    a: &AdhesionRow,
+    when: &str,
+    secret: &str,
+) -> Letter {
+    let locale = crate::locale_of(&a.locale);
+    Letter {
+        locale,
+        subject: leptos_i18n::td_string!(locale, mail_table_subject, title = title.to_owned())
+            .to_string(),
+        greeting: greeting(locale, &a.contact_name),
+        paragraphs: vec![leptos_i18n::td_string!(
+            locale,
+            mail_table_body,
+            organisation = a.organisation.clone(),
+            title = title.to_owned(),
+            pact = ctx.title().get(locale.as_str()).to_owned(),
+            when = when.to_owned()
+        )
+        .to_string()],
+        action: Some((
+            leptos_i18n::td_string!(locale, mail_table_action).to_string(),
+            link(site, locale, "pact/invitation", secret),
+        )),
+        note: Some(leptos_i18n::td_string!(locale, mail_table_note).to_string()),
+        attachments: Vec::new(),
+    }
 }

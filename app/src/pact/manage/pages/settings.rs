@@ -44,15 +44,33 @@ pub(super) fn SettingsView(
     let query = use_query_map();
     let done = move || query.read().get("done");
     let slug = StoredValue::new(p.city.slug.clone());
-    let save_error = error_of(save);
-    let partner_error = error_of(partner);
-    let commitment_error = error_of(commitment);
-    let sector_error = error_of(sector);
     let exists = !p.versions.is_empty();
     view! {
         <h1>{t!(i18n, pact_settings_title)} " · " {in_lang(i18n, p.city.name.clone())}</h1>
         <PactNav slug=slug.get_value() />
         <div role="status">{move || done().map(|_| view! { <p class="notice">{t!(i18n, notice_saved)}</p> })}</div>
+        {text_section(i18n, &p, save, slug)}
+        {exists.then(|| (
+            partners_section(i18n, &p.partners, partner, slug),
+            commitments_section(i18n, &p.commitments, commitment, slug),
+        ))}
+        {sectors_section(i18n, &p.sectors, sector, slug)}
+    }
+}
+
+/// The pact's title, date and text, with the versions published so far.
+fn text_section(
+    i18n: I18n,
+    p: &PactAdmin,
+    save: ServerAction<SavePact>,
+    slug: StoredValue<String>,
+) -> impl IntoView {
+    let save_error = error_of(save);
+    let signed_on = p.signed_on.map(|d| d.to_string()).unwrap_or_default();
+    let city = p.city.slug.clone();
+    let (title_it, title_en) = (p.title_it.clone(), p.title_en.clone());
+    let (text_it, text_en) = (p.text_it.clone(), p.text_en.clone());
+    view! {
         <section aria-labelledby="text-heading">
             <h2 id="text-heading">{t!(i18n, pact_settings_text)}</h2>
             <p>{t!(i18n, pact_settings_text_intro)}</p>
@@ -60,87 +78,118 @@ pub(super) fn SettingsView(
                 <LangInput />
                 <input type="hidden" name="slug" value=slug.get_value() />
                 <FormAlert error=save_error />
-                <Field name="title_it" label=text!(i18n, field_title_it) kind=Kind::Text required=true value=p.title_it.clone() error=save_error />
-                <Field name="title_en" label=text!(i18n, field_title_en) kind=Kind::Text required=true value=p.title_en.clone() error=save_error />
-                <Field name="signed_on" label=text!(i18n, field_signed_on) kind=Kind::Date value=p.signed_on.clone() error=save_error />
-                <Field name="text_it" label=text!(i18n, field_text_it) hint=text!(i18n, field_markdown_hint) kind=Kind::TextArea value=p.text_it.clone() error=save_error />
-                <Field name="text_en" label=text!(i18n, field_text_en) hint=text!(i18n, field_markdown_hint) kind=Kind::TextArea value=p.text_en.clone() error=save_error />
+                <Field name="title_it" label=text!(i18n, field_title_it) kind=Kind::Text required=true value=title_it error=save_error />
+                <Field name="title_en" label=text!(i18n, field_title_en) kind=Kind::Text required=true value=title_en error=save_error />
+                <Field name="signed_on" label=text!(i18n, field_signed_on) kind=Kind::Date value=signed_on error=save_error />
+                <Field name="text_it" label=text!(i18n, field_text_it) hint=text!(i18n, field_markdown_hint) kind=Kind::TextArea value=text_it error=save_error />
+                <Field name="text_en" label=text!(i18n, field_text_en) hint=text!(i18n, field_markdown_hint) kind=Kind::TextArea value=text_en error=save_error />
                 <button type="submit" class="button">{t!(i18n, save)}</button>
             </ActionForm>
-            {exists.then(|| view! {
+            {(!p.versions.is_empty()).then(|| view! {
                 <h3>{t!(i18n, pact_versions)}</h3>
                 <ul>
                     {p.versions.iter().map(|v| {
-                        let (n, date) = (v.number, v.published.clone());
-                        view! { <li><a href=link_to(i18n, format!("cities/{}/pact?version={n}", p.city.slug))>{t!(i18n, pact_version_of, number = move || n, date = move || date.clone())}</a></li> }
+                        let (n, date) = (v.number, v.published.to_string());
+                        view! { <li><a href=link_to(i18n, format!("cities/{city}/pact?version={n}"))>{t!(i18n, pact_version_of, number = move || n, date = move || date.clone())}</a></li> }
                     }).collect_view()}
                 </ul>
             })}
         </section>
-        {exists.then(|| view! {
-            <section aria-labelledby="partners-heading">
-                <h2 id="partners-heading">{t!(i18n, city_partners)}</h2>
-                <FormAlert error=partner_error />
-                {p.partners.iter().cloned().map(|x| view! {
-                    <details class="row-edit">
-                        <summary>{x.name.clone()}</summary>
-                        <ActionForm action=partner attr:class="form">
-                            <LangInput />
-                            <input type="hidden" name="slug" value=slug.get_value() />
-                            <input type="hidden" name="id" value=x.id.to_string() />
-                            <PartnerFields name=x.name.clone() role_en=x.role_en.clone() role_it=x.role_it.clone() website=x.website.clone() error=partner_error row=x.id.to_string() />
-                            <button type="submit" class="button">{t!(i18n, save)}</button>
-                        </ActionForm>
-                        <ActionForm action=partner attr:class="form">
-                            <LangInput />
-                            <input type="hidden" name="slug" value=slug.get_value() />
-                            <input type="hidden" name="id" value=x.id.to_string() />
-                            <input type="hidden" name="remove" value="yes" />
-                            <button type="submit" class="button button--danger">{t!(i18n, remove)}</button>
-                        </ActionForm>
-                    </details>
-                }).collect_view()}
-                <h3>{t!(i18n, partner_add)}</h3>
-                <ActionForm action=partner attr:class="form">
-                    <LangInput />
-                    <input type="hidden" name="slug" value=slug.get_value() />
-                    <PartnerFields name=String::new() role_en=String::new() role_it=String::new() website=String::new() error=partner_error row=String::new() />
-                    <button type="submit" class="button">{t!(i18n, add)}</button>
-                </ActionForm>
-            </section>
-            <section aria-labelledby="commitments-heading">
-                <h2 id="commitments-heading">{t!(i18n, pact_commitments)}</h2>
-                <FormAlert error=commitment_error />
-                {p.commitments.iter().cloned().map(|c| view! {
-                    <details class="row-edit">
-                        <summary>{c.label_it.clone()} {c.retired.then(|| view! { " " <span class="badge">{t!(i18n, commitment_retired)}</span> })}</summary>
-                        <ActionForm action=commitment attr:class="form">
-                            <LangInput />
-                            <input type="hidden" name="slug" value=slug.get_value() />
-                            <input type="hidden" name="id" value=c.id.to_string() />
-                            <KeyedFields key=c.slug.clone() en=c.label_en.clone() it=c.label_it.clone() en_name="label_en" it_name="label_it" error=commitment_error kind="c" row=c.id.to_string() />
-                            <div class="field field--check">
-                                <input id=format!("retired-{}", c.id) type="checkbox" name="retired" value="yes" checked=c.retired />
-                                <label for=format!("retired-{}", c.id)>{t!(i18n, commitment_retire)}</label>
-                            </div>
-                            <button type="submit" class="button">{t!(i18n, save)}</button>
-                        </ActionForm>
-                    </details>
-                }).collect_view()}
-                <h3>{t!(i18n, commitment_add)}</h3>
-                <ActionForm action=commitment attr:class="form">
-                    <LangInput />
-                    <input type="hidden" name="slug" value=slug.get_value() />
-                    <KeyedFields key=String::new() en=String::new() it=String::new() en_name="label_en" it_name="label_it" error=commitment_error kind="c" row=String::new() />
-                    <button type="submit" class="button">{t!(i18n, add)}</button>
-                </ActionForm>
-            </section>
-        })}
+    }
+}
+
+fn partners_section(
+    i18n: I18n,
+    partners: &[PartnerAdmin],
+    partner: ServerAction<SavePartner>,
+    slug: StoredValue<String>,
+) -> impl IntoView {
+    let partner_error = error_of(partner);
+    view! {
+        <section aria-labelledby="partners-heading">
+            <h2 id="partners-heading">{t!(i18n, city_partners)}</h2>
+            <FormAlert error=partner_error />
+            {partners.iter().cloned().map(|x| view! {
+                <details class="row-edit">
+                    <summary>{x.name.clone()}</summary>
+                    <ActionForm action=partner attr:class="form">
+                        <LangInput />
+                        <input type="hidden" name="slug" value=slug.get_value() />
+                        <input type="hidden" name="id" value=x.id.to_string() />
+                        <PartnerFields name=x.name.clone() role_en=x.role_en.clone() role_it=x.role_it.clone() website=x.website.clone() error=partner_error row=x.id.to_string() />
+                        <button type="submit" class="button">{t!(i18n, save)}</button>
+                    </ActionForm>
+                    <ActionForm action=partner attr:class="form">
+                        <LangInput />
+                        <input type="hidden" name="slug" value=slug.get_value() />
+                        <input type="hidden" name="id" value=x.id.to_string() />
+                        <input type="hidden" name="remove" value="yes" />
+                        <button type="submit" class="button button--danger">{t!(i18n, remove)}</button>
+                    </ActionForm>
+                </details>
+            }).collect_view()}
+            <h3>{t!(i18n, partner_add)}</h3>
+            <ActionForm action=partner attr:class="form">
+                <LangInput />
+                <input type="hidden" name="slug" value=slug.get_value() />
+                <PartnerFields name=String::new() role_en=String::new() role_it=String::new() website=String::new() error=partner_error row=String::new() />
+                <button type="submit" class="button">{t!(i18n, add)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+fn commitments_section(
+    i18n: I18n,
+    commitments: &[CommitmentAdmin],
+    commitment: ServerAction<SaveCommitment>,
+    slug: StoredValue<String>,
+) -> impl IntoView {
+    let commitment_error = error_of(commitment);
+    view! {
+        <section aria-labelledby="commitments-heading">
+            <h2 id="commitments-heading">{t!(i18n, pact_commitments)}</h2>
+            <FormAlert error=commitment_error />
+            {commitments.iter().cloned().map(|c| view! {
+                <details class="row-edit">
+                    <summary>{c.label_it.clone()} {c.retired.then(|| view! { " " <span class="badge">{t!(i18n, commitment_retired)}</span> })}</summary>
+                    <ActionForm action=commitment attr:class="form">
+                        <LangInput />
+                        <input type="hidden" name="slug" value=slug.get_value() />
+                        <input type="hidden" name="id" value=c.id.to_string() />
+                        <KeyedFields key=c.slug.clone() en=c.label_en.clone() it=c.label_it.clone() en_name="label_en" it_name="label_it" error=commitment_error kind="c" row=c.id.to_string() />
+                        <div class="field field--check">
+                            <input id=format!("retired-{}", c.id) type="checkbox" name="retired" value="yes" checked=c.retired />
+                            <label for=format!("retired-{}", c.id)>{t!(i18n, commitment_retire)}</label>
+                        </div>
+                        <button type="submit" class="button">{t!(i18n, save)}</button>
+                    </ActionForm>
+                </details>
+            }).collect_view()}
+            <h3>{t!(i18n, commitment_add)}</h3>
+            <ActionForm action=commitment attr:class="form">
+                <LangInput />
+                <input type="hidden" name="slug" value=slug.get_value() />
+                <KeyedFields key=String::new() en=String::new() it=String::new() en_name="label_en" it_name="label_it" error=commitment_error kind="c" row=String::new() />
+                <button type="submit" class="button">{t!(i18n, add)}</button>
+            </ActionForm>
+        </section>
+    }
+}
+
+fn sectors_section(
+    i18n: I18n,
+    sectors: &[SectorAdmin],
+    sector: ServerAction<SaveSector>,
+    slug: StoredValue<String>,
+) -> impl IntoView {
+    let sector_error = error_of(sector);
+    view! {
         <section aria-labelledby="sectors-heading">
             <h2 id="sectors-heading">{t!(i18n, city_sectors)}</h2>
             <p>{t!(i18n, sectors_intro)}</p>
             <FormAlert error=sector_error />
-            {p.sectors.iter().cloned().map(|s| view! {
+            {sectors.iter().cloned().map(|s| view! {
                 <details class="row-edit">
                     <summary>{s.name_it.clone()} " / " {s.name_en.clone()}</summary>
                     <ActionForm action=sector attr:class="form">
