@@ -11,7 +11,8 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct User {
     pub id: i64,
-    pub email: String,
+    #[sqlx(try_from = "String")]
+    pub email: Email,
     pub name: String,
     pub locale: String,
     /// `None` until the person has chosen a password through their invitation.
@@ -76,7 +77,7 @@ impl User {
         let mut digest = Sha256::new();
         digest.update(self.password_hash.as_deref().unwrap_or("").as_bytes());
         digest.update([0]);
-        digest.update(self.email.as_bytes());
+        digest.update(self.email.as_str().as_bytes());
         digest.finalize().to_vec()
     }
 }

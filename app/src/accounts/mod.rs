@@ -50,7 +50,7 @@ pub(crate) async fn send_invitation(
     )
     .await?;
     let inviter = if admin.user.name.trim().is_empty() {
-        admin.user.email.clone()
+        admin.user.email.to_string()
     } else {
         admin.user.name.clone()
     };
@@ -76,7 +76,7 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
     session::current_user().map(|user| {
         user.map(|u| Me {
             admin: u.roles.is_admin(),
-            email: u.user.email,
+            email: u.user.email.into(),
             name: u.user.name,
         })
     })

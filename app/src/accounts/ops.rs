@@ -65,13 +65,13 @@ pub async fn hash(password: Password) -> Result<String, AppError> {
 /// the sign-in form allows.
 pub async fn current_password(me: &SessionUser, given: String) -> Result<bool, AppError> {
     let db = crate::db()?;
-    if !session::attempt(&db, &me.user.email, &client_addr()).await? {
+    if !session::attempt(&db, me.user.email.as_str(), &client_addr()).await? {
         return Err(AppError::TooManyRequests);
     }
     let stored = me.user.password_hash.clone().unwrap_or_default();
     let ok = session::passwords()?.verify(given, stored).await;
     if ok {
-        session::succeeded(&db, &me.user.email).await?;
+        session::succeeded(&db, me.user.email.as_str()).await?;
     }
     Ok(ok)
 }

@@ -33,7 +33,7 @@ impl SessionUser {
     pub fn actor(&self) -> crate::audit::Actor<'_> {
         crate::audit::Actor::User {
             id: self.user.id,
-            email: &self.user.email,
+            email: self.user.email.as_str(),
         }
     }
 }

@@ -178,7 +178,7 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
             .collect();
         Ok(Dashboard {
             name: me.user.name,
-            email: me.user.email,
+            email: me.user.email.into(),
             admin,
             cities,
             clusters,
@@ -320,7 +320,7 @@ pub async fn people() -> Result<Vec<Person>, AppError> {
             out.push(Person {
                 id: u.id,
                 invited: u.password_hash.is_none(),
-                email: u.email,
+                email: u.email.into(),
                 name: u.name,
                 roles,
             });
