@@ -85,77 +85,68 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(lang: String, email: String, password: String) -> Result<(), AppError> {
     use ops::*;
-    async {
-        let mut invalid = Invalid::default();
-        invalid.keep("email", &email);
-        let address = domain::Email::parse(&email)
-            .map_err(|_| invalid.add("email", Problem::Email))
-            .ok();
-        if password.is_empty() {
-            invalid.add("password", Problem::Required);
-        }
-        let Some(address) = address else {
-            return Err(AppError::Invalid(invalid));
-        };
-        invalid.clone().into_result()?;
-        let db = crate::db()?;
-        if !attempt(&db, address.as_str(), &client_addr()).await? {
-            return Err(AppError::TooManyRequests);
-        }
-        let mut auth = auth_session()?;
-        let user = auth
-            .authenticate(Credentials {
-                email: address.clone(),
-                password,
-            })
-            .await
-            .map_err(internal)?;
-        let Some(user) = user else {
-            invalid.add(Invalid::FORM, Problem::Credentials);
-            return Err(AppError::Invalid(invalid));
-        };
-        session::succeeded(&db, address.as_str()).await?;
-        session::log_in(&mut auth, &user).await?;
-        crate::redirect_to(&lang, "coordinate");
-        Ok(())
+    let mut invalid = Invalid::default();
+    invalid.keep("email", &email);
+    let address = domain::Email::parse(&email)
+        .map_err(|_| invalid.add("email", Problem::Email))
+        .ok();
+    if password.is_empty() {
+        invalid.add("password", Problem::Required);
     }
-    .await
+    let Some(address) = address else {
+        return Err(AppError::Invalid(invalid));
+    };
+    invalid.clone().into_result()?;
+    let db = crate::db()?;
+    if !attempt(&db, address.as_str(), &client_addr()).await? {
+        return Err(AppError::TooManyRequests);
+    }
+    let mut auth = auth_session()?;
+    let user = auth
+        .authenticate(Credentials {
+            email: address.clone(),
+            password,
+        })
+        .await
+        .map_err(internal)?;
+    let Some(user) = user else {
+        invalid.add(Invalid::FORM, Problem::Credentials);
+        return Err(AppError::Invalid(invalid));
+    };
+    session::succeeded(&db, address.as_str()).await?;
+    session::log_in(&mut auth, &user).await?;
+    crate::redirect_to(&lang, "coordinate");
+    Ok(())
 }
 
 #[server(endpoint = "sign_out")]
 pub async fn sign_out(lang: String) -> Result<(), AppError> {
     use ops::*;
-    async {
-        let mut auth = auth_session()?;
-        auth.logout().await.map_err(internal)?;
-        crate::redirect_to(&lang, "account/sign-in?done=signed-out");
-        Ok(())
-    }
-    .await
+    let mut auth = auth_session()?;
+    auth.logout().await.map_err(internal)?;
+    crate::redirect_to(&lang, "account/sign-in?done=signed-out");
+    Ok(())
 }
 
 #[server(endpoint = "request_reset")]
 pub async fn request_reset(lang: String, email: String) -> Result<(), AppError> {
     use ops::*;
-    async {
-        let Ok(address) = domain::Email::parse(&email) else {
-            let mut invalid = Invalid::default();
-            invalid.keep("email", &email);
-            invalid.add("email", Problem::Email);
-            return Err(AppError::Invalid(invalid));
-        };
-        let (db, site) = (crate::db()?, crate::site()?);
-        // The answer must not depend on whether the address has an account, in words or
-        // in time: the lookup and the mail happen after the response.
-        tokio::spawn(async move {
-            if let Err(e) = send_reset(db, site, address).await {
-                tracing::error!(error = %e, "cannot send a reset link");
-            }
-        });
-        crate::redirect_to(&lang, "account/reset?sent=1");
-        Ok(())
-    }
-    .await
+    let Ok(address) = domain::Email::parse(&email) else {
+        let mut invalid = Invalid::default();
+        invalid.keep("email", &email);
+        invalid.add("email", Problem::Email);
+        return Err(AppError::Invalid(invalid));
+    };
+    let (db, site) = (crate::db()?, crate::site()?);
+    // The answer must not depend on whether the address has an account, in words or
+    // in time: the lookup and the mail happen after the response.
+    tokio::spawn(async move {
+        if let Err(e) = send_reset(db, site, address).await {
+            tracing::error!(error = %e, "cannot send a reset link");
+        }
+    });
+    crate::redirect_to(&lang, "account/reset?sent=1");
+    Ok(())
 }
 
 #[server(endpoint = "reset_password")]
@@ -167,33 +158,30 @@ pub async fn reset_password(
 ) -> Result<(), AppError> {
     use crate::audit::{record, Action, Actor, Scope, Target};
     use ops::*;
-    async {
-        let mut invalid = Invalid::default();
-        let new = new_password(&mut invalid, &password, &confirm);
-        invalid.into_result()?;
-        let db = crate::db()?;
-        usable(&db, &token, db::accounts::TokenPurpose::Reset).await?;
-        let hash = hash(new.ok_or(AppError::Internal)?).await?;
-        let mut tx = db.begin_write().await?;
-        let redeemed = redeem(&mut tx, &token, db::accounts::TokenPurpose::Reset).await?;
-        let now = chrono::Utc::now();
-        db::accounts::set_password(&mut tx, redeemed.user_id, &hash, now).await?;
-        let target = Target::new(redeemed.user_id, Scope::NETWORK);
-        record(
-            &mut tx,
-            Actor::Link,
-            Action::UserPasswordReset,
-            target,
-            None,
-            None,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        crate::redirect_to(&lang, "account/sign-in?done=reset");
-        Ok(())
-    }
-    .await
+    let mut invalid = Invalid::default();
+    let new = new_password(&mut invalid, &password, &confirm);
+    invalid.into_result()?;
+    let db = crate::db()?;
+    usable(&db, &token, db::accounts::TokenPurpose::Reset).await?;
+    let hash = hash(new.ok_or(AppError::Internal)?).await?;
+    let mut tx = db.begin_write().await?;
+    let redeemed = redeem(&mut tx, &token, db::accounts::TokenPurpose::Reset).await?;
+    let now = chrono::Utc::now();
+    db::accounts::set_password(&mut tx, redeemed.user_id, &hash, now).await?;
+    let target = Target::new(redeemed.user_id, Scope::NETWORK);
+    record(
+        &mut tx,
+        Actor::Link,
+        Action::UserPasswordReset,
+        target,
+        None,
+        None,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    crate::redirect_to(&lang, "account/sign-in?done=reset");
+    Ok(())
 }
 
 #[server(endpoint = "accept_invitation")]
@@ -206,37 +194,34 @@ pub async fn accept_invitation(
 ) -> Result<(), AppError> {
     use crate::audit::{record, Action, Actor, Scope, Target};
     use ops::*;
-    async {
-        let mut invalid = Invalid::default();
-        invalid.keep("name", &name);
-        let name = account_name(&mut invalid, &name, true);
-        let new = new_password(&mut invalid, &password, &confirm);
-        invalid.into_result()?;
-        let db = crate::db()?;
-        usable(&db, &token, db::accounts::TokenPurpose::Invite).await?;
-        let hash = hash(new.ok_or(AppError::Internal)?).await?;
-        let mut tx = db.begin_write().await?;
-        let redeemed = redeem(&mut tx, &token, db::accounts::TokenPurpose::Invite).await?;
-        let now = chrono::Utc::now();
-        db::accounts::set_password(&mut tx, redeemed.user_id, &hash, now).await?;
-        db::accounts::set_name(&mut tx, redeemed.user_id, &name, now).await?;
-        record(
-            &mut tx,
-            Actor::Link,
-            Action::UserAcceptInvitation,
-            Target::new(redeemed.user_id, Scope::NETWORK),
-            None,
-            Some(serde_json::json!({ "name": name })),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        let mut auth = auth_session()?;
-        sign_in_as(&mut auth, redeemed.user_id).await?;
-        crate::redirect_to(&lang, "coordinate");
-        Ok(())
-    }
-    .await
+    let mut invalid = Invalid::default();
+    invalid.keep("name", &name);
+    let name = account_name(&mut invalid, &name, true);
+    let new = new_password(&mut invalid, &password, &confirm);
+    invalid.into_result()?;
+    let db = crate::db()?;
+    usable(&db, &token, db::accounts::TokenPurpose::Invite).await?;
+    let hash = hash(new.ok_or(AppError::Internal)?).await?;
+    let mut tx = db.begin_write().await?;
+    let redeemed = redeem(&mut tx, &token, db::accounts::TokenPurpose::Invite).await?;
+    let now = chrono::Utc::now();
+    db::accounts::set_password(&mut tx, redeemed.user_id, &hash, now).await?;
+    db::accounts::set_name(&mut tx, redeemed.user_id, &name, now).await?;
+    record(
+        &mut tx,
+        Actor::Link,
+        Action::UserAcceptInvitation,
+        Target::new(redeemed.user_id, Scope::NETWORK),
+        None,
+        Some(serde_json::json!({ "name": name })),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    let mut auth = auth_session()?;
+    sign_in_as(&mut auth, redeemed.user_id).await?;
+    crate::redirect_to(&lang, "coordinate");
+    Ok(())
 }
 
 #[server(endpoint = "change_password")]
@@ -248,128 +233,119 @@ pub async fn change_password(
 ) -> Result<(), AppError> {
     use crate::audit::{record, Action, Scope, Target};
     use ops::*;
-    async {
-        let me = require_user()?;
-        let mut invalid = Invalid::default();
-        let new = new_password(&mut invalid, &password, &confirm);
-        if !current_password(&me, current).await? {
-            invalid.add("current", Problem::CurrentPassword);
-        }
-        invalid.into_result()?;
-        let hash = hash(new.ok_or(AppError::Internal)?).await?;
-        let db = crate::db()?;
-        let now = chrono::Utc::now();
-        let mut tx = db.begin_write().await?;
-        db::accounts::set_password(&mut tx, me.user.id, &hash, now).await?;
-        let target = Target::new(me.user.id, Scope::NETWORK);
-        let change = Action::UserPasswordChange;
-        record(&mut tx, me.actor(), change, target, None, None, now).await?;
-        tx.commit().await?;
-        // Other sessions of this account end (their fingerprint no longer matches); this
-        // one continues under the new one.
-        let mut auth = auth_session()?;
-        sign_in_as(&mut auth, me.user.id).await?;
-        crate::redirect_to(&lang, "account?done=password");
-        Ok(())
+    let me = require_user()?;
+    let mut invalid = Invalid::default();
+    let new = new_password(&mut invalid, &password, &confirm);
+    if !current_password(&me, current).await? {
+        invalid.add("current", Problem::CurrentPassword);
     }
-    .await
+    invalid.into_result()?;
+    let hash = hash(new.ok_or(AppError::Internal)?).await?;
+    let db = crate::db()?;
+    let now = chrono::Utc::now();
+    let mut tx = db.begin_write().await?;
+    db::accounts::set_password(&mut tx, me.user.id, &hash, now).await?;
+    let target = Target::new(me.user.id, Scope::NETWORK);
+    let change = Action::UserPasswordChange;
+    record(&mut tx, me.actor(), change, target, None, None, now).await?;
+    tx.commit().await?;
+    // Other sessions of this account end (their fingerprint no longer matches); this
+    // one continues under the new one.
+    let mut auth = auth_session()?;
+    sign_in_as(&mut auth, me.user.id).await?;
+    crate::redirect_to(&lang, "account?done=password");
+    Ok(())
 }
 
 #[server(endpoint = "change_email")]
 pub async fn change_email(lang: String, current: String, email: String) -> Result<(), AppError> {
     use ops::*;
-    async {
-        let me = require_user()?;
-        let mut invalid = Invalid::default();
-        invalid.keep("email", &email);
-        let address = domain::Email::parse(&email)
-            .map_err(|_| invalid.add("email", Problem::Email))
-            .ok();
-        if !current_password(&me, current).await? {
-            invalid.add("current", Problem::CurrentPassword);
-        }
-        invalid.into_result()?;
-        let address = address.ok_or(AppError::Internal)?;
-        let (db, site) = (crate::db()?, crate::site()?);
-        let locale = crate::locale_of(&me.user.locale);
-        let now = chrono::Utc::now();
-        let mut tx = db.begin_write().await?;
-        let token = db::accounts::issue_token(
-            &mut tx,
-            me.user.id,
-            db::accounts::TokenPurpose::Email,
-            Some(&address),
-            now,
-            now + EMAIL_CHANGE_VALID,
-        )
-        .await?;
-        let letter = crate::mail::Letter {
-            locale,
-            subject: leptos_i18n::td_string!(locale, mail_email_subject).to_string(),
-            greeting: greeting(locale, &me.user.name),
-            paragraphs: vec![leptos_i18n::td_string!(locale, mail_email_body).to_string()],
-            action: Some((
-                leptos_i18n::td_string!(locale, mail_email_action).to_string(),
-                link(&site, locale, "account/email", &token.secret),
-            )),
-            note: Some(format!(
-                "{} {}",
-                expires(locale, now + EMAIL_CHANGE_VALID),
-                leptos_i18n::td_string!(locale, mail_ignore)
-            )),
-            attachments: Vec::new(),
-        };
-        // The link goes to the new address: following it proves the person reads it.
-        crate::mail::enqueue(&mut tx, &site.mail_from, &address, &me.user.name, letter).await?;
-        tx.commit().await?;
-        crate::redirect_to(&lang, "account?done=email-sent");
-        Ok(())
+    let me = require_user()?;
+    let mut invalid = Invalid::default();
+    invalid.keep("email", &email);
+    let address = domain::Email::parse(&email)
+        .map_err(|_| invalid.add("email", Problem::Email))
+        .ok();
+    if !current_password(&me, current).await? {
+        invalid.add("current", Problem::CurrentPassword);
     }
-    .await
+    invalid.into_result()?;
+    let address = address.ok_or(AppError::Internal)?;
+    let (db, site) = (crate::db()?, crate::site()?);
+    let locale = crate::locale_of(&me.user.locale);
+    let now = chrono::Utc::now();
+    let mut tx = db.begin_write().await?;
+    let token = db::accounts::issue_token(
+        &mut tx,
+        me.user.id,
+        db::accounts::TokenPurpose::Email,
+        Some(&address),
+        now,
+        now + EMAIL_CHANGE_VALID,
+    )
+    .await?;
+    let letter = crate::mail::Letter {
+        locale,
+        subject: leptos_i18n::td_string!(locale, mail_email_subject).to_string(),
+        greeting: greeting(locale, &me.user.name),
+        paragraphs: vec![leptos_i18n::td_string!(locale, mail_email_body).to_string()],
+        action: Some((
+            leptos_i18n::td_string!(locale, mail_email_action).to_string(),
+            link(&site, locale, "account/email", &token.secret),
+        )),
+        note: Some(format!(
+            "{} {}",
+            expires(locale, now + EMAIL_CHANGE_VALID),
+            leptos_i18n::td_string!(locale, mail_ignore)
+        )),
+        attachments: Vec::new(),
+    };
+    // The link goes to the new address: following it proves the person reads it.
+    crate::mail::enqueue(&mut tx, &site.mail_from, &address, &me.user.name, letter).await?;
+    tx.commit().await?;
+    crate::redirect_to(&lang, "account?done=email-sent");
+    Ok(())
 }
 
 #[server(endpoint = "confirm_email")]
 pub async fn confirm_email(lang: String, token: String) -> Result<(), AppError> {
     use crate::audit::{record, Action, Actor, Scope, Target};
     use ops::*;
-    async {
-        let db = crate::db()?;
-        let now = chrono::Utc::now();
-        let mut tx = db.begin_write().await?;
-        let redeemed = redeem(&mut tx, &token, db::accounts::TokenPurpose::Email).await?;
-        let new = redeemed
-            .new_email
-            .as_deref()
-            .and_then(|e| domain::Email::parse(e).ok())
-            .ok_or_else(|| Invalid::only(Invalid::FORM, Problem::Link))?;
-        let before = db
-            .user_by_id(redeemed.user_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        match db::accounts::set_email(&mut tx, redeemed.user_id, &new, now).await {
-            Err(db::DbError::Conflict {
-                constraint: Some(db::Constraint::UserEmail),
-                ..
-            }) => {
-                return Err(Invalid::only(Invalid::FORM, Problem::EmailTaken));
-            }
-            other => other?,
+    let db = crate::db()?;
+    let now = chrono::Utc::now();
+    let mut tx = db.begin_write().await?;
+    let redeemed = redeem(&mut tx, &token, db::accounts::TokenPurpose::Email).await?;
+    let new = redeemed
+        .new_email
+        .as_deref()
+        .and_then(|e| domain::Email::parse(e).ok())
+        .ok_or_else(|| Invalid::only(Invalid::FORM, Problem::Link))?;
+    let before = db
+        .user_by_id(redeemed.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match db::accounts::set_email(&mut tx, redeemed.user_id, &new, now).await {
+        Err(db::DbError::Conflict {
+            constraint: Some(db::Constraint::UserEmail),
+            ..
+        }) => {
+            return Err(Invalid::only(Invalid::FORM, Problem::EmailTaken));
         }
-        record(
-            &mut tx,
-            Actor::Link,
-            Action::UserEmailChange,
-            Target::new(redeemed.user_id, Scope::NETWORK),
-            Some(serde_json::json!({ "email": before.email })),
-            Some(serde_json::json!({ "email": new.as_str() })),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        crate::redirect_to(&lang, "account/sign-in?done=email");
-        Ok(())
+        other => other?,
     }
-    .await
+    record(
+        &mut tx,
+        Actor::Link,
+        Action::UserEmailChange,
+        Target::new(redeemed.user_id, Scope::NETWORK),
+        Some(serde_json::json!({ "email": before.email })),
+        Some(serde_json::json!({ "email": new.as_str() })),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    crate::redirect_to(&lang, "account/sign-in?done=email");
+    Ok(())
 }
 
 /// What a one-time link is for, as its page names it: `invite`, `reset` or `email`.

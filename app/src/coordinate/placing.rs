@@ -69,28 +69,25 @@ impl ClusterRole {
 
 #[server(endpoint = "city_placing")]
 pub async fn get_placing(slug: String) -> Result<Placing, AppError> {
-    async {
-        let db = crate::db()?;
-        let (me, _) = crate::accounts::session::require_city(&db, &slug).await?;
-        let city = db.city(&slug).await?.city;
-        let memberships = db
-            .clusters()
-            .await?
-            .into_iter()
-            .map(|k| Membership {
-                role: ClusterRole::in_cluster(&city.clusters, &k.slug),
-                cluster: k.slug,
-                name: k.name,
-            })
-            .collect();
-        Ok(Placing {
-            facts: facts_of(&city),
-            name: city.name,
-            memberships,
-            admin: me.roles.is_admin(),
+    let db = crate::db()?;
+    let (me, _) = crate::accounts::session::require_city(&db, &slug).await?;
+    let city = db.city(&slug).await?.city;
+    let memberships = db
+        .clusters()
+        .await?
+        .into_iter()
+        .map(|k| Membership {
+            role: ClusterRole::in_cluster(&city.clusters, &k.slug),
+            cluster: k.slug,
+            name: k.name,
         })
-    }
-    .await
+        .collect();
+    Ok(Placing {
+        facts: facts_of(&city),
+        name: city.name,
+        memberships,
+        admin: me.roles.is_admin(),
+    })
 }
 
 /// What the form shows of a city, and what the audit log keeps of it before a change.
@@ -115,36 +112,33 @@ pub async fn update_city_facts(
     longitude: String,
     joined: String,
 ) -> Result<(), AppError> {
-    async {
-        let db = crate::db()?;
-        let (me, id) = crate::accounts::session::require_city(&db, &slug).await?;
-        let form = FactsForm {
-            name_en: &name_en,
-            name_it: &name_it,
-            latitude: &latitude,
-            longitude: &longitude,
-            joined: &joined,
-        };
-        let facts = checked_facts(form)?;
-        let before = facts_of(&db.city(&slug).await?.city);
-        let now = chrono::Utc::now();
-        let mut tx = db.begin_write().await?;
-        db::network::update_city_facts(&mut tx, id, &facts).await?;
-        crate::audit::record(
-            &mut tx,
-            me.actor(),
-            crate::audit::Action::CityFacts,
-            crate::audit::Target::new(&slug, crate::audit::Scope::city(id)),
-            Some(crate::audit::json(&before)?),
-            Some(crate::audit::json(&facts)?),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        crate::redirect_to(&lang, &format!("coordinate/cities/{slug}/map?done=saved"));
-        Ok(())
-    }
-    .await
+    let db = crate::db()?;
+    let (me, id) = crate::accounts::session::require_city(&db, &slug).await?;
+    let form = FactsForm {
+        name_en: &name_en,
+        name_it: &name_it,
+        latitude: &latitude,
+        longitude: &longitude,
+        joined: &joined,
+    };
+    let facts = checked_facts(form)?;
+    let before = facts_of(&db.city(&slug).await?.city);
+    let now = chrono::Utc::now();
+    let mut tx = db.begin_write().await?;
+    db::network::update_city_facts(&mut tx, id, &facts).await?;
+    crate::audit::record(
+        &mut tx,
+        me.actor(),
+        crate::audit::Action::CityFacts,
+        crate::audit::Target::new(&slug, crate::audit::Scope::city(id)),
+        Some(crate::audit::json(&before)?),
+        Some(crate::audit::json(&facts)?),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    crate::redirect_to(&lang, &format!("coordinate/cities/{slug}/map?done=saved"));
+    Ok(())
 }
 
 /// The facts form as posted.
@@ -219,43 +213,40 @@ pub async fn set_cluster_role(
     cluster: String,
     role: ClusterRole,
 ) -> Result<(), AppError> {
-    async {
-        use crate::{Invalid, Problem};
-        let me = crate::accounts::session::require_admin()?;
-        let db = crate::db()?;
-        let city_id = db.city_id(&slug).await?;
-        let cluster_id = db.cluster_id(&cluster).await.map_err(|e| match e {
-            db::DbError::NotFound => Invalid::only("cluster", Problem::UnknownRecord),
-            other => other.into(),
-        })?;
-        let lead = match role {
-            ClusterRole::Outside => None,
-            ClusterRole::Member => Some(false),
-            ClusterRole::Lead => Some(true),
-        };
-        let city = db.city(&slug).await?.city;
-        let before = ClusterRole::in_cluster(&city.clusters, &cluster);
-        let now = chrono::Utc::now();
-        let mut tx = db.begin_write().await?;
-        db::network::set_cluster_role(&mut tx, city_id, cluster_id, lead).await?;
-        crate::audit::record(
-            &mut tx,
-            me.actor(),
-            crate::audit::Action::CityClusterRole,
-            crate::audit::Target::new(
-                &slug,
-                crate::audit::Scope::city_in_cluster(city_id, cluster_id),
-            ),
-            Some(serde_json::json!({ "cluster": cluster, "role": before.as_str() })),
-            Some(serde_json::json!({ "cluster": cluster, "role": role.as_str() })),
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        crate::redirect_to(&lang, &format!("coordinate/cities/{slug}/map?done=saved"));
-        Ok(())
-    }
-    .await
+    use crate::{Invalid, Problem};
+    let me = crate::accounts::session::require_admin()?;
+    let db = crate::db()?;
+    let city_id = db.city_id(&slug).await?;
+    let cluster_id = db.cluster_id(&cluster).await.map_err(|e| match e {
+        db::DbError::NotFound => Invalid::only("cluster", Problem::UnknownRecord),
+        other => other.into(),
+    })?;
+    let lead = match role {
+        ClusterRole::Outside => None,
+        ClusterRole::Member => Some(false),
+        ClusterRole::Lead => Some(true),
+    };
+    let city = db.city(&slug).await?.city;
+    let before = ClusterRole::in_cluster(&city.clusters, &cluster);
+    let now = chrono::Utc::now();
+    let mut tx = db.begin_write().await?;
+    db::network::set_cluster_role(&mut tx, city_id, cluster_id, lead).await?;
+    crate::audit::record(
+        &mut tx,
+        me.actor(),
+        crate::audit::Action::CityClusterRole,
+        crate::audit::Target::new(
+            &slug,
+            crate::audit::Scope::city_in_cluster(city_id, cluster_id),
+        ),
+        Some(serde_json::json!({ "cluster": cluster, "role": before.as_str() })),
+        Some(serde_json::json!({ "cluster": cluster, "role": role.as_str() })),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    crate::redirect_to(&lang, &format!("coordinate/cities/{slug}/map?done=saved"));
+    Ok(())
 }
 
 #[component]
