@@ -19,23 +19,7 @@ pub struct User {
     pub password_hash: Option<String>,
 }
 
-/// What a one-time link is for; each purpose is redeemed only by its own form.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenPurpose {
-    Invite,
-    Reset,
-    Email,
-}
-
-impl TokenPurpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            TokenPurpose::Invite => "invite",
-            TokenPurpose::Reset => "reset",
-            TokenPurpose::Email => "email",
-        }
-    }
-}
+pub use domain::TokenPurpose;
 
 /// A secret for a link sent by mail: 256 random bits for the URL, and its SHA-256 for the
 /// database. A fast hash is right here (unlike for passwords) because the secret is random.

@@ -5,6 +5,26 @@ use crate::parse::ParseError;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// What a one-time link is for; each purpose is redeemed only by its own form. Its words
+/// (`invite`, `reset`, `email`) are what the database stores and what a link's page asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenPurpose {
+    Invite,
+    Reset,
+    Email,
+}
+
+impl TokenPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenPurpose::Invite => "invite",
+            TokenPurpose::Reset => "reset",
+            TokenPurpose::Email => "email",
+        }
+    }
+}
+
 /// An e-mail address as Learning City keeps it: trimmed and lower-cased, so that one person
 /// cannot hold two accounts by changing case, and syntactically valid (RFC 5322 addr-spec).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -12,6 +12,7 @@ pub use pages::*;
 use crate::AppError;
 #[cfg(feature = "ssr")]
 use crate::{Invalid, Problem};
+pub use domain::TokenPurpose;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -43,7 +44,7 @@ pub(crate) async fn send_invitation(
     let token = db::accounts::issue_token(
         tx,
         user_id,
-        db::accounts::TokenPurpose::Invite,
+        TokenPurpose::Invite,
         None,
         now,
         now + INVITATION_VALID,
@@ -162,10 +163,10 @@ pub async fn reset_password(
     let new = new_password(&mut invalid, &password, &confirm);
     invalid.into_result()?;
     let db = crate::db()?;
-    usable(&db, &token, db::accounts::TokenPurpose::Reset).await?;
+    usable(&db, &token, TokenPurpose::Reset).await?;
     let hash = hash(new.ok_or(AppError::Internal)?).await?;
     let mut tx = db.begin_write().await?;
-    let redeemed = redeem(&mut tx, &token, db::accounts::TokenPurpose::Reset).await?;
+    let redeemed = redeem(&mut tx, &token, TokenPurpose::Reset).await?;
     let now = chrono::Utc::now();
     db::accounts::set_password(&mut tx, redeemed.user_id, &hash, now).await?;
     let target = Target::new(redeemed.user_id, Scope::NETWORK);
@@ -200,10 +201,10 @@ pub async fn accept_invitation(
     let new = new_password(&mut invalid, &password, &confirm);
     invalid.into_result()?;
     let db = crate::db()?;
-    usable(&db, &token, db::accounts::TokenPurpose::Invite).await?;
+    usable(&db, &token, TokenPurpose::Invite).await?;
     let hash = hash(new.ok_or(AppError::Internal)?).await?;
     let mut tx = db.begin_write().await?;
-    let redeemed = redeem(&mut tx, &token, db::accounts::TokenPurpose::Invite).await?;
+    let redeemed = redeem(&mut tx, &token, TokenPurpose::Invite).await?;
     let now = chrono::Utc::now();
     db::accounts::set_password(&mut tx, redeemed.user_id, &hash, now).await?;
     db::accounts::set_name(&mut tx, redeemed.user_id, &name, now).await?;
@@ -278,7 +279,7 @@ pub async fn change_email(lang: String, current: String, email: String) -> Resul
     let token = db::accounts::issue_token(
         &mut tx,
         me.user.id,
-        db::accounts::TokenPurpose::Email,
+        TokenPurpose::Email,
         Some(&address),
         now,
         now + EMAIL_CHANGE_VALID,
@@ -314,7 +315,7 @@ pub async fn confirm_email(lang: String, token: String) -> Result<(), AppError> 
     let db = crate::db()?;
     let now = chrono::Utc::now();
     let mut tx = db.begin_write().await?;
-    let redeemed = redeem(&mut tx, &token, db::accounts::TokenPurpose::Email).await?;
+    let redeemed = redeem(&mut tx, &token, TokenPurpose::Email).await?;
     let new = redeemed
         .new_email
         .as_deref()
@@ -348,31 +349,11 @@ pub async fn confirm_email(lang: String, token: String) -> Result<(), AppError> 
     Ok(())
 }
 
-/// What a one-time link is for, as its page names it: `invite`, `reset` or `email`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LinkPurpose {
-    Invite,
-    Reset,
-    Email,
-}
-
-#[cfg(feature = "ssr")]
-impl From<LinkPurpose> for db::accounts::TokenPurpose {
-    fn from(purpose: LinkPurpose) -> Self {
-        match purpose {
-            LinkPurpose::Invite => Self::Invite,
-            LinkPurpose::Reset => Self::Reset,
-            LinkPurpose::Email => Self::Email,
-        }
-    }
-}
-
 /// Whether a one-time link can still be used, to show its form or say it cannot.
 #[server(endpoint = "link_valid")]
-pub async fn link_valid(token: String, purpose: LinkPurpose) -> Result<bool, AppError> {
+pub async fn link_valid(token: String, purpose: TokenPurpose) -> Result<bool, AppError> {
     Ok(crate::db()?
-        .peek_token(&token, purpose.into(), chrono::Utc::now())
+        .peek_token(&token, purpose, chrono::Utc::now())
         .await?
         .is_some())
 }

@@ -7,8 +7,8 @@ use crate::i18n::Locale;
 use crate::mail::Letter;
 use crate::{AppError, Invalid, Problem};
 use chrono::{DateTime, Duration, Utc};
-use db::accounts::TokenPurpose;
 use db::{Db, Tx};
+use domain::TokenPurpose;
 use domain::{Email, ParseError, Password};
 use leptos_i18n::Locale as _;
 

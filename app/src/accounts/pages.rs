@@ -138,7 +138,7 @@ pub fn ResetRequestPage() -> impl IntoView {
 /// The page a mailed link opens: checks the link, then shows `form` (which posts the token).
 #[component]
 fn LinkPage(
-    purpose: LinkPurpose,
+    purpose: TokenPurpose,
     #[prop(into)] title: Signal<String>,
     form: fn(String) -> AnyView,
 ) -> impl IntoView {
@@ -182,7 +182,7 @@ pub fn ResetPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <LinkPage
-            purpose=LinkPurpose::Reset
+            purpose=TokenPurpose::Reset
             title=Signal::derive(move || t_string!(i18n, new_password_title).to_owned())
             form=|token| view! { <ResetForm token /> }.into_any()
         />
@@ -234,7 +234,7 @@ pub fn InvitationPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <LinkPage
-            purpose=LinkPurpose::Invite
+            purpose=TokenPurpose::Invite
             title=Signal::derive(move || t_string!(i18n, invitation_title).to_owned())
             form=|token| view! { <InvitationForm token /> }.into_any()
         />
@@ -271,7 +271,7 @@ pub fn EmailConfirmPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <LinkPage
-            purpose=LinkPurpose::Email
+            purpose=TokenPurpose::Email
             title=Signal::derive(move || t_string!(i18n, email_confirm_title).to_owned())
             form=|token| view! { <EmailConfirmForm token /> }.into_any()
         />
