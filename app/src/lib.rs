@@ -93,6 +93,14 @@ impl TileLayer {
     }
 }
 
+/// A city, cluster or sector as a page lists it or a form offers it: the slug it links to or
+/// sends, the name it shows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Named {
+    pub slug: String,
+    pub name: domain::Localized,
+}
+
 /// The site's language named by `tag`, English for anything else.
 pub fn locale_of(tag: &str) -> i18n::Locale {
     locale_named(tag).unwrap_or_default()

@@ -17,7 +17,7 @@ pub use pages::*;
 
 use crate::{AppError, Invalid};
 use chrono::NaiveDate;
-use domain::{CalendarQuery, Localized, MeetingDetail, MeetingSummary, RegistrationView};
+use domain::{CalendarQuery, MeetingDetail, MeetingSummary, RegistrationView};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -45,12 +45,7 @@ pub struct FilterOptions {
     pub sectors: Vec<Named>,
 }
 
-/// A city, cluster or sector as a form offers it: the slug it sends, the name it shows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Named {
-    pub slug: String,
-    pub name: Localized,
-}
+pub use crate::Named;
 
 /// How a registration form ended, for the page to say so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

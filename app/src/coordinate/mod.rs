@@ -37,11 +37,7 @@ pub struct PendingAdhesions {
     pub count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Named {
-    pub slug: String,
-    pub name: Localized,
-}
+pub use crate::Named;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Editable<T> {

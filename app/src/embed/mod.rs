@@ -39,13 +39,13 @@ pub struct OriginView {
 pub struct Builder {
     /// The cities this person coordinates (every city, for an administrator).
     pub cities: Vec<CityRef>,
-    pub clusters: Vec<crate::coordinate::Named>,
+    pub clusters: Vec<crate::Named>,
     pub admin: bool,
     /// The chosen city's allowed origins (the network's among them); the network's alone when
     /// no city is chosen.
     pub origins: Vec<OriginView>,
     /// The chosen city's sectors, for the calendar's filter.
-    pub sectors: Vec<crate::calendar::Named>,
+    pub sectors: Vec<crate::Named>,
     /// The chosen city's next dates, for the meeting widget.
     pub meetings: Vec<MeetingOption>,
     /// The site's own address, for the snippets.

@@ -113,7 +113,7 @@ pub async fn builder(lang: &str, city: &str) -> Result<Builder, AppError> {
         .clusters()
         .await?
         .into_iter()
-        .map(|c| crate::coordinate::Named {
+        .map(|c| crate::Named {
             slug: c.slug,
             name: c.name,
         })

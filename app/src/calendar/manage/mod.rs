@@ -80,7 +80,7 @@ pub struct DraftPage {
     pub meeting_id: Option<i64>,
     pub owner: OwnerOption,
     pub draft: Draft,
-    pub sectors: Vec<crate::calendar::Named>,
+    pub sectors: Vec<crate::Named>,
     pub zones: Vec<String>,
     pub cancelled: bool,
     pub dates: Vec<DateAdmin>,

@@ -12,10 +12,10 @@ use crate::accounts::session::{require_user, SessionUser};
 use crate::audit::{self, Action, Target};
 use crate::calendar::ops::{placed_letter, when, Placement};
 use crate::calendar::read::{moment, summary};
-use crate::calendar::Named;
 use crate::forms::input::{optional_text, problem_of, required_text};
 use crate::i18n::Locale;
 use crate::mail::Letter;
+use crate::Named;
 use crate::{AppError, Invalid, Problem, SiteInfo};
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use db::meetings::{
